@@ -1,1 +1,7 @@
-
+// Runs in every e2e test file before it loads. Each jest worker gets its own key prefix, so
+// suites running in parallel never take each other's Bull jobs.
+process.env.NODE_ENV = 'test';
+process.env.QUEUE_PREFIX = `${process.env.QUEUE_PREFIX}-w${process.env.JEST_WORKER_ID ?? '1'}`;
+process.env.LOG_LEVEL ??= 'warn';
+process.env.DB_MIGRATE_ON_BOOT = 'false';
+process.env.OUTBOX_POLL_MS ??= '25';

@@ -1,0 +1,38 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module.js';
+import { ConfigModule, type AppConfig, type AppRole } from './config/index.js';
+import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
+import { NotificationsWorkerModule } from './notifications/notifications-worker.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
+import { OutboxWorkerModule } from './outbox/outbox-worker.module.js';
+import { OutboxModule } from './outbox/outbox.module.js';
+import { PaymentsWorkerModule } from './payments/payments-worker.module.js';
+import { PaymentsModule } from './payments/payments.module.js';
+import { QueueModule } from './queue/queue.module.js';
+import { UsersModule } from './users/users.module.js';
+
+/** Feature modules: services and controllers, in every role. */
+const FEATURES = [UsersModule, AuthModule, NotificationsModule, PaymentsModule];
+/** Processors, relays and consumers: only where the worker role runs. */
+const WORKERS = [OutboxWorkerModule, NotificationsWorkerModule, PaymentsWorkerModule];
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, role: AppRole = config.app.role): DynamicModule {
+    const http = role !== 'worker';
+    const worker = role !== 'api';
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot(config),
+        QueueModule.forRoot(config),
+        OutboxModule,
+        ...FEATURES,
+        ...(http ? [HealthModule] : []),
+        ...(worker ? WORKERS : []),
+      ],
+    };
+  }
+}

@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import { RequestMethod, VersioningType, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { AppModule } from '../app.module.js';
+import type { AppConfig } from '../config/index.js';
+import { ProblemDetailsFilter } from '../http/problem-details.filter.js';
+import { setupSwagger } from '../http/swagger.js';
+import { createValidationPipe } from '../http/validation.js';
+import { PinoNestLogger } from '../logging/nest-logger.js';
+import { requestContext } from '../logging/request-context.js';
+import { assertWorkerHandlers } from './worker-app.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const OUTSIDE_API_PREFIX = ['health/live', 'health/ready', 'metrics'].map((path) => ({
+  path,
+  method: RequestMethod.GET,
+}));
+
+/** The HTTP application (api role, or all), configured but not listening. */
+export async function createHttpApp(config: AppConfig, logger: Logger): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    rawBody: true,
+    logger: new PinoNestLogger(logger),
+    abortOnError: false,
+  });
+  configureHttp(app, config, logger);
+  await app.init();
+  if (config.app.role === 'all') assertWorkerHandlers(app);
+  return app;
+}
+
+export function configureHttp(app: NestExpressApplication, config: AppConfig, logger: Logger): void {
+  app.set('trust proxy', config.http.trustProxy);
+  app.disable('x-powered-by');
+  app.use(requestLogging(config, logger));
+  app.use(helmet());
+  app.enableCors({
+    origin: config.http.corsOrigins.length > 0 ? config.http.corsOrigins : false,
+    exposedHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed'],
+  });
+  app.useBodyParser('json', { limit: config.http.bodyLimit });
+  app.useBodyParser('urlencoded', { limit: config.http.bodyLimit, extended: false });
+  app.setGlobalPrefix('api', { exclude: OUTSIDE_API_PREFIX });
+  app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  if (config.http.docsEnabled) setupSwagger(app);
+}
+
+/** Accepts or makes the request id, echoes it, and carries it through the async context. */
+function requestLogging(config: AppConfig, logger: Logger) {
+  const http = pinoHttp({
+    logger,
+    autoLogging: config.http.requestLogging,
+    quietReqLogger: true,
+    genReqId: (req: IncomingMessage, res: ServerResponse) => {
+      const given = req.headers['x-request-id'];
+      const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+      res.setHeader('X-Request-Id', id);
+      return id;
+    },
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+  });
+  return (req: IncomingMessage, res: ServerResponse, next: () => void) => {
+    http(req, res);
+    requestContext.run({ requestId: String((req as { id?: unknown }).id) }, next);
+  };
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from '@jest/globals';
+import { loadConfig } from './app-config.js';
+import { ConfigError } from './config.error.js';
+
+function problems(source: Record<string, string>): string[] {
+  try {
+    loadConfig(source);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('gives development defaults from an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.app).toMatchObject({ env: 'development', role: 'all', url: 'http://localhost:3000' });
+    expect(config.http).toMatchObject({ port: 3000, bodyLimit: '100kb', docsEnabled: true });
+    expect(config.database).toEqual({ url: null, migrateOnBoot: true, poolSize: 10 });
+    expect(config.queue.prefix).toBe('app');
+  });
+
+  it('names every invalid variable', () => {
+    expect(problems({ PORT: 'eighty', APP_ROLE: 'web', DATABASE_URL: 'mysql://x' })).toEqual([
+      expect.stringMatching(/^APP_ROLE: /),
+      expect.stringMatching(/^PORT: /),
+      expect.stringMatching(/^DATABASE_URL: /),
+    ]);
+  });
+
+  it('has no defaults for secrets and service URLs in production', () => {
+    expect(problems({ NODE_ENV: 'production' })).toEqual([
+      'DATABASE_URL: required when NODE_ENV=production',
+      'REDIS_URL: required when NODE_ENV=production',
+      'JWT_SECRET: required when NODE_ENV=production',
+    ]);
+  });
+
+  it('turns docs off in production unless asked for', () => {
+    const production = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://db/app',
+      REDIS_URL: 'redis://cache:6379',
+      JWT_SECRET: 'x'.repeat(32),
+    };
+    expect(loadConfig(production).http.docsEnabled).toBe(false);
+    expect(loadConfig({ ...production, DOCS_ENABLED: 'true' }).http.docsEnabled).toBe(true);
+  });
+
+  it('treats empty values as unset and parses lists', () => {
+    const config = loadConfig({ DATABASE_URL: '', CORS_ORIGINS: 'https://a.example, https://b.example' });
+    expect(config.database.url).toBeNull();
+    expect(config.http.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+  });
+
+  it('rejects a short JWT secret', () => {
+    expect(problems({ JWT_SECRET: 'short' })).toEqual([expect.stringMatching(/^JWT_SECRET: /)]);
+  });
+});

@@ -1,0 +1,101 @@
+import { ConfigError } from './config.error.js';
+import { envSchema, productionRequired, type Env } from './env.js';
+
+export type NodeEnv = Env['NODE_ENV'];
+export type AppRole = Env['APP_ROLE'];
+
+/** Typed configuration namespaces. Nothing outside src/config reads process.env. */
+export interface AppConfig {
+  readonly app: {
+    env: NodeEnv;
+    role: AppRole;
+    url: string;
+    dataDir: string;
+    shutdownTimeoutMs: number;
+  };
+  readonly http: {
+    port: number;
+    corsOrigins: string[];
+    bodyLimit: string;
+    trustProxy: number;
+    docsEnabled: boolean;
+    requestLogging: boolean;
+  };
+  /** `url` is null until the embedded PostgreSQL is started (development without DATABASE_URL). */
+  readonly database: { url: string | null; migrateOnBoot: boolean; poolSize: number };
+  readonly redis: { url: string | null };
+  readonly queue: { prefix: string };
+  readonly outbox: { pollMs: number; batchSize: number };
+  readonly log: { level: Env['LOG_LEVEL'] };
+  readonly auth: { jwtSecret: string };
+  readonly mail: { smtpUrl: string | null; from: string };
+  readonly payments: { provider: Env['PAYMENTS_PROVIDER'] };
+}
+
+/** Only ever used outside production, and announced with a warning at boot. */
+export const DEVELOPMENT_JWT_SECRET = 'development-only-secret-do-not-use-in-production-0000';
+
+type Source = Record<string, string | undefined>;
+
+/** Validates the environment and builds the config, or throws one ConfigError naming every bad variable. */
+export function loadConfig(source: Source): AppConfig {
+  const parsed = envSchema.safeParse(withoutEmptyValues(source));
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    );
+  }
+  const env = parsed.data;
+  if (env.NODE_ENV === 'production') {
+    const missing = productionRequired.filter((name) => env[name] === undefined);
+    if (missing.length > 0) {
+      throw new ConfigError(missing.map((name) => `${name}: required when NODE_ENV=production`));
+    }
+  }
+  return toConfig(env);
+}
+
+function toConfig(env: Env): AppConfig {
+  const production = env.NODE_ENV === 'production';
+  return {
+    app: {
+      env: env.NODE_ENV,
+      role: env.APP_ROLE,
+      url: env.APP_URL.replace(/\/+$/, ''),
+      dataDir: env.DATA_DIR,
+      shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    },
+    http: {
+      port: env.PORT,
+      corsOrigins: env.CORS_ORIGINS.split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+      bodyLimit: env.BODY_LIMIT,
+      trustProxy: env.TRUST_PROXY,
+      docsEnabled: env.DOCS_ENABLED ?? !production,
+      requestLogging: env.HTTP_LOG,
+    },
+    database: {
+      url: env.DATABASE_URL ?? null,
+      migrateOnBoot: env.DB_MIGRATE_ON_BOOT,
+      poolSize: env.DB_POOL_SIZE,
+    },
+    redis: { url: env.REDIS_URL ?? null },
+    queue: { prefix: env.QUEUE_PREFIX },
+    outbox: { pollMs: env.OUTBOX_POLL_MS, batchSize: env.OUTBOX_BATCH_SIZE },
+    log: { level: env.LOG_LEVEL },
+    auth: { jwtSecret: env.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET },
+    mail: { smtpUrl: env.SMTP_URL ?? null, from: env.MAIL_FROM },
+    payments: { provider: env.PAYMENTS_PROVIDER },
+  };
+}
+
+/** `FOO=` in a .env file means "unset", not "the empty string". */
+function withoutEmptyValues(source: Source): Source {
+  return Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+}
+
+/** The process environment: the one place that reads it. */
+export function loadConfigFromEnv(overrides: Source = {}): AppConfig {
+  return loadConfig({ ...process.env, ...overrides });
+}

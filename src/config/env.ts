@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable the app reads, in one schema. Values arrive as strings; the schema
+ * coerces them. Defaults here are development defaults: `productionRequired` lists the names that
+ * must be set explicitly when NODE_ENV=production.
+ */
+const bool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const url = (protocols: RegExp) =>
+  z.string().refine((v) => {
+    try {
+      return protocols.test(new URL(v).protocol);
+    } catch {
+      return false;
+    }
+  }, 'must be a valid URL');
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  APP_ROLE: z.enum(['api', 'worker', 'all']).default('all'),
+  PORT: int(0, 65535).default(3000),
+  APP_URL: url(/^https?:$/).default('http://localhost:3000'),
+  DATA_DIR: z.string().min(1).default('.data'),
+  SHUTDOWN_TIMEOUT_MS: int(100, 120_000).default(10_000),
+
+  DATABASE_URL: url(/^postgres(ql)?:$/).optional(),
+  DB_MIGRATE_ON_BOOT: bool.default(true),
+  DB_POOL_SIZE: int(1, 200).default(10),
+
+  REDIS_URL: url(/^rediss?:$/).optional(),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits and _ . : - only, at most 64')
+    .default('app'),
+  OUTBOX_POLL_MS: int(10, 60_000).default(250),
+  OUTBOX_BATCH_SIZE: int(1, 1000).default(100),
+
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HTTP_LOG: bool.default(true),
+  CORS_ORIGINS: z.string().default(''),
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, 'a size such as 100kb')
+    .default('100kb'),
+  TRUST_PROXY: int(0, 10).default(0),
+  DOCS_ENABLED: bool.optional(),
+
+  JWT_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  SMTP_URL: url(/^smtps?:$/).optional(),
+  MAIL_FROM: z.string().min(3).default('no-reply@localhost'),
+  PAYMENTS_PROVIDER: z.enum(['sandbox', 'stripe']).default('sandbox'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Secrets and service URLs: production has no defaults for these. */
+export const productionRequired = ['DATABASE_URL', 'REDIS_URL', 'JWT_SECRET'] as const;

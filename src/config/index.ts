@@ -1,0 +1,4 @@
+export { loadConfig, loadConfigFromEnv, DEVELOPMENT_JWT_SECRET } from './app-config.js';
+export type { AppConfig, AppRole, NodeEnv } from './app-config.js';
+export { ConfigError } from './config.error.js';
+export { APP_CONFIG, ConfigModule } from './config.module.js';

@@ -1,0 +1,17 @@
+import type { DataSourceOptions } from 'typeorm';
+import { migrations } from './migrations/index.js';
+import { SnakeNamingStrategy } from './snake-naming.strategy.js';
+
+/** Options shared by the app, the tests and the CLI (ormconfig.ts). Schema changes only by migration. */
+export function baseDataSourceOptions(url: string, poolSize = 10) {
+  return {
+    type: 'postgres',
+    url,
+    namingStrategy: new SnakeNamingStrategy(),
+    synchronize: false,
+    migrations,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    extra: { max: poolSize, application_name: 'app-backend' },
+  } satisfies DataSourceOptions;
+}

@@ -1,0 +1,100 @@
+import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { currentRequestId } from '../logging/request-context.js';
+import { PROBLEM_CONTENT_TYPE, problemType, statusTitle, type Problem } from './problem-details.js';
+import { ProblemException } from './problem.exception.js';
+
+/** What body-parser and friends throw: http-errors with a status and a machine-readable type. */
+interface HttpError {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  expose?: boolean;
+}
+
+const BODY_ERRORS: Record<string, { slug: string; detail: string }> = {
+  'entity.parse.failed': { slug: 'malformed-body', detail: 'The request body is not valid JSON.' },
+  'entity.too.large': { slug: 'body-too-large', detail: 'The request body is larger than allowed.' },
+  'encoding.unsupported': { slug: 'unsupported-encoding', detail: 'The content encoding is not supported.' },
+  'charset.unsupported': { slug: 'unsupported-charset', detail: 'The charset is not supported.' },
+  'request.aborted': { slug: 'request-aborted', detail: 'The request was aborted.' },
+};
+
+/** Every error leaves as RFC 9457 problem details; anything unknown is a logged, generic 500. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const req = http.getRequest<Request>();
+    const res = http.getResponse<Response>();
+    const problem = toProblem(exception);
+    problem.instance = req.originalUrl?.split('?')[0];
+    problem.requestId = currentRequestId() ?? (req as { id?: string }).id;
+    if (problem.status >= 500) {
+      this.logger.error({ err: exception, requestId: problem.requestId }, 'unhandled error');
+    }
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    if (exception instanceof ProblemException) {
+      for (const [name, value] of Object.entries(exception.problem.headers ?? {})) res.setHeader(name, value);
+    }
+    res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  }
+}
+
+export function toProblem(exception: unknown): Problem {
+  if (exception instanceof ProblemException) {
+    const { status, detail, title, errors, extensions } = exception.problem;
+    return {
+      type: exception.type,
+      title: title ?? statusTitle(status),
+      status,
+      detail,
+      ...(errors ? { errors } : {}),
+      ...extensions,
+    };
+  }
+  // Nest maps body-parser's errors to HttpExceptions and keeps the original as `cause`.
+  const cause = exception instanceof HttpException ? exception.cause : exception;
+  const bodyError = fromBodyParserError(cause);
+  if (bodyError) return bodyError;
+  if (exception instanceof HttpException) return fromHttpException(exception);
+  return {
+    type: problemType('internal-error'),
+    title: statusTitle(500),
+    status: 500,
+    detail: 'An unexpected error occurred. Quote the request id when reporting it.',
+  };
+}
+
+function fromBodyParserError(error: unknown): Problem | null {
+  const httpError = error as HttpError | null;
+  const status = httpError?.status ?? httpError?.statusCode;
+  if (typeof status !== 'number' || status < 400 || status >= 500) return null;
+  // A SyntaxError from JSON.parse has no `type`; its message would echo parser internals.
+  const known = BODY_ERRORS[httpError?.type ?? (error instanceof SyntaxError ? 'entity.parse.failed' : '')];
+  return {
+    type: problemType(known?.slug ?? 'bad-request'),
+    title: statusTitle(status),
+    status,
+    detail: known?.detail ?? statusTitle(status),
+  };
+}
+
+function fromHttpException(exception: HttpException): Problem {
+  const status = exception.getStatus();
+  const body = exception.getResponse();
+  const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
+  const detail = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : undefined;
+  return {
+    type: status >= 500 ? problemType('internal-error') : 'about:blank',
+    title: statusTitle(status),
+    status,
+    // A 5xx HttpException's message may come from a library: keep it out of the response.
+    detail: status >= 500 ? 'The service could not complete the request.' : detail,
+  };
+}

@@ -1,0 +1,129 @@
+import { InjectQueue } from '@nestjs/bull';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import type { Queue } from 'bull';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/index.js';
+import { QUEUES } from '../queue/queues.js';
+import type { OutboxMessage } from './outbox.types.js';
+
+interface ClaimedRow {
+  id: string;
+  type: string;
+  payload: Record<string, unknown>;
+  created_at: Date;
+}
+
+const ENQUEUE_TIMEOUT_MS = 5000;
+const MAX_BACKOFF_MS = 10_000;
+
+/**
+ * Worker role: moves committed outbox rows to Bull. Rows are claimed with FOR UPDATE SKIP LOCKED
+ * (so relays on several workers never take the same row), enqueued with job id = event id (so a
+ * retry after a lost acknowledgement cannot enqueue twice), then marked sent in the same
+ * transaction. If Redis is down the transaction rolls back and the rows wait.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private stopping = false;
+  private running: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  /** Events this relay handed to Bull (tests and metrics read it). */
+  enqueued = 0;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @InjectQueue(QUEUES.outbox.name) private readonly queue: Queue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.running = this.loop();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.running;
+  }
+
+  /** One claim-enqueue-mark cycle; returns how many events it moved. */
+  async relayOnce(): Promise<number> {
+    if (this.queue.client.status !== 'ready') throw new Error(`redis is ${this.queue.client.status}`);
+    const { batchSize } = this.config.outbox;
+    const moved = await this.dataSource.transaction(async (manager) => {
+      const rows: ClaimedRow[] = await manager.query(
+        `SELECT id, type, payload, created_at FROM outbox_events
+          WHERE sent_at IS NULL ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [batchSize],
+      );
+      if (rows.length === 0) return 0;
+      await withTimeout(this.queue.addBulk(rows.map(toJob)), ENQUEUE_TIMEOUT_MS);
+      await manager.query(
+        `UPDATE outbox_events SET sent_at = now(), updated_at = now(), attempts = attempts + 1
+          WHERE id = ANY($1::uuid[])`,
+        [rows.map((r) => r.id)],
+      );
+      return rows.length;
+    });
+    this.enqueued += moved;
+    return moved;
+  }
+
+  private async loop(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping) {
+      let moved = 0;
+      try {
+        moved = await this.relayOnce();
+        failures = 0;
+      } catch (error) {
+        failures++;
+        if (failures === 1 || failures % 20 === 0) {
+          this.logger.warn({ err: error, failures }, 'outbox relay cannot enqueue; events wait');
+        }
+      }
+      if (moved < this.config.outbox.batchSize) await this.pause(this.delay(failures));
+    }
+  }
+
+  private delay(failures: number): number {
+    if (failures === 0) return this.config.outbox.pollMs;
+    return Math.min(this.config.outbox.pollMs * 2 ** Math.min(failures, 10), MAX_BACKOFF_MS);
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}
+
+function toJob(row: ClaimedRow) {
+  const data: OutboxMessage = {
+    id: row.id,
+    type: row.type,
+    payload: row.payload,
+    createdAt: row.created_at.toISOString(),
+  };
+  return { name: QUEUES.outbox.jobs.deliver, data, opts: { jobId: row.id } };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`enqueue timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

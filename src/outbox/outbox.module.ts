@@ -1,0 +1,14 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { OutboxConsumers } from './outbox-consumers.js';
+import { OutboxEvent } from './outbox-event.entity.js';
+import { OutboxService } from './outbox.service.js';
+
+/** Producers' side, in every role: publish inside a transaction, register consumers. */
+@Global()
+@Module({
+  imports: [TypeOrmModule.forFeature([OutboxEvent])],
+  providers: [OutboxService, OutboxConsumers],
+  exports: [OutboxService, OutboxConsumers],
+})
+export class OutboxModule {}

@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Redis } from 'ioredis';
+import { freePort } from '../common/free-port.js';
+
+export interface LocalRedis {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export const REDIS_MISSING_HELP =
+  'REDIS_URL is not set and no `redis-server` was found on PATH. Install one ' +
+  '(Debian/Ubuntu: `sudo apt-get install redis-server`; macOS: `brew install redis`), or run ' +
+  '`docker compose up -d redis` and set REDIS_URL=redis://127.0.0.1:6379.';
+
+/**
+ * A private redis-server from PATH with its data under `dataDir` (AOF on, so queued jobs survive
+ * a restart). `port` lets a test restart it where the app expects it.
+ */
+export async function startLocalRedis(dataDir: string, port?: number): Promise<LocalRedis> {
+  const dir = resolve(dataDir);
+  mkdirSync(dir, { recursive: true });
+  const chosen = port ?? (await freePort());
+  const child = spawn(
+    'redis-server',
+    ['--port', String(chosen), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes',
+     '--save', '', '--maxmemory-policy', 'noeviction'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  await whenReady(child, chosen);
+  return { url: `redis://127.0.0.1:${chosen}`, port: chosen, stop: () => stopChild(child) };
+}
+
+async function whenReady(child: ChildProcess, port: number): Promise<void> {
+  const failed = new Promise<never>((_, reject) => {
+    child.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'ENOENT' ? new Error(REDIS_MISSING_HELP) : error),
+    );
+    child.once('exit', (code) => reject(new Error(`redis-server exited with code ${code} on port ${port}`)));
+  });
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const ok = await Promise.race([ping(port), failed]);
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`redis-server did not answer on port ${port}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+async function ping(port: number): Promise<boolean> {
+  const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    child.once('exit', () => done());
+    child.kill('SIGTERM');
+  });
+}

@@ -1,0 +1,17 @@
+/**
+ * Every Bull queue and job name, in one place.
+ *
+ * WARNING: these strings are stored in Redis with every queued job. Renaming one strands the jobs
+ * already queued under the old name (nobody will process them). Add a new name, drain the old
+ * one, then remove it.
+ */
+export const QUEUES = {
+  outbox: { name: 'outbox', jobs: { deliver: 'deliver' } },
+} as const;
+
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES]['name'];
+
+/** Every job name a worker must be able to handle, per queue. */
+export function expectedJobs(): Map<string, string[]> {
+  return new Map(Object.values(QUEUES).map((q) => [q.name, Object.values(q.jobs) as string[]]));
+}
