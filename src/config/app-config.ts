@@ -1,5 +1,8 @@
+import { authConfig, type AuthConfig } from './auth.config.js';
 import { ConfigError } from './config.error.js';
 import { envSchema, productionRequired, type Env } from './env.js';
+import { notificationsConfig, type NotificationsConfig } from './notifications.config.js';
+import { paymentsConfig, type PaymentsConfig } from './payments.config.js';
 
 export type NodeEnv = Env['NODE_ENV'];
 export type AppRole = Env['APP_ROLE'];
@@ -27,13 +30,10 @@ export interface AppConfig {
   readonly queue: { prefix: string };
   readonly outbox: { pollMs: number; batchSize: number };
   readonly log: { level: Env['LOG_LEVEL'] };
-  readonly auth: { jwtSecret: string };
-  readonly mail: { smtpUrl: string | null; from: string };
-  readonly payments: { provider: Env['PAYMENTS_PROVIDER'] };
+  readonly auth: AuthConfig;
+  readonly notifications: NotificationsConfig;
+  readonly payments: PaymentsConfig;
 }
-
-/** Only ever used outside production, and announced with a warning at boot. */
-export const DEVELOPMENT_JWT_SECRET = 'development-only-secret-do-not-use-in-production-0000';
 
 type Source = Record<string, string | undefined>;
 
@@ -84,9 +84,9 @@ function toConfig(env: Env): AppConfig {
     queue: { prefix: env.QUEUE_PREFIX },
     outbox: { pollMs: env.OUTBOX_POLL_MS, batchSize: env.OUTBOX_BATCH_SIZE },
     log: { level: env.LOG_LEVEL },
-    auth: { jwtSecret: env.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET },
-    mail: { smtpUrl: env.SMTP_URL ?? null, from: env.MAIL_FROM },
-    payments: { provider: env.PAYMENTS_PROVIDER },
+    auth: authConfig(env),
+    notifications: notificationsConfig(env),
+    payments: paymentsConfig(env),
   };
 }
 

@@ -1,23 +1,14 @@
 import { z } from 'zod';
+import { authEnv } from './auth.config.js';
+import { bool, int, url } from './env.helpers.js';
+import { notificationsEnv } from './notifications.config.js';
+import { paymentsEnv } from './payments.config.js';
 
 /**
- * Every environment variable the app reads, in one schema. Values arrive as strings; the schema
- * coerces them. Defaults here are development defaults: `productionRequired` lists the names that
- * must be set explicitly when NODE_ENV=production.
+ * Every environment variable the app reads, in one schema: the platform's here, each feature's in
+ * its own `<feature>.config.ts`. Defaults are development defaults; `productionRequired` names the
+ * ones that must be set explicitly when NODE_ENV=production.
  */
-const bool = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const url = (protocols: RegExp) =>
-  z.string().refine((v) => {
-    try {
-      return protocols.test(new URL(v).protocol);
-    } catch {
-      return false;
-    }
-  }, 'must be a valid URL');
-
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   APP_ROLE: z.enum(['api', 'worker', 'all']).default('all'),
@@ -48,13 +39,12 @@ export const envSchema = z.object({
   TRUST_PROXY: int(0, 10).default(0),
   DOCS_ENABLED: bool.optional(),
 
-  JWT_SECRET: z.string().min(32, 'at least 32 characters').optional(),
-  SMTP_URL: url(/^smtps?:$/).optional(),
-  MAIL_FROM: z.string().min(3).default('no-reply@localhost'),
-  PAYMENTS_PROVIDER: z.enum(['sandbox', 'stripe']).default('sandbox'),
+  ...authEnv,
+  ...notificationsEnv,
+  ...paymentsEnv,
 });
 
 export type Env = z.infer<typeof envSchema>;
 
 /** Secrets and service URLs: production has no defaults for these. */
-export const productionRequired = ['DATABASE_URL', 'REDIS_URL', 'JWT_SECRET'] as const;
+export const productionRequired: Array<keyof Env> = ['DATABASE_URL', 'REDIS_URL', 'JWT_SECRET'];

@@ -1,4 +1,5 @@
-export { loadConfig, loadConfigFromEnv, DEVELOPMENT_JWT_SECRET } from './app-config.js';
+export { loadConfig, loadConfigFromEnv } from './app-config.js';
+export { DEVELOPMENT_JWT_SECRET } from './auth.config.js';
 export type { AppConfig, AppRole, NodeEnv } from './app-config.js';
 export { ConfigError } from './config.error.js';
 export { APP_CONFIG, ConfigModule } from './config.module.js';
