@@ -1,6 +1,8 @@
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/index.js';
+import { embeddedUrlFile } from '../database/cli-database-url.js';
 import { startEmbeddedPostgres } from '../database/embedded-postgres.js';
 import { startLocalRedis } from '../queue/local-redis.js';
 
@@ -28,8 +30,14 @@ export async function resolveServices(config: AppConfig, logger: Logger): Promis
         persistent: true,
         log: (line) => logger.debug({ service: 'postgres' }, line),
       });
-      stops.push(pg.stop);
+      const urlFile = embeddedUrlFile(config);
+      stops.push(async () => {
+        rmSync(urlFile, { force: true });
+        await pg.stop();
+      });
       databaseUrl = pg.url;
+      // For the TypeORM CLI (npm run migration:*) while the app runs.
+      writeFileSync(urlFile, `${pg.url}\n`, { mode: 0o600 });
       logger.info({ url: redactPassword(pg.url) }, 'embedded PostgreSQL started (DATABASE_URL unset)');
     }
     let redisUrl = config.redis.url;

@@ -9,6 +9,8 @@ export function baseDataSourceOptions(url: string, poolSize = 10) {
     url,
     namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,
+    // gen_random_uuid() is built into PostgreSQL 13+: no uuid-ossp extension needed.
+    uuidExtension: 'pgcrypto',
     migrations,
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',

@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { getQueueToken } from '@nestjs/bull';
+import type { INestApplicationContext } from '@nestjs/common';
+import type { Queue } from 'bull';
+import { DataSource } from 'typeorm';
+import { OutboxConsumers } from '../src/outbox/outbox-consumers.js';
+import { OutboxRelay } from '../src/outbox/outbox-relay.js';
+import { OutboxService } from '../src/outbox/outbox.service.js';
+import type { OutboxMessage } from '../src/outbox/outbox.types.js';
+import { QUEUES } from '../src/queue/queues.js';
+import { startLocalRedis, type LocalRedis } from '../src/queue/local-redis.js';
+import { createTestApp, createTestWorker, type TestApp } from './support/test-app.js';
+import { waitFor } from './support/wait.js';
+
+/** A consumer that records every delivery it receives, by event id. */
+function recorder(...apps: INestApplicationContext[]) {
+  const seen = new Map<string, number>();
+  const type = `test.${randomUUID()}`;
+  for (const app of apps) {
+    app.get(OutboxConsumers).register(type, 'recorder', async (m: OutboxMessage) => {
+      seen.set(m.id, (seen.get(m.id) ?? 0) + 1);
+    });
+  }
+  return { type, seen };
+}
+
+async function publish(app: INestApplicationContext, type: string, count = 1): Promise<string[]> {
+  const outbox = app.get(OutboxService);
+  return app.get(DataSource).transaction((manager) =>
+    outbox.publish(manager, ...Array.from({ length: count }, (_, i) => ({ type, payload: { i } }))),
+  );
+}
+
+async function unsent(app: INestApplicationContext, ids: string[]): Promise<number> {
+  const [row] = await app
+    .get(DataSource)
+    .query('SELECT count(*)::int AS n FROM outbox_events WHERE id = ANY($1::uuid[]) AND sent_at IS NULL', [ids]);
+  return row.n;
+}
+
+async function queueIdle(app: INestApplicationContext): Promise<boolean> {
+  const counts = await app.get<Queue>(getQueueToken(QUEUES.outbox.name)).getJobCounts();
+  return counts.waiting + counts.active + counts.delayed === 0;
+}
+
+describe('transactional outbox', () => {
+  const apps: Array<{ close(): Promise<void> }> = [];
+  afterEach(async () => {
+    for (const app of apps.splice(0)) await app.close();
+  });
+
+  it('delivers a committed event exactly once', async () => {
+    const t = await createTestApp();
+    apps.push(t);
+    const { type, seen } = recorder(t.app);
+    const [id] = await publish(t.app, type);
+    await waitFor(() => seen.get(id), { what: 'delivery' });
+    await waitFor(() => queueIdle(t.app), { what: 'idle queue' });
+    expect(seen.get(id)).toBe(1);
+    expect(await unsent(t.app, [id])).toBe(0);
+  });
+
+  it('publishes nothing from a rolled back transaction', async () => {
+    const t = await createTestApp();
+    apps.push(t);
+    const { type, seen } = recorder(t.app);
+    const outbox = t.app.get(OutboxService);
+    const rolledBack = t.app.get(DataSource).transaction(async (manager) => {
+      await outbox.publish(manager, { type, payload: { doomed: true } });
+      throw new Error('business rule failed');
+    });
+    await expect(rolledBack).rejects.toThrow('business rule failed');
+    const [marker] = await publish(t.app, type);
+    await waitFor(() => seen.get(marker), { what: 'marker delivery' });
+    expect([...seen.keys()]).toEqual([marker]);
+    const [row] = await t.app.get(DataSource).query(
+      `SELECT count(*)::int AS n FROM outbox_events WHERE type = $1`,
+      [type],
+    );
+    expect(row.n).toBe(1);
+  });
+
+  it('refuses to publish outside a transaction', async () => {
+    const t = await createTestApp();
+    apps.push(t);
+    await expect(
+      t.app.get(OutboxService).publish(t.app.get(DataSource).manager, { type: 'x', payload: {} }),
+    ).rejects.toThrow(/open transaction/);
+  });
+
+  it('never enqueues the same event twice with two relays running at once', async () => {
+    const t = await createTestApp();
+    const worker = await createTestWorker();
+    apps.push(t, worker);
+    const { type, seen } = recorder(t.app, worker);
+    const before = t.app.get(OutboxRelay).enqueued + worker.get(OutboxRelay).enqueued;
+    const batches = await Promise.all(Array.from({ length: 10 }, () => publish(t.app, type, 30)));
+    const ids = batches.flat();
+    await waitFor(() => ids.every((id) => seen.has(id)), { what: '300 deliveries', timeoutMs: 20_000 });
+    await waitFor(() => queueIdle(t.app), { what: 'idle queue' });
+    const enqueued = t.app.get(OutboxRelay).enqueued + worker.get(OutboxRelay).enqueued - before;
+    expect(enqueued).toBe(300);
+    expect([...seen.values()].every((n) => n === 1)).toBe(true);
+    const [row] = await t.app.get(DataSource).query(
+      `SELECT min(attempts)::int AS min, max(attempts)::int AS max FROM outbox_events WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    expect(row).toEqual({ min: 1, max: 1 });
+  });
+});
+
+describe('with Redis down', () => {
+  let redis: LocalRedis;
+  let t: TestApp;
+  const dir = join(process.env.TEST_SCRATCH_DIR ?? '/tmp', `redis-${randomUUID()}`);
+
+  beforeAll(async () => {
+    redis = await startLocalRedis(dir);
+    t = await createTestApp({ REDIS_URL: redis.url, QUEUE_PREFIX: `down-${randomUUID()}` });
+  });
+  afterAll(async () => {
+    await t.close();
+    await redis.stop();
+  });
+
+  it('keeps committed events, turns readiness 503, and delivers exactly once when Redis returns', async () => {
+    const { type, seen } = recorder(t.app);
+    await redis.stop();
+    await waitFor(async () => (await t.http.get('/health/ready')).status === 503, { what: 'ready 503' });
+    const ready = await t.http.get('/health/ready');
+    expect(ready.body.error?.redis ?? ready.body.details?.redis).toMatchObject({ status: 'down' });
+
+    const ids = await publish(t.app, type, 3);
+    // Several relay cycles pass while Redis is down; the rows stay unsent.
+    await waitFor(async () => (await t.app.get(DataSource).query('SELECT 1')).length === 1);
+    expect(await unsent(t.app, ids)).toBe(3);
+    expect(seen.size).toBe(0);
+
+    redis = await startLocalRedis(dir, redis.port);
+    await waitFor(() => ids.every((id) => seen.has(id)), { what: 'delivery after restart', timeoutMs: 20_000 });
+    await waitFor(() => queueIdle(t.app), { what: 'idle queue' });
+    expect(ids.map((id) => seen.get(id))).toEqual([1, 1, 1]);
+    await waitFor(async () => (await t.http.get('/health/ready')).status === 200, { what: 'ready 200' });
+  });
+});
