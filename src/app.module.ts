@@ -1,5 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module.js';
+import type { Clock } from './common/clock.js';
+import { ClockModule } from './common/clock.module.js';
 import { ConfigModule, type AppConfig, type AppRole } from './config/index.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -10,6 +12,7 @@ import { OutboxModule } from './outbox/outbox.module.js';
 import { PaymentsWorkerModule } from './payments/payments-worker.module.js';
 import { PaymentsModule } from './payments/payments.module.js';
 import { QueueModule } from './queue/queue.module.js';
+import { RedisModule } from './redis/redis.module.js';
 import { UsersModule } from './users/users.module.js';
 
 /** Feature modules: services and controllers, in every role. */
@@ -17,17 +20,26 @@ const FEATURES = [UsersModule, AuthModule, NotificationsModule, PaymentsModule];
 /** Processors, relays and consumers: only where the worker role runs. */
 const WORKERS = [OutboxWorkerModule, NotificationsWorkerModule, PaymentsWorkerModule];
 
+export interface AppModuleOptions {
+  role?: AppRole;
+  /** Tests pass a ManualClock. */
+  clock?: Clock;
+}
+
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, role: AppRole = config.app.role): DynamicModule {
+  static forRoot(config: AppConfig, options: AppModuleOptions = {}): DynamicModule {
+    const role = options.role ?? config.app.role;
     const http = role !== 'worker';
     const worker = role !== 'api';
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        ClockModule.forRoot(options.clock),
         DatabaseModule.forRoot(config),
         QueueModule.forRoot(config),
+        RedisModule.forRoot(config),
         OutboxModule,
         ...FEATURES,
         ...(http ? [HealthModule] : []),

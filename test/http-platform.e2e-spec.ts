@@ -11,7 +11,10 @@ describe('HTTP platform', () => {
   it('answers liveness and readiness outside the /api prefix', async () => {
     await t.http.get('/health/live').expect(200, { status: 'ok' });
     const ready = await t.http.get('/health/ready').expect(200);
-    expect(ready.body.details).toMatchObject({ database: { status: 'up' }, redis: { status: 'up' } });
+    expect(ready.body.details).toMatchObject({
+      database: { status: 'up' },
+      redis: { status: 'up' },
+    });
   });
 
   it('answers an unknown route with a 404 problem', async () => {
@@ -49,9 +52,14 @@ describe('HTTP platform', () => {
 
   it('serves the OpenAPI document with the bearer scheme and problem schema', async () => {
     const res = await t.http.get('/docs-json').expect(200);
-    expect(res.body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(res.body.components.securitySchemes.bearer).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+    });
     expect(res.body.components.schemas.ProblemDetails).toBeDefined();
-    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/health/live', '/health/ready']));
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining(['/health/live', '/health/ready']),
+    );
     const live = res.body.paths['/health/live'].get;
     expect(live.responses.default.content['application/problem+json'].schema.$ref).toBe(
       '#/components/schemas/ProblemDetails',

@@ -28,15 +28,23 @@ function recorder(...apps: INestApplicationContext[]) {
 
 async function publish(app: INestApplicationContext, type: string, count = 1): Promise<string[]> {
   const outbox = app.get(OutboxService);
-  return app.get(DataSource).transaction((manager) =>
-    outbox.publish(manager, ...Array.from({ length: count }, (_, i) => ({ type, payload: { i } }))),
-  );
+  return app
+    .get(DataSource)
+    .transaction((manager) =>
+      outbox.publish(
+        manager,
+        ...Array.from({ length: count }, (_, i) => ({ type, payload: { i } })),
+      ),
+    );
 }
 
 async function unsent(app: INestApplicationContext, ids: string[]): Promise<number> {
   const [row] = await app
     .get(DataSource)
-    .query('SELECT count(*)::int AS n FROM outbox_events WHERE id = ANY($1::uuid[]) AND sent_at IS NULL', [ids]);
+    .query(
+      'SELECT count(*)::int AS n FROM outbox_events WHERE id = ANY($1::uuid[]) AND sent_at IS NULL',
+      [ids],
+    );
   return row.n;
 }
 
@@ -75,10 +83,9 @@ describe('transactional outbox', () => {
     const [marker] = await publish(t.app, type);
     await waitFor(() => seen.get(marker), { what: 'marker delivery' });
     expect([...seen.keys()]).toEqual([marker]);
-    const [row] = await t.app.get(DataSource).query(
-      `SELECT count(*)::int AS n FROM outbox_events WHERE type = $1`,
-      [type],
-    );
+    const [row] = await t.app
+      .get(DataSource)
+      .query(`SELECT count(*)::int AS n FROM outbox_events WHERE type = $1`, [type]);
     expect(row.n).toBe(1);
   });
 
@@ -98,15 +105,20 @@ describe('transactional outbox', () => {
     const before = t.app.get(OutboxRelay).enqueued + worker.get(OutboxRelay).enqueued;
     const batches = await Promise.all(Array.from({ length: 10 }, () => publish(t.app, type, 30)));
     const ids = batches.flat();
-    await waitFor(() => ids.every((id) => seen.has(id)), { what: '300 deliveries', timeoutMs: 20_000 });
+    await waitFor(() => ids.every((id) => seen.has(id)), {
+      what: '300 deliveries',
+      timeoutMs: 20_000,
+    });
     await waitFor(() => queueIdle(t.app), { what: 'idle queue' });
     const enqueued = t.app.get(OutboxRelay).enqueued + worker.get(OutboxRelay).enqueued - before;
     expect(enqueued).toBe(300);
     expect([...seen.values()].every((n) => n === 1)).toBe(true);
-    const [row] = await t.app.get(DataSource).query(
-      `SELECT min(attempts)::int AS min, max(attempts)::int AS max FROM outbox_events WHERE id = ANY($1::uuid[])`,
-      [ids],
-    );
+    const [row] = await t.app
+      .get(DataSource)
+      .query(
+        `SELECT min(attempts)::int AS min, max(attempts)::int AS max FROM outbox_events WHERE id = ANY($1::uuid[])`,
+        [ids],
+      );
     expect(row).toEqual({ min: 1, max: 1 });
   });
 });
@@ -128,7 +140,9 @@ describe('with Redis down', () => {
   it('keeps committed events, turns readiness 503, and delivers exactly once when Redis returns', async () => {
     const { type, seen } = recorder(t.app);
     await redis.stop();
-    await waitFor(async () => (await t.http.get('/health/ready')).status === 503, { what: 'ready 503' });
+    await waitFor(async () => (await t.http.get('/health/ready')).status === 503, {
+      what: 'ready 503',
+    });
     const ready = await t.http.get('/health/ready');
     expect(ready.body.error?.redis ?? ready.body.details?.redis).toMatchObject({ status: 'down' });
 
@@ -139,9 +153,14 @@ describe('with Redis down', () => {
     expect(seen.size).toBe(0);
 
     redis = await startLocalRedis(dir, redis.port);
-    await waitFor(() => ids.every((id) => seen.has(id)), { what: 'delivery after restart', timeoutMs: 20_000 });
+    await waitFor(() => ids.every((id) => seen.has(id)), {
+      what: 'delivery after restart',
+      timeoutMs: 20_000,
+    });
     await waitFor(() => queueIdle(t.app), { what: 'idle queue' });
     expect(ids.map((id) => seen.get(id))).toEqual([1, 1, 1]);
-    await waitFor(async () => (await t.http.get('/health/ready')).status === 200, { what: 'ready 200' });
+    await waitFor(async () => (await t.http.get('/health/ready')).status === 200, {
+      what: 'ready 200',
+    });
   });
 });

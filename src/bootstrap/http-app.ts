@@ -6,7 +6,7 @@ import helmet from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
-import { AppModule } from '../app.module.js';
+import { AppModule, type AppModuleOptions } from '../app.module.js';
 import type { AppConfig } from '../config/index.js';
 import { ProblemDetailsFilter } from '../http/problem-details.filter.js';
 import { setupSwagger } from '../http/swagger.js';
@@ -22,8 +22,12 @@ const OUTSIDE_API_PREFIX = ['health/live', 'health/ready', 'metrics'].map((path)
 }));
 
 /** The HTTP application (api role, or all), configured but not listening. */
-export async function createHttpApp(config: AppConfig, logger: Logger): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+export async function createHttpApp(
+  config: AppConfig,
+  logger: Logger,
+  options: AppModuleOptions = {},
+): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), {
     rawBody: true,
     logger: new PinoNestLogger(logger),
     abortOnError: false,
@@ -34,7 +38,11 @@ export async function createHttpApp(config: AppConfig, logger: Logger): Promise<
   return app;
 }
 
-export function configureHttp(app: NestExpressApplication, config: AppConfig, logger: Logger): void {
+export function configureHttp(
+  app: NestExpressApplication,
+  config: AppConfig,
+  logger: Logger,
+): void {
   app.set('trust proxy', config.http.trustProxy);
   app.disable('x-powered-by');
   app.use(requestLogging(config, logger));

@@ -17,10 +17,14 @@ export interface ResolvedServices {
  * With DATABASE_URL / REDIS_URL unset (development), starts a private PostgreSQL and redis-server
  * with their data under DATA_DIR. With the URLs set, starts nothing.
  */
-export async function resolveServices(config: AppConfig, logger: Logger): Promise<ResolvedServices> {
+export async function resolveServices(
+  config: AppConfig,
+  logger: Logger,
+): Promise<ResolvedServices> {
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
-    for (const fn of stops.reverse()) await fn().catch((err) => logger.warn({ err }, 'stopping a local service failed'));
+    for (const fn of stops.reverse())
+      await fn().catch((err) => logger.warn({ err }, 'stopping a local service failed'));
   };
   try {
     let databaseUrl = config.database.url;
@@ -38,7 +42,10 @@ export async function resolveServices(config: AppConfig, logger: Logger): Promis
       databaseUrl = pg.url;
       // For the TypeORM CLI (npm run migration:*) while the app runs.
       writeFileSync(urlFile, `${pg.url}\n`, { mode: 0o600 });
-      logger.info({ url: redactPassword(pg.url) }, 'embedded PostgreSQL started (DATABASE_URL unset)');
+      logger.info(
+        { url: redactPassword(pg.url) },
+        'embedded PostgreSQL started (DATABASE_URL unset)',
+      );
     }
     let redisUrl = config.redis.url;
     if (!redisUrl) {
@@ -48,7 +55,11 @@ export async function resolveServices(config: AppConfig, logger: Logger): Promis
       logger.info({ url: redis.url }, 'private redis-server started (REDIS_URL unset)');
     }
     return {
-      config: { ...config, database: { ...config.database, url: databaseUrl }, redis: { url: redisUrl } },
+      config: {
+        ...config,
+        database: { ...config.database, url: databaseUrl },
+        redis: { url: redisUrl },
+      },
       stop,
     };
   } catch (error) {

@@ -42,7 +42,14 @@ async function start(config: AppConfig, logger: Logger): Promise<INestApplicatio
   }
   const app = await createHttpApp(config, logger);
   await app.listen(config.http.port);
-  logger.info({ port: config.http.port, role: config.app.role, docs: config.http.docsEnabled ? '/docs' : null }, 'api listening');
+  logger.info(
+    {
+      port: config.http.port,
+      role: config.app.role,
+      docs: config.http.docsEnabled ? '/docs' : null,
+    },
+    'api listening',
+  );
   return app;
 }
 

@@ -15,7 +15,11 @@ function problems(source: Record<string, string>): string[] {
 describe('loadConfig', () => {
   it('gives development defaults from an empty environment', () => {
     const config = loadConfig({});
-    expect(config.app).toMatchObject({ env: 'development', role: 'all', url: 'http://localhost:3000' });
+    expect(config.app).toMatchObject({
+      env: 'development',
+      role: 'all',
+      url: 'http://localhost:3000',
+    });
     expect(config.http).toMatchObject({ port: 3000, bodyLimit: '100kb', docsEnabled: true });
     expect(config.database).toEqual({ url: null, migrateOnBoot: true, poolSize: 10 });
     expect(config.queue.prefix).toBe('app');
@@ -49,7 +53,10 @@ describe('loadConfig', () => {
   });
 
   it('treats empty values as unset and parses lists', () => {
-    const config = loadConfig({ DATABASE_URL: '', CORS_ORIGINS: 'https://a.example, https://b.example' });
+    const config = loadConfig({
+      DATABASE_URL: '',
+      CORS_ORIGINS: 'https://a.example, https://b.example',
+    });
     expect(config.database.url).toBeNull();
     expect(config.http.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
   });

@@ -16,9 +16,12 @@ export const url = (protocols: RegExp) =>
   }, 'must be a valid URL');
 
 /** A comma-separated list, trimmed, empties dropped. */
-export const list = z
-  .string()
-  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+export const list = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 
 /** The parsed type of a fragment of the env schema. */
 export type EnvOf<S extends z.ZodRawShape> = z.infer<z.ZodObject<S>>;

@@ -40,7 +40,9 @@ export async function startEmbeddedPostgres(options: Options): Promise<LocalPost
   if (!existsSync(join(dataDir, 'PG_VERSION'))) await pg.initialise();
   await pg.start().catch((error: unknown) => {
     // It rejects with `undefined` on a port clash or a permission problem: say something useful.
-    throw new Error(`embedded PostgreSQL failed to start in ${dataDir}: ${String(error ?? 'no reason given')}`);
+    throw new Error(
+      `embedded PostgreSQL failed to start in ${dataDir}: ${String(error ?? 'no reason given')}`,
+    );
   });
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/app`,
@@ -55,7 +57,15 @@ type EmbeddedPostgresClass = new (options: Record<string, unknown>) => {
 };
 
 async function importWithoutSignalHooks(): Promise<EmbeddedPostgresClass> {
-  const events = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+  const events = [
+    'exit',
+    'beforeExit',
+    'SIGHUP',
+    'SIGINT',
+    'SIGTERM',
+    'SIGBREAK',
+    'message',
+  ] as const;
   const before = new Map(events.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
   let mod: { default: EmbeddedPostgresClass };
   try {

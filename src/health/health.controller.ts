@@ -1,6 +1,11 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Controller, Get, HttpStatus, Res, VERSION_NEUTRAL } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import {
   HealthCheckService,
   HealthIndicatorService,
@@ -41,7 +46,11 @@ export class HealthController {
     try {
       return await this.health.check([
         () => this.db.pingCheck('database').withTimeout(CHECK_TIMEOUT_MS),
-        () => this.indicators.check('redis').attempt(() => this.pingRedis()).withTimeout(CHECK_TIMEOUT_MS),
+        () =>
+          this.indicators
+            .check('redis')
+            .attempt(() => this.pingRedis())
+            .withTimeout(CHECK_TIMEOUT_MS),
       ]);
     } catch (error) {
       // Terminus throws a 503 carrying the per-dependency report: answer with the report itself.

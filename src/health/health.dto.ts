@@ -14,7 +14,10 @@ export class HealthResponseDto {
   @ApiProperty({ enum: ['ok', 'error', 'shutting_down'] })
   status: string;
 
-  @ApiProperty({ type: 'object', additionalProperties: { $ref: '#/components/schemas/DependencyStatusDto' } })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { $ref: '#/components/schemas/DependencyStatusDto' },
+  })
   details: Record<string, DependencyStatusDto>;
 }
 

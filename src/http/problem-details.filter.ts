@@ -14,8 +14,14 @@ interface HttpError {
 
 const BODY_ERRORS: Record<string, { slug: string; detail: string }> = {
   'entity.parse.failed': { slug: 'malformed-body', detail: 'The request body is not valid JSON.' },
-  'entity.too.large': { slug: 'body-too-large', detail: 'The request body is larger than allowed.' },
-  'encoding.unsupported': { slug: 'unsupported-encoding', detail: 'The content encoding is not supported.' },
+  'entity.too.large': {
+    slug: 'body-too-large',
+    detail: 'The request body is larger than allowed.',
+  },
+  'encoding.unsupported': {
+    slug: 'unsupported-encoding',
+    detail: 'The content encoding is not supported.',
+  },
   'charset.unsupported': { slug: 'unsupported-charset', detail: 'The charset is not supported.' },
   'request.aborted': { slug: 'request-aborted', detail: 'The request was aborted.' },
 };
@@ -40,7 +46,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return;
     }
     if (exception instanceof ProblemException) {
-      for (const [name, value] of Object.entries(exception.problem.headers ?? {})) res.setHeader(name, value);
+      for (const [name, value] of Object.entries(exception.problem.headers ?? {}))
+        res.setHeader(name, value);
     }
     res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
@@ -76,7 +83,8 @@ function fromBodyParserError(error: unknown): Problem | null {
   const status = httpError?.status ?? httpError?.statusCode;
   if (typeof status !== 'number' || status < 400 || status >= 500) return null;
   // A SyntaxError from JSON.parse has no `type`; its message would echo parser internals.
-  const known = BODY_ERRORS[httpError?.type ?? (error instanceof SyntaxError ? 'entity.parse.failed' : '')];
+  const known =
+    BODY_ERRORS[httpError?.type ?? (error instanceof SyntaxError ? 'entity.parse.failed' : '')];
   return {
     type: problemType(known?.slug ?? 'bad-request'),
     title: statusTitle(status),
@@ -89,7 +97,11 @@ function fromHttpException(exception: HttpException): Problem {
   const status = exception.getStatus();
   const body = exception.getResponse();
   const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
-  const detail = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : undefined;
+  const detail = Array.isArray(message)
+    ? message.join('; ')
+    : typeof message === 'string'
+      ? message
+      : undefined;
   return {
     type: status >= 500 ? problemType('internal-error') : 'about:blank',
     title: statusTitle(status),

@@ -13,7 +13,10 @@ export class FieldError {
 
 /** RFC 9457 problem details: the body of every error response. */
 export class ProblemDetails {
-  @ApiProperty({ example: 'urn:problem:validation-failed', description: 'Identifies the kind of problem' })
+  @ApiProperty({
+    example: 'urn:problem:validation-failed',
+    description: 'Identifies the kind of problem',
+  })
   type: string;
 
   @ApiProperty({ example: 'Bad Request' })

@@ -35,7 +35,8 @@ export class PinoNestLogger implements LoggerService {
   private write(level: PinoLevel, message: unknown, params: unknown[]): void {
     if (!this.pino.isLevelEnabled(level)) return;
     const rest = [...params];
-    const context = typeof rest.at(-1) === 'string' && rest.length > 0 ? (rest.pop() as string) : undefined;
+    const context =
+      typeof rest.at(-1) === 'string' && rest.length > 0 ? (rest.pop() as string) : undefined;
     if (message instanceof Error) {
       this.pino[level]({ context, err: message }, message.message);
     } else if (typeof message === 'object' && message !== null) {

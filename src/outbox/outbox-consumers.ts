@@ -14,7 +14,8 @@ export class OutboxConsumers implements OnApplicationBootstrap {
 
   register(type: string, consumer: string, handler: OutboxHandler): void {
     const forType = this.handlers.get(type) ?? new Map<string, OutboxHandler>();
-    if (forType.has(consumer)) throw new Error(`outbox consumer ${consumer} registered twice for ${type}`);
+    if (forType.has(consumer))
+      throw new Error(`outbox consumer ${consumer} registered twice for ${type}`);
     forType.set(consumer, handler);
     this.handlers.set(type, forType);
   }
@@ -28,7 +29,10 @@ export class OutboxConsumers implements OnApplicationBootstrap {
     await this.ready;
     const forType = this.handlers.get(message.type);
     if (!forType?.size) {
-      this.logger.debug({ eventId: message.id, type: message.type }, 'outbox event has no consumer');
+      this.logger.debug(
+        { eventId: message.id, type: message.type },
+        'outbox event has no consumer',
+      );
       return 0;
     }
     for (const handler of forType.values()) await handler(message);

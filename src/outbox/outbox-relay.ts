@@ -55,7 +55,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** One claim-enqueue-mark cycle; returns how many events it moved. */
   async relayOnce(): Promise<number> {
-    if (this.queue.client.status !== 'ready') throw new Error(`redis is ${this.queue.client.status}`);
+    if (this.queue.client.status !== 'ready')
+      throw new Error(`redis is ${this.queue.client.status}`);
     const { batchSize } = this.config.outbox;
     const moved = await this.dataSource.transaction(async (manager) => {
       const rows: ClaimedRow[] = await manager.query(

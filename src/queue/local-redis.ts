@@ -25,8 +25,20 @@ export async function startLocalRedis(dataDir: string, port?: number): Promise<L
   const chosen = port ?? (await freePort());
   const child = spawn(
     'redis-server',
-    ['--port', String(chosen), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes',
-     '--save', '', '--maxmemory-policy', 'noeviction'],
+    [
+      '--port',
+      String(chosen),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--save',
+      '',
+      '--maxmemory-policy',
+      'noeviction',
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   await whenReady(child, chosen);
@@ -38,7 +50,9 @@ async function whenReady(child: ChildProcess, port: number): Promise<void> {
     child.once('error', (error: NodeJS.ErrnoException) =>
       reject(error.code === 'ENOENT' ? new Error(REDIS_MISSING_HELP) : error),
     );
-    child.once('exit', (code) => reject(new Error(`redis-server exited with code ${code} on port ${port}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`redis-server exited with code ${code} on port ${port}`)),
+    );
   });
   const deadline = Date.now() + 10_000;
   for (;;) {
@@ -50,7 +64,13 @@ async function whenReady(child: ChildProcess, port: number): Promise<void> {
 }
 
 async function ping(port: number): Promise<boolean> {
-  const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const client = new Redis({
+    port,
+    host: '127.0.0.1',
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();

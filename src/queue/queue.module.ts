@@ -10,7 +10,9 @@ import { QUEUES } from './queues.js';
 export class QueueModule {
   static forRoot(config: AppConfig): DynamicModule {
     if (!config.redis.url) throw new Error('redis.url is not resolved');
-    const queues = BullModule.registerQueue(...Object.values(QUEUES).map((q) => ({ name: q.name })));
+    const queues = BullModule.registerQueue(
+      ...Object.values(QUEUES).map((q) => ({ name: q.name })),
+    );
     return {
       module: QueueModule,
       imports: [

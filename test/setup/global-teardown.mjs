@@ -5,10 +5,15 @@ import { Redis } from 'ioredis';
 export default async function globalTeardown() {
   const state = globalThis.__TEST_STATE__;
   if (!state) return;
-  await dropDatabase(state.databaseUrl).catch((e) => console.error('dropping the test database failed:', e.message));
-  await deleteKeys(state.redisUrl, state.queuePrefix).catch((e) => console.error('cleaning Redis failed:', e.message));
+  await dropDatabase(state.databaseUrl).catch((e) =>
+    console.error('dropping the test database failed:', e.message),
+  );
+  await deleteKeys(state.redisUrl, state.queuePrefix).catch((e) =>
+    console.error('cleaning Redis failed:', e.message),
+  );
   for (const stop of state.stops.reverse()) await stop();
-  if (process.env.TEST_SCRATCH_DIR) rmSync(process.env.TEST_SCRATCH_DIR, { recursive: true, force: true });
+  if (process.env.TEST_SCRATCH_DIR)
+    rmSync(process.env.TEST_SCRATCH_DIR, { recursive: true, force: true });
 }
 
 async function dropDatabase(url) {

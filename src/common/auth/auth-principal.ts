@@ -12,7 +12,8 @@ export interface AuthPrincipal {
 export const ROLES = 'auth:roles';
 
 /** The route needs one of these roles (and authentication). */
-export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator => SetMetadata(ROLES, roles);
+export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator =>
+  SetMetadata(ROLES, roles);
 
 /** The authenticated caller, in a controller method's parameters. */
 export const CurrentUser = createParamDecorator(
