@@ -73,6 +73,12 @@ function requestLogging(config: AppConfig, logger: Logger) {
       return id;
     },
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+    // One short line per request: the full header dump is large and slows every request.
+    serializers: {
+      req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+    customErrorMessage: (_req, res) => `request failed with status ${res.statusCode}`,
   });
   return (req: IncomingMessage, res: ServerResponse, next: () => void) => {
     http(req, res);

@@ -7,6 +7,7 @@ import {
   type AppConfig,
   type AppRole,
 } from '../config/index.js';
+import { startWorkerHealthServer } from '../health/worker-health.server.js';
 import { createLogger } from '../logging/logger.js';
 import { createHttpApp } from './http-app.js';
 import { resolveServices, type ResolvedServices } from './local-services.js';
@@ -37,7 +38,13 @@ export async function run(role?: AppRole): Promise<void> {
 async function start(config: AppConfig, logger: Logger): Promise<INestApplicationContext> {
   if (config.app.role === 'worker') {
     const worker = await createWorkerApp(config, logger);
-    logger.info('worker started');
+    const healthPort = config.app.workerHealthPort;
+    if (healthPort) {
+      const server = await startWorkerHealthServer(worker, healthPort);
+      // Closed first on shutdown: from then on the worker reports itself gone.
+      process.once('SIGTERM', () => server.close());
+    }
+    logger.info({ healthPort }, 'worker started');
     return worker;
   }
   const app = await createHttpApp(config, logger);

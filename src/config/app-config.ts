@@ -15,6 +15,8 @@ export interface AppConfig {
     url: string;
     dataDir: string;
     shutdownTimeoutMs: number;
+    /** Worker role: serves /health/live and /health/ready here when set. */
+    workerHealthPort: number | null;
   };
   readonly http: {
     port: number;
@@ -64,6 +66,7 @@ function toConfig(env: Env): AppConfig {
       url: env.APP_URL.replace(/\/+$/, ''),
       dataDir: env.DATA_DIR,
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+      workerHealthPort: env.WORKER_HEALTH_PORT ?? null,
     },
     http: {
       port: env.PORT,

@@ -16,6 +16,7 @@ export const envSchema = z.object({
   APP_URL: url(/^https?:$/).default('http://localhost:3000'),
   DATA_DIR: z.string().min(1).default('.data'),
   SHUTDOWN_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  WORKER_HEALTH_PORT: int(1, 65535).optional(),
 
   DATABASE_URL: url(/^postgres(ql)?:$/).optional(),
   DB_MIGRATE_ON_BOOT: bool.default(true),

@@ -5,20 +5,17 @@ export class LiveResponseDto {
   status: 'ok';
 }
 
-class DependencyStatusDto {
-  @ApiProperty({ enum: ['up', 'down'] })
-  status: string;
-}
-
 export class HealthResponseDto {
   @ApiProperty({ enum: ['ok', 'error', 'shutting_down'] })
   status: string;
 
   @ApiProperty({
+    description: 'Each dependency (database, redis) with its status',
     type: 'object',
-    additionalProperties: { $ref: '#/components/schemas/DependencyStatusDto' },
+    additionalProperties: {
+      type: 'object',
+      properties: { status: { type: 'string', enum: ['up', 'down'] } },
+    },
   })
-  details: Record<string, DependencyStatusDto>;
+  details: Record<string, { status: 'up' | 'down' }>;
 }
-
-export { DependencyStatusDto };

@@ -3,6 +3,15 @@ import type { Logger } from 'pino';
 
 type PinoLevel = 'info' | 'error' | 'warn' | 'debug' | 'trace' | 'fatal';
 
+/** Nest's per-module and per-route boot lines: useful when debugging, noise otherwise. */
+const BOOT_CHATTER = new Set([
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestFactory',
+  'NestApplication',
+]);
+
 /**
  * Nest's LoggerService over pino. Nest calls `logger.warn(message, ...params, context)`; an
  * object first argument becomes pino's merge object, so `logger.warn({ err }, 'text')` works.
@@ -11,7 +20,7 @@ export class PinoNestLogger implements LoggerService {
   constructor(private readonly pino: Logger) {}
 
   log(message: unknown, ...params: unknown[]): void {
-    this.write('info', message, params);
+    this.write(BOOT_CHATTER.has(String(params.at(-1))) ? 'debug' : 'info', message, params);
   }
   error(message: unknown, ...params: unknown[]): void {
     this.write('error', message, params);
