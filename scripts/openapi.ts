@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from '../src/app.module.js';
-import { configureHttp } from '../src/bootstrap/http-app.js';
+import { configureRouting } from '../src/bootstrap/http-app.js';
 import { loadConfig } from '../src/config/index.js';
 import { buildOpenApiDocument } from '../src/http/swagger.js';
 import { createLogger } from '../src/logging/logger.js';
@@ -25,7 +25,7 @@ const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(c
   preview: true,
   logger: false,
 });
-configureHttp(app, { ...config, http: { ...config.http, docsEnabled: false } }, logger);
+configureRouting(app);
 const document = buildOpenApiDocument(app);
 const target = process.argv[2] ?? 'openapi.json';
 writeFileSync(target, `${JSON.stringify(document, null, 2)}\n`);

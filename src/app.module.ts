@@ -5,6 +5,7 @@ import { ClockModule } from './common/clock.module.js';
 import { ConfigModule, type AppConfig, type AppRole } from './config/index.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { NotificationsWorkerModule } from './notifications/notifications-worker.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { OutboxWorkerModule } from './outbox/outbox-worker.module.js';
@@ -42,7 +43,7 @@ export class AppModule {
         RedisModule.forRoot(config),
         OutboxModule,
         ...FEATURES,
-        ...(http ? [HealthModule] : []),
+        ...(http ? [HealthModule, MetricsModule] : []),
         ...(worker ? WORKERS : []),
       ],
     };

@@ -12,6 +12,8 @@ import { ProblemDetailsFilter } from '../http/problem-details.filter.js';
 import { setupSwagger } from '../http/swagger.js';
 import { createValidationPipe } from '../http/validation.js';
 import { PinoNestLogger } from '../logging/nest-logger.js';
+import { httpMetrics } from '../metrics/http-metrics.middleware.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { requestContext } from '../logging/request-context.js';
 import { assertWorkerHandlers } from './worker-app.js';
 
@@ -46,6 +48,7 @@ export function configureHttp(
   app.set('trust proxy', config.http.trustProxy);
   app.disable('x-powered-by');
   app.use(requestLogging(config, logger));
+  app.use(httpMetrics(app.get(MetricsService)));
   app.use(helmet());
   app.enableCors({
     origin: config.http.corsOrigins.length > 0 ? config.http.corsOrigins : false,
@@ -53,11 +56,16 @@ export function configureHttp(
   });
   app.useBodyParser('json', { limit: config.http.bodyLimit });
   app.useBodyParser('urlencoded', { limit: config.http.bodyLimit, extended: false });
-  app.setGlobalPrefix('api', { exclude: OUTSIDE_API_PREFIX });
-  app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
+  configureRouting(app);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
   if (config.http.docsEnabled) setupSwagger(app);
+}
+
+/** `/api/v1/...` for the API; health and metrics stay at the root. */
+export function configureRouting(app: INestApplication): void {
+  app.setGlobalPrefix('api', { exclude: OUTSIDE_API_PREFIX });
+  app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
 }
 
 /** Accepts or makes the request id, echoes it, and carries it through the async context. */
