@@ -1,3 +1,4 @@
+import './config/threadpool.js';
 import 'reflect-metadata';
 import { run } from './bootstrap/run.js';
 

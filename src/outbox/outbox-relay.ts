@@ -86,7 +86,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         failures = 0;
       } catch (error) {
         failures++;
-        if (failures === 1 || failures % 20 === 0) {
+        // Quiet for the first cycles: at boot Redis may still be connecting.
+        if (failures === 3 || failures % 50 === 0) {
           this.logger.warn({ err: error, failures }, 'outbox relay cannot enqueue; events wait');
         }
       }
