@@ -1,16 +1,76 @@
 import { z } from 'zod';
-import type { EnvOf } from './env.helpers.js';
+import { ConfigError } from './config.error.js';
+import { bool, int, type EnvOf } from './env.helpers.js';
+
+const MINUTE = 60;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 
 /** Variables of the auth and users modules. */
 export const authEnv = {
   JWT_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  JWT_ISSUER: z.string().min(1).max(200).default('app-backend'),
+  JWT_AUDIENCE: z.string().min(1).max(200).default('app-api'),
+  ACCESS_TOKEN_TTL_SECONDS: int(60, DAY).default(15 * MINUTE),
+  SESSION_IDLE_TIMEOUT_SECONDS: int(5 * MINUTE, 365 * DAY).default(14 * DAY),
+  SESSION_ABSOLUTE_LIFETIME_SECONDS: int(5 * MINUTE, 365 * DAY).default(30 * DAY),
+  REFRESH_GRACE_SECONDS: int(0, 60).default(10),
+  EMAIL_VERIFICATION_TTL_HOURS: int(1, 24 * 14).default(24),
+  PASSWORD_RESET_TTL_MINUTES: int(5, 24 * 60).default(30),
+  AUTH_ALLOW_UNVERIFIED_LOGIN: bool.default(true),
+  /** argon2id cost; OWASP defaults. Tests may lower them (never in production). */
+  ARGON2_MEMORY_KIB: int(1024, 1024 * 1024).default(19_456),
+  ARGON2_TIME_COST: int(1, 20).default(2),
+  ARGON2_PARALLELISM: int(1, 16).default(1),
+  /**
+   * Multiplies every per-IP rate limit. All test traffic comes from 127.0.0.1, so the default is
+   * 100 when NODE_ENV=test and 1 otherwise; per-account limits are never scaled.
+   */
+  AUTH_IP_LIMIT_MULTIPLIER: int(1, 100_000).optional(),
+  /** First admin, created once at boot when the users table is empty. */
+  ADMIN_EMAIL: z.email().max(254).optional(),
+  ADMIN_PASSWORD: z.string().min(1).max(128).optional(),
 };
 
 export const DEVELOPMENT_JWT_SECRET = 'development-only-secret-do-not-use-in-production-0000';
 
-type AuthEnv = EnvOf<typeof authEnv>;
+type AuthEnv = EnvOf<typeof authEnv> & { NODE_ENV?: string };
 
 export function authConfig(env: AuthEnv) {
-  return { jwtSecret: env.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET };
+  const problems: string[] = [];
+  if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
+    problems.push('JWT_SECRET: required when NODE_ENV=production');
+  }
+  if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
+    problems.push('ADMIN_EMAIL / ADMIN_PASSWORD: set both or neither');
+  }
+  if (env.SESSION_ABSOLUTE_LIFETIME_SECONDS < env.SESSION_IDLE_TIMEOUT_SECONDS) {
+    problems.push('SESSION_ABSOLUTE_LIFETIME_SECONDS: must not be shorter than the idle timeout');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    jwtSecret: env.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
+    jwtIssuer: env.JWT_ISSUER,
+    jwtAudience: env.JWT_AUDIENCE,
+    accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+    session: {
+      idleTimeoutMs: env.SESSION_IDLE_TIMEOUT_SECONDS * 1000,
+      absoluteLifetimeMs: env.SESSION_ABSOLUTE_LIFETIME_SECONDS * 1000,
+      refreshGraceMs: env.REFRESH_GRACE_SECONDS * 1000,
+    },
+    emailVerificationTtlMs: env.EMAIL_VERIFICATION_TTL_HOURS * HOUR * 1000,
+    passwordResetTtlMs: env.PASSWORD_RESET_TTL_MINUTES * MINUTE * 1000,
+    allowUnverifiedLogin: env.AUTH_ALLOW_UNVERIFIED_LOGIN,
+    argon2: {
+      memoryCost: env.ARGON2_MEMORY_KIB,
+      timeCost: env.ARGON2_TIME_COST,
+      parallelism: env.ARGON2_PARALLELISM,
+    },
+    ipLimitMultiplier: env.AUTH_IP_LIMIT_MULTIPLIER ?? (env.NODE_ENV === 'test' ? 100 : 1),
+    initialAdmin:
+      env.ADMIN_EMAIL && env.ADMIN_PASSWORD
+        ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD }
+        : null,
+  };
 }
 export type AuthConfig = ReturnType<typeof authConfig>;

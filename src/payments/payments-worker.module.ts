@@ -1,5 +1,19 @@
 import { Module } from '@nestjs/common';
+import { PaymentsModule } from './payments.module.js';
+import { PaymentsProcessor } from './worker/payments.processor.js';
+import { ReconciliationScheduler } from './worker/reconciliation.scheduler.js';
+import { ReconciliationService } from './worker/reconciliation.service.js';
+import { WebhookProcessingService } from './worker/webhook-processing.service.js';
 
-/** Worker role only: this module's Bull processors and outbox consumers. */
-@Module({})
+/** Worker role only: webhook processing, reconciliation and their Bull processor. */
+@Module({
+  imports: [PaymentsModule],
+  providers: [
+    PaymentsProcessor,
+    WebhookProcessingService,
+    ReconciliationService,
+    ReconciliationScheduler,
+  ],
+  exports: [WebhookProcessingService, ReconciliationService],
+})
 export class PaymentsWorkerModule {}

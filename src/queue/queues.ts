@@ -7,6 +7,11 @@
  */
 export const QUEUES = {
   outbox: { name: 'outbox', jobs: { deliver: 'deliver' } },
+  notifications: {
+    name: 'notifications',
+    jobs: { deliver: 'deliver', broadcastBatch: 'broadcast-batch' },
+  },
+  payments: { name: 'payments', jobs: { processWebhook: 'process-webhook', reconcile: 'reconcile' } },
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES]['name'];

@@ -1,6 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { ProblemException } from '../http/problem.exception.js';
+import { toUserResponse, type UserPageDto, type UserResponseDto } from './dto/user-response.dto.js';
+import { cursorTimestampSql, decodeCursor, encodeCursor } from './pagination.js';
 import { User, type UserRole, type UserStatus } from './user.entity.js';
 
 /** What other modules may know of a user (notifications address them with it). */
@@ -15,6 +18,37 @@ export interface UserContact {
   emailVerified: boolean;
 }
 
+export interface NewUser {
+  email: string;
+  displayName: string;
+  passwordHash: string;
+  role?: UserRole;
+  locale?: string;
+  timeZone?: string;
+  emailVerifiedAt?: Date | null;
+}
+
+export interface UserFilter {
+  limit: number;
+  cursor?: string;
+  emailPrefix?: string;
+  role?: UserRole;
+  status?: UserStatus;
+}
+
+export interface ProfilePatch {
+  displayName?: string;
+  locale?: string;
+  timeZone?: string;
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * The only code that touches the `users` table. Methods taking an EntityManager run inside the
+ * caller's transaction (auth changes a user and its sessions atomically). Returned entities stay
+ * in the service layer: controllers map them to response DTOs.
+ */
 @Injectable()
 export class UsersService {
   constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
@@ -41,6 +75,164 @@ export class UsersService {
     const rows: Array<{ id: string }> = await query.getRawMany();
     return rows.map((r) => r.id);
   }
+
+  /** A live user, or null. */
+  findById(userId: string, manager?: EntityManager): Promise<User | null> {
+    return this.repo(manager).findOne({ where: { id: userId } });
+  }
+
+  /** A live user or a 404 problem. */
+  async getById(userId: string, manager?: EntityManager): Promise<User> {
+    const user = await this.findById(userId, manager);
+    if (!user) throw new NotFoundException('No such user.');
+    return user;
+  }
+
+  /** Live user by email, compared case-insensitively (uses the unique expression index). */
+  findByEmail(email: string, manager?: EntityManager): Promise<User | null> {
+    return this.repo(manager)
+      .createQueryBuilder('u')
+      .where('lower(u.email) = lower(:email)', { email: email.trim() })
+      .andWhere('u.deleted_at IS NULL')
+      .getOne();
+  }
+
+  countAll(manager?: EntityManager): Promise<number> {
+    return this.repo(manager).count({ withDeleted: true });
+  }
+
+  /** 409 problem when a live account already has the email (unique index, race-safe). */
+  async create(input: NewUser, manager?: EntityManager): Promise<User> {
+    const repo = this.repo(manager);
+    const user = repo.create({
+      email: input.email.trim(),
+      displayName: input.displayName.trim(),
+      passwordHash: input.passwordHash,
+      role: input.role ?? 'user',
+      status: 'active',
+      locale: input.locale ?? 'en',
+      timeZone: input.timeZone ?? 'UTC',
+      emailVerifiedAt: input.emailVerifiedAt ?? null,
+    });
+    try {
+      // A savepoint keeps the caller's transaction usable after a unique violation.
+      return await (manager
+        ? manager.transaction((inner) => inner.getRepository(User).save(user))
+        : repo.save(user));
+    } catch (error) {
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
+        throw new ProblemException({
+          status: 409,
+          slug: 'email-taken',
+          detail: 'An account with this email address already exists.',
+        });
+      }
+      throw error;
+    }
+  }
+
+  async updateProfile(userId: string, patch: ProfilePatch): Promise<User> {
+    const user = await this.getById(userId);
+    if (patch.displayName !== undefined) user.displayName = patch.displayName.trim();
+    if (patch.locale !== undefined) user.locale = Intl.getCanonicalLocales(patch.locale)[0] ?? 'en';
+    if (patch.timeZone !== undefined) user.timeZone = patch.timeZone;
+    return this.users.save(user);
+  }
+
+  async setPasswordHash(userId: string, passwordHash: string, manager?: EntityManager) {
+    await this.repo(manager).update({ id: userId }, { passwordHash });
+  }
+
+  async markEmailVerified(userId: string, at: Date, manager?: EntityManager): Promise<void> {
+    await this.repo(manager)
+      .createQueryBuilder()
+      .update(User)
+      .set({ emailVerifiedAt: at })
+      .where('id = :userId AND email_verified_at IS NULL', { userId })
+      .execute();
+  }
+
+  async setRoleAndStatus(
+    userId: string,
+    patch: { role?: UserRole; status?: UserStatus },
+    manager: EntityManager,
+  ): Promise<{ before: User; after: User }> {
+    const repo = this.repo(manager);
+    const before = await repo.findOne({
+      where: { id: userId },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!before) throw new NotFoundException('No such user.');
+    const after = repo.merge(repo.create({ ...before }), patch);
+    return { before, after: await repo.save(after) };
+  }
+
+  /**
+   * Soft delete that keeps no personal data: the email (which may then register again), name and
+   * password hash are replaced; the row stays for foreign keys and the audit trail.
+   */
+  async deleteAndScrub(userId: string, at: Date, manager: EntityManager): Promise<void> {
+    await this.repo(manager).update(
+      { id: userId },
+      {
+        email: `deleted-${userId}@invalid`,
+        displayName: 'Deleted user',
+        passwordHash: null,
+        emailVerifiedAt: null,
+        locale: 'en',
+        timeZone: 'UTC',
+        status: 'disabled',
+        deletedAt: at,
+      },
+    );
+  }
+
+  /** Admin list: newest first, keyset-paginated, filtered. */
+  async list(filter: UserFilter): Promise<UserPageDto> {
+    const cursor = decodeCursor(filter.cursor);
+    const query = this.users
+      .createQueryBuilder('u')
+      .addSelect(cursorTimestampSql('u'), 'cursor_ts')
+      .orderBy('u.created_at', 'DESC')
+      .addOrderBy('u.id', 'DESC')
+      .limit(filter.limit + 1);
+    if (filter.emailPrefix) {
+      query.andWhere(`lower(u.email) LIKE :prefix ESCAPE '\\'`, {
+        prefix: `${escapeLike(filter.emailPrefix.trim().toLowerCase())}%`,
+      });
+    }
+    if (filter.role) query.andWhere('u.role = :role', { role: filter.role });
+    if (filter.status) query.andWhere('u.status = :status', { status: filter.status });
+    if (cursor) {
+      query.andWhere('(u.created_at, u.id) < (:cursorTs::timestamptz, :cursorId::uuid)', {
+        cursorTs: cursor.createdAt,
+        cursorId: cursor.id,
+      });
+    }
+    const { entities, raw } = await query.getRawAndEntities<{ cursor_ts: string; u_id: string }>();
+    const page = entities.slice(0, filter.limit);
+    const last = page.at(-1);
+    const lastRaw = last ? raw.find((r) => r.u_id === last.id) : undefined;
+    return {
+      data: page.map(toUserResponse),
+      nextCursor:
+        entities.length > filter.limit && last && lastRaw
+          ? encodeCursor({ createdAt: lastRaw.cursor_ts, id: last.id })
+          : null,
+    };
+  }
+
+  async getResponse(userId: string): Promise<UserResponseDto> {
+    return toUserResponse(await this.getById(userId));
+  }
+
+  private repo(manager?: EntityManager): Repository<User> {
+    return manager ? manager.getRepository(User) : this.users;
+  }
+}
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 export function toContact(user: User): UserContact {

@@ -3,7 +3,7 @@ import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Clock } from '../../common/clock.js';
 import { hashToken } from './tokens.js';
 
-export type ThrottleAction = 'login' | 'forgot' | 'resend' | 'refresh';
+export type ThrottleAction = 'login' | 'register' | 'forgot' | 'resend' | 'refresh';
 export type ThrottleScope = 'ip' | 'account' | 'failure_delay';
 
 export interface WindowLimit {
@@ -61,6 +61,11 @@ export const DEFAULT_THROTTLE_LIMITS: ThrottleLimits = {
   login: {
     perIp: { points: 100, durationSeconds: 15 * MINUTE },
     perAccount: { points: 30, durationSeconds: 15 * MINUTE },
+  },
+  // Sign-up spam and probing for taken addresses.
+  register: {
+    perIp: { points: 20, durationSeconds: HOUR },
+    perAccount: { points: 5, durationSeconds: HOUR },
   },
   forgot: {
     perIp: { points: 20, durationSeconds: HOUR },

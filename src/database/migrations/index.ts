@@ -1,8 +1,12 @@
 import { Outbox1763715600000 } from './1763715600000-outbox.js';
 import { Users1763715700000 } from './1763715700000-users.js';
+import { Auth1763715800000 } from './1763715800000-auth.js';
+import { Notifications1763715900000 } from './1763715900000-notifications.js';
+import { Payments1763716000000 } from './1763716000000-payments.js';
+import { IdempotencyKeys1763716000100 } from './1763716000100-idempotency-keys.js';
 
 /**
  * Every migration, oldest first. The app and the tests run this list; the TypeORM CLI
  * (ormconfig.ts) finds the same files by glob. Add new migrations at the end.
  */
-export const migrations = [Outbox1763715600000, Users1763715700000];
+export const migrations = [Outbox1763715600000, Users1763715700000, Auth1763715800000, Notifications1763715900000, Payments1763716000000, IdempotencyKeys1763716000100];

@@ -1,0 +1,63 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { SignJWT } from 'jose';
+import { Clock } from '../common/clock.js';
+import type { Role } from '../common/auth/auth-principal.js';
+import { APP_CONFIG, type AppConfig } from '../config/index.js';
+
+export const JWT_ALGORITHM = 'HS256';
+
+/** The signing key as a KeyObject: jsonwebtoken verifies ~40x faster with it than with a string. */
+export function jwtKey(config: AppConfig): KeyObject {
+  return createSecretKey(Buffer.from(config.auth.jwtSecret, 'utf8'));
+}
+
+export interface AccessTokenClaims {
+  sub: string;
+  sid: string;
+  role: Role;
+  iss: string;
+  aud: string;
+  iat: number;
+  exp: number;
+}
+
+export interface IssuedAccessToken {
+  token: string;
+  /** Seconds until it expires. */
+  expiresIn: number;
+}
+
+/** Signs access tokens. Times come from the injected clock (tests move it). */
+@Injectable()
+export class AccessTokens {
+  private readonly key: KeyObject;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {
+    this.key = jwtKey(config);
+  }
+
+  /** Never outlives the session's absolute lifetime. */
+  async issue(
+    subject: { userId: string; sessionId: string; role: Role },
+    sessionEndsAt: Date,
+  ): Promise<IssuedAccessToken> {
+    const now = Math.floor(this.clock.now().getTime() / 1000);
+    const exp = Math.min(
+      now + this.config.auth.accessTokenTtlSeconds,
+      Math.floor(sessionEndsAt.getTime() / 1000),
+    );
+    const token = await new SignJWT({ sid: subject.sessionId, role: subject.role })
+      .setProtectedHeader({ alg: JWT_ALGORITHM, typ: 'JWT' })
+      .setSubject(subject.userId)
+      .setIssuer(this.config.auth.jwtIssuer)
+      .setAudience(this.config.auth.jwtAudience)
+      .setIssuedAt(now)
+      .setExpirationTime(exp)
+      .sign(this.key);
+    return { token, expiresIn: Math.max(0, exp - now) };
+  }
+}

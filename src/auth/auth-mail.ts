@@ -1,0 +1,54 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/index.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
+import type { User } from '../users/user.entity.js';
+
+/** Paths of the client app that handle the mailed links (on APP_URL, never the Host header). */
+export const VERIFY_EMAIL_PATH = '/verify-email';
+export const RESET_PASSWORD_PATH = '/reset-password';
+
+/**
+ * Auth's mails, each a notification requested inside the auth transaction (outbox): committed
+ * changes always get their mail, rolled back ones never, and no request waits on SMTP.
+ */
+@Injectable()
+export class AuthMail {
+  constructor(
+    private readonly notifications: NotificationsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  verification(manager: EntityManager, user: User, tokenId: string, token: string) {
+    return this.notifications.notify(manager, {
+      userId: user.id,
+      type: 'auth.email_verification',
+      data: { displayName: user.displayName, verifyUrl: this.link(VERIFY_EMAIL_PATH, token) },
+      idempotencyKey: `auth.email_verification:${tokenId}`,
+    });
+  }
+
+  passwordReset(manager: EntityManager, user: User, tokenId: string, token: string) {
+    return this.notifications.notify(manager, {
+      userId: user.id,
+      type: 'auth.password_reset',
+      data: { displayName: user.displayName, resetUrl: this.link(RESET_PASSWORD_PATH, token) },
+      idempotencyKey: `auth.password_reset:${tokenId}`,
+    });
+  }
+
+  passwordChanged(manager: EntityManager, user: User, at: Date, eventKey: string) {
+    return this.notifications.notify(manager, {
+      userId: user.id,
+      type: 'auth.password_changed',
+      data: { displayName: user.displayName, changedAt: at.toISOString() },
+      idempotencyKey: `auth.password_changed:${eventKey}`,
+    });
+  }
+
+  private link(path: string, token: string): string {
+    const url = new URL(`${this.config.app.url}${path}`);
+    url.searchParams.set('token', token);
+    return url.toString();
+  }
+}

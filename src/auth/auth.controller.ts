@@ -1,0 +1,161 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CurrentUser, type AuthPrincipal } from '../common/auth/auth-principal.js';
+import { Public } from '../common/auth/public.decorator.js';
+import { ApiProblems } from '../http/api-problems.decorator.js';
+import { UserResponseDto } from '../users/dto/user-response.dto.js';
+import { AccountRecoveryService } from './account-recovery.service.js';
+import { AuthService } from './auth.service.js';
+import { Client, type ClientInfo } from './client-info.js';
+import {
+  AcceptedDto,
+  ChangePasswordDto,
+  EmailDto,
+  LoginDto,
+  LogoutAllDto,
+  RefreshDto,
+  RegisterDto,
+  ResetPasswordDto,
+  RevokedSessionsDto,
+  TokenDto,
+  TokenResponseDto,
+} from './dto/auth.dto.js';
+import { SessionsService } from './sessions.service.js';
+
+const ACCEPTED: AcceptedDto = {
+  message: 'If the address belongs to an account, an email is on its way.',
+};
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly recovery: AccountRecoveryService,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  @Post('register')
+  @Public()
+  @ApiOperation({ summary: 'Create an account; a verification email follows' })
+  @ApiCreatedResponse({ type: UserResponseDto })
+  @ApiProblems(400, 409)
+  register(@Body() body: RegisterDto, @Client() client: ClientInfo): Promise<UserResponseDto> {
+    return this.auth.register(body, client);
+  }
+
+  @Post('login')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Sign in: starts a session on this device' })
+  @ApiOkResponse({ type: TokenResponseDto })
+  @ApiProblems(400, 401, 403, 429)
+  login(@Body() body: LoginDto, @Client() client: ClientInfo): Promise<TokenResponseDto> {
+    return this.auth.login(body, client);
+  }
+
+  @Post('refresh')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Exchange the refresh token for a new pair (the old refresh token stops working)',
+  })
+  @ApiOkResponse({ type: TokenResponseDto })
+  @ApiProblems(400, 401, 409, 429)
+  refresh(@Body() body: RefreshDto, @Client() client: ClientInfo): Promise<TokenResponseDto> {
+    return this.sessions.refresh(body.refreshToken, client);
+  }
+
+  @Post('logout')
+  @ApiBearerAuth('bearer')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'End the current session' })
+  @ApiNoContentResponse()
+  @ApiProblems(401)
+  logout(@CurrentUser() principal: AuthPrincipal, @Client() client: ClientInfo): Promise<void> {
+    return this.auth.logout(principal, client);
+  }
+
+  @Post('logout-all')
+  @ApiBearerAuth('bearer')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'End every other session (or all, with includeCurrent)' })
+  @ApiOkResponse({ type: RevokedSessionsDto })
+  @ApiProblems(400, 401)
+  async logoutAll(
+    @CurrentUser() principal: AuthPrincipal,
+    @Body() body: LogoutAllDto,
+    @Client() client: ClientInfo,
+  ): Promise<RevokedSessionsDto> {
+    const revokedSessions = await this.auth.logoutAll(
+      principal,
+      body.includeCurrent ?? false,
+      client,
+    );
+    return { revokedSessions };
+  }
+
+  @Post('email/verify')
+  @Public()
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Confirm the email address with the mailed token' })
+  @ApiNoContentResponse()
+  @ApiProblems(400)
+  verifyEmail(@Body() body: TokenDto, @Client() client: ClientInfo): Promise<void> {
+    return this.recovery.verifyEmail(body.token, client);
+  }
+
+  @Post('email/resend')
+  @Public()
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Send the verification email again (same answer for any address)' })
+  @ApiAcceptedResponse({ type: AcceptedDto })
+  @ApiProblems(400, 429)
+  async resend(@Body() body: EmailDto, @Client() client: ClientInfo): Promise<AcceptedDto> {
+    await this.recovery.resendVerification(body.email, client);
+    return ACCEPTED;
+  }
+
+  @Post('password/forgot')
+  @Public()
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Mail a password reset link (same answer for any address)' })
+  @ApiAcceptedResponse({ type: AcceptedDto })
+  @ApiProblems(400, 429)
+  async forgot(@Body() body: EmailDto, @Client() client: ClientInfo): Promise<AcceptedDto> {
+    await this.recovery.forgotPassword(body.email, client);
+    return ACCEPTED;
+  }
+
+  @Post('password/reset')
+  @Public()
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Set a new password with the mailed token; ends every session' })
+  @ApiNoContentResponse()
+  @ApiProblems(400)
+  reset(@Body() body: ResetPasswordDto, @Client() client: ClientInfo): Promise<void> {
+    return this.recovery.resetPassword(body.token, body.newPassword, client);
+  }
+
+  @Post('password/change')
+  @ApiBearerAuth('bearer')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Change the password; ends every other session' })
+  @ApiNoContentResponse()
+  @ApiProblems(400, 401, 403, 429)
+  change(
+    @CurrentUser() principal: AuthPrincipal,
+    @Body() body: ChangePasswordDto,
+    @Client() client: ClientInfo,
+  ): Promise<void> {
+    return this.recovery.changePassword(principal, body.currentPassword, body.newPassword, client);
+  }
+}

@@ -1,0 +1,205 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock.js';
+import type { AuthPrincipal } from '../common/auth/auth-principal.js';
+import { APP_CONFIG, type AppConfig } from '../config/index.js';
+import { ProblemException } from '../http/problem.exception.js';
+import { toUserResponse, type UserResponseDto } from '../users/dto/user-response.dto.js';
+import type { User } from '../users/user.entity.js';
+import { UsersService } from '../users/users.service.js';
+import { AuthEventsService } from './auth-events.service.js';
+import { AuthMail } from './auth-mail.js';
+import { assertAllowed, AuthThrottle } from './auth-throttle.service.js';
+import type { ClientInfo } from './client-info.js';
+import { PasswordHasher } from './domain/password-hasher.js';
+import { checkPassword, type PasswordContext } from './domain/password-policy.js';
+import type { LoginDto, RegisterDto, TokenResponseDto } from './dto/auth.dto.js';
+import { OneTimeTokens } from './one-time-tokens.service.js';
+import { SessionsService } from './sessions.service.js';
+
+export const INVALID_CREDENTIALS = () =>
+  new ProblemException({
+    status: 401,
+    slug: 'invalid-credentials',
+    detail: 'The email address or password is incorrect.',
+  });
+
+/** 400 with the policy's message on the given field. */
+export function assertPasswordAllowed(field: string, password: string, context: PasswordContext) {
+  const check = checkPassword(password, context);
+  if (check.ok) return;
+  throw new ProblemException({
+    status: 400,
+    slug: 'weak-password',
+    detail: check.message,
+    errors: [{ field, message: check.message }],
+    extensions: { reason: check.reason },
+  });
+}
+
+/** Registration, login and logout. */
+@Injectable()
+export class AuthService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
+    private readonly users: UsersService,
+    private readonly hasher: PasswordHasher,
+    private readonly sessions: SessionsService,
+    private readonly tokens: OneTimeTokens,
+    private readonly mail: AuthMail,
+    private readonly events: AuthEventsService,
+    private readonly throttle: AuthThrottle,
+  ) {}
+
+  async register(input: RegisterDto, client: ClientInfo): Promise<UserResponseDto> {
+    await this.throttle.consume('register', { ip: client.ip, account: input.email });
+    assertPasswordAllowed('password', input.password, {
+      email: input.email,
+      displayName: input.displayName,
+    });
+    const passwordHash = await this.hasher.hash(input.password);
+    const user = await this.db.transaction(async (manager) => {
+      const created = await this.users.create(
+        {
+          email: input.email,
+          displayName: input.displayName,
+          passwordHash,
+          locale: input.locale ? Intl.getCanonicalLocales(input.locale)[0] : undefined,
+          timeZone: input.timeZone,
+        },
+        manager,
+      );
+      const { id, token } = await this.tokens.issue(
+        manager,
+        created.id,
+        'email_verification',
+        this.config.auth.emailVerificationTtlMs,
+      );
+      await this.mail.verification(manager, created, id, token);
+      await this.events.record({ type: 'registered', userId: created.id, client }, manager);
+      return created;
+    });
+    return toUserResponse(user);
+  }
+
+  /**
+   * Unknown email and wrong password give the same 401 after the same argon2 work. Failures
+   * slow the account down exponentially (never a lockout); volume is capped per IP and account.
+   */
+  async login(input: LoginDto, client: ClientInfo): Promise<TokenResponseDto> {
+    const account = input.email;
+    const allowed = await this.throttle.throttle.checkLogin({
+      ip: client.ip ?? 'unknown',
+      account,
+    });
+    if (!allowed.ok) {
+      await this.events.record({
+        type: 'login_throttled',
+        client,
+        details: { scope: allowed.scope, retryAfterSeconds: allowed.retryAfterSeconds },
+      });
+      assertAllowed(allowed);
+    }
+    const user = await this.users.findByEmail(account);
+    const valid = user?.passwordHash
+      ? await this.hasher.verify(user.passwordHash, input.password)
+      : await this.hasher.verifyAgainstDummy(input.password);
+    if (!user || !valid) {
+      const { consecutiveFailures } = await this.throttle.throttle.recordLoginFailure(account);
+      await this.events.record({
+        type: 'login_failed',
+        userId: user?.id ?? null,
+        client,
+        details: { reason: user ? 'wrong_password' : 'unknown_account', consecutiveFailures },
+      });
+      throw INVALID_CREDENTIALS();
+    }
+    if (user.status !== 'active') {
+      throw new ProblemException({
+        status: 403,
+        slug: 'account-disabled',
+        detail: 'This account is disabled.',
+      });
+    }
+    if (!this.config.auth.allowUnverifiedLogin && user.emailVerifiedAt === null) {
+      throw new ProblemException({
+        status: 403,
+        slug: 'email-not-verified',
+        detail: 'Confirm your email address first (see POST /auth/email/resend).',
+      });
+    }
+    await this.throttle.throttle.recordLoginSuccess(account);
+    if (this.hasher.needsRehash(user.passwordHash as string)) {
+      await this.users.setPasswordHash(user.id, await this.hasher.hash(input.password));
+    }
+    return this.db.transaction(async (manager) => {
+      const started = await this.sessions.start(user, client, input.deviceName, manager);
+      await this.events.record(
+        { type: 'login_succeeded', userId: user.id, sessionId: started.sessionId, client },
+        manager,
+      );
+      const { sessionId: _sessionId, ...response } = started;
+      return response;
+    });
+  }
+
+  async logout(principal: AuthPrincipal, client: ClientInfo): Promise<void> {
+    await this.sessions.revoke([principal.sessionId], 'logout');
+    await this.events.record({
+      type: 'logout',
+      userId: principal.userId,
+      sessionId: principal.sessionId,
+      client,
+    });
+  }
+
+  async logoutAll(
+    principal: AuthPrincipal,
+    includeCurrent: boolean,
+    client: ClientInfo,
+  ): Promise<number> {
+    const ids = await this.sessions.revokeAllOf(principal.userId, 'logout_all', {
+      except: includeCurrent ? undefined : principal.sessionId,
+    });
+    await this.events.record({
+      type: 'logout_all',
+      userId: principal.userId,
+      sessionId: principal.sessionId,
+      client,
+      details: { revokedSessions: ids.length, includeCurrent },
+    });
+    return ids.length;
+  }
+
+  /** Verifies a password of a signed-in user (change, delete), slowed down like a login. */
+  async assertCurrentPassword(
+    user: User,
+    password: string,
+    client: ClientInfo,
+    field = 'currentPassword',
+  ): Promise<void> {
+    assertAllowed(
+      await this.throttle.throttle.checkLogin({ ip: client.ip ?? 'unknown', account: user.email }),
+    );
+    if (user.passwordHash && (await this.hasher.verify(user.passwordHash, password))) {
+      await this.throttle.throttle.recordLoginSuccess(user.email);
+      return;
+    }
+    await this.throttle.throttle.recordLoginFailure(user.email);
+    await this.events.record({
+      type: 'login_failed',
+      userId: user.id,
+      client,
+      details: { reason: 'wrong_current_password' },
+    });
+    throw new ProblemException({
+      status: 403,
+      slug: 'wrong-password',
+      detail: 'The current password is incorrect.',
+      errors: [{ field, message: 'The current password is incorrect.' }],
+    });
+  }
+}

@@ -1,0 +1,48 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { ExtractJwt, Strategy, type StrategyOptionsWithoutRequest } from 'passport-jwt';
+import { Clock } from '../common/clock.js';
+import type { AuthPrincipal, Role } from '../common/auth/auth-principal.js';
+import { APP_CONFIG, type AppConfig } from '../config/index.js';
+import { JWT_ALGORITHM, jwtKey } from './access-tokens.js';
+import { SessionCache } from './session-cache.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ROLES: readonly Role[] = ['user', 'admin'];
+
+/**
+ * passport-jwt checks the signature (HS256 only, so `alg: none` and RS/HS confusion fail),
+ * `iss` and `aud`; `exp` is checked here against the injected clock, then the session must be
+ * live (one Redis round trip). A falsy return makes passport answer 401.
+ */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly clock: Clock,
+    private readonly sessions: SessionCache,
+  ) {
+    const options: StrategyOptionsWithoutRequest = {
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      // @types/passport-jwt says string | Buffer; passport-jwt hands it to jsonwebtoken, which
+      // accepts a KeyObject (stack-facts §5) and verifies far faster with one.
+      secretOrKey: jwtKey(config) as unknown as Buffer,
+      algorithms: [JWT_ALGORITHM],
+      issuer: config.auth.jwtIssuer,
+      audience: config.auth.jwtAudience,
+      // jsonwebtoken reads the wall clock; expiry is decided in validate() with the Clock.
+      ignoreExpiration: true,
+    };
+    super(options);
+  }
+
+  async validate(payload: Record<string, unknown>): Promise<AuthPrincipal | false> {
+    const { sub, sid, role, exp } = payload;
+    if (typeof sub !== 'string' || !UUID.test(sub)) return false;
+    if (typeof sid !== 'string' || !UUID.test(sid)) return false;
+    if (typeof role !== 'string' || !ROLES.includes(role as Role)) return false;
+    if (typeof exp !== 'number' || exp * 1000 <= this.clock.now().getTime()) return false;
+    if (!(await this.sessions.isActive(sid, sub))) return false;
+    return { userId: sub, sessionId: sid, role: role as Role };
+  }
+}

@@ -1,0 +1,49 @@
+import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CurrentUser, type AuthPrincipal } from '../common/auth/auth-principal.js';
+import { ApiProblems } from '../http/api-problems.decorator.js';
+import { Client, type ClientInfo } from './client-info.js';
+import { PageQueryDto, SessionPageDto } from './dto/session.dto.js';
+import { SessionsService } from './sessions.service.js';
+
+@ApiTags('auth')
+@ApiBearerAuth('bearer')
+@Controller('auth/sessions')
+export class SessionsController {
+  constructor(private readonly sessions: SessionsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'My signed-in devices, newest first (the current one flagged)' })
+  @ApiOkResponse({ type: SessionPageDto })
+  @ApiProblems(400, 401)
+  list(
+    @CurrentUser() principal: AuthPrincipal,
+    @Query() query: PageQueryDto,
+  ): Promise<SessionPageDto> {
+    return this.sessions.list(
+      principal.userId,
+      principal.sessionId,
+      query.limit ?? 20,
+      query.cursor,
+    );
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Sign out one of my devices' })
+  @ApiNoContentResponse()
+  @ApiProblems(400, 401, 404)
+  revoke(
+    @CurrentUser() principal: AuthPrincipal,
+    @Param('id', new ParseUUIDPipe({ version: '4' })) id: string,
+    @Client() client: ClientInfo,
+  ): Promise<void> {
+    return this.sessions.revokeOwn(principal.userId, id, client);
+  }
+}

@@ -1,0 +1,132 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CurrentUser, Roles, type AuthPrincipal } from '../common/auth/auth-principal.js';
+import { ApiProblems } from '../http/api-problems.decorator.js';
+import { Idempotent, IDEMPOTENT_RESPONSE_HEADERS } from '../idempotency/idempotent.decorator.js';
+import { ConfirmPaymentDto, CreatePaymentDto } from './dto/create-payment.dto.js';
+import { CreateRefundDto, RefundResponseDto } from './dto/create-refund.dto.js';
+import { ListPaymentsQueryDto } from './dto/list-payments-query.dto.js';
+import {
+  PaymentListResponseDto,
+  PaymentResponseDto,
+  toPaymentResponse,
+  toRefundResponse,
+} from './dto/payment-response.dto.js';
+import { PaymentsService } from './payments.service.js';
+import { RefundsService } from './refunds.service.js';
+
+const uuid = new ParseUUIDPipe({ version: '4' });
+
+@ApiTags('payments')
+@ApiBearerAuth('bearer')
+@ApiProblems(401)
+@Controller('payments')
+export class PaymentsController {
+  constructor(
+    private readonly payments: PaymentsService,
+    private readonly refunds: RefundsService,
+  ) {}
+
+  @Post()
+  @Idempotent()
+  @ApiOperation({
+    summary: 'Create a payment',
+    description:
+      'Creates the payment and its provider intent. Confirm it with the returned `clientSecret` ' +
+      'in the provider SDK (Stripe), or with POST /payments/{id}/confirm (sandbox, or a ' +
+      'server-side Stripe confirm). The final status arrives by webhook.',
+  })
+  @ApiCreatedResponse({ type: PaymentResponseDto, headers: IDEMPOTENT_RESPONSE_HEADERS })
+  @ApiProblems(400, 503)
+  async create(
+    @CurrentUser() user: AuthPrincipal,
+    @Body() body: CreatePaymentDto,
+  ): Promise<PaymentResponseDto> {
+    return toPaymentResponse(await this.payments.create(user.userId, body));
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List payments (mine; admins: everyone’s, or one user’s)' })
+  @ApiOkResponse({ type: PaymentListResponseDto })
+  @ApiProblems(400, 403)
+  async list(
+    @CurrentUser() user: AuthPrincipal,
+    @Query() query: ListPaymentsQueryDto,
+  ): Promise<PaymentListResponseDto> {
+    const page = await this.payments.list(user, {
+      limit: query.limit ?? 20,
+      cursor: query.cursor,
+      status: query.status,
+      userId: query.userId,
+    });
+    return { data: page.data.map(toPaymentResponse), nextCursor: page.nextCursor };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Get a payment' })
+  @ApiOkResponse({ type: PaymentResponseDto })
+  @ApiProblems(400, 404)
+  async get(
+    @CurrentUser() user: AuthPrincipal,
+    @Param('id', uuid) id: string,
+  ): Promise<PaymentResponseDto> {
+    return toPaymentResponse(await this.payments.get(user, id));
+  }
+
+  @Post(':id/confirm')
+  @HttpCode(200)
+  @Idempotent()
+  @ApiOperation({
+    summary: 'Confirm a payment with a payment method',
+    description:
+      'A decline answers 200 with status `failed`; an unanswered provider call answers 200 with ' +
+      'status `processing` (the webhook or reconciliation settles it).',
+  })
+  @ApiOkResponse({ type: PaymentResponseDto, headers: IDEMPOTENT_RESPONSE_HEADERS })
+  @ApiProblems(400, 404, 409)
+  async confirm(
+    @CurrentUser() user: AuthPrincipal,
+    @Param('id', uuid) id: string,
+    @Body() body: ConfirmPaymentDto,
+  ): Promise<PaymentResponseDto> {
+    return toPaymentResponse(await this.payments.confirm(user.userId, id, body.paymentMethod));
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @Idempotent()
+  @ApiOperation({ summary: 'Cancel a payment that is still awaiting the customer' })
+  @ApiOkResponse({ type: PaymentResponseDto, headers: IDEMPOTENT_RESPONSE_HEADERS })
+  @ApiProblems(400, 404, 409, 503)
+  async cancel(
+    @CurrentUser() user: AuthPrincipal,
+    @Param('id', uuid) id: string,
+  ): Promise<PaymentResponseDto> {
+    return toPaymentResponse(await this.payments.cancel(user.userId, id));
+  }
+
+  @Post(':id/refunds')
+  @Roles('admin')
+  @Idempotent()
+  @ApiOperation({
+    summary: 'Refund a payment, fully or in part (admin)',
+    description:
+      'Refunds add up to at most the amount paid (409 beyond). `pending` refunds complete ' +
+      'later; the customer gets a receipt when a refund succeeds.',
+  })
+  @ApiCreatedResponse({ type: RefundResponseDto, headers: IDEMPOTENT_RESPONSE_HEADERS })
+  @ApiProblems(400, 403, 404, 409)
+  async refund(
+    @CurrentUser() user: AuthPrincipal,
+    @Param('id', uuid) id: string,
+    @Body() body: CreateRefundDto,
+  ): Promise<RefundResponseDto> {
+    return toRefundResponse(await this.refunds.create(user.userId, id, body));
+  }
+}

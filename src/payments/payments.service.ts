@@ -1,0 +1,319 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { AuthPrincipal } from '../common/auth/auth-principal.js';
+import { Clock } from '../common/clock.js';
+import { APP_CONFIG, type AppConfig } from '../config/index.js';
+import { ProblemException } from '../http/problem.exception.js';
+import { MoneyError, normalizeCurrency, validateAmount } from './domain/money.js';
+import { canCancel, canConfirm, type PaymentStatus } from './domain/payment-status.js';
+import { Payment } from './entities/payment.entity.js';
+import {
+  moneyProblem,
+  paymentNotFound,
+  paymentStateConflict,
+  providerRequestProblem,
+  providerUnavailable,
+} from './payment-errors.js';
+import { PaymentLedger } from './payment-ledger.js';
+import { PaymentSync } from './payment-sync.service.js';
+import { toPaymentView, type PaymentView } from './payment-view.js';
+import {
+  PaymentProvider,
+  ProviderDeclinedError,
+  ProviderRequestError,
+  ProviderUnavailableError,
+  type CreateIntentResult,
+} from './providers/payment-provider.js';
+
+export interface CreatePaymentInput {
+  amount: number;
+  currency: string;
+  description?: string;
+  metadata?: Record<string, string>;
+}
+
+export interface ListPaymentsInput {
+  limit: number;
+  cursor?: string;
+  status?: PaymentStatus;
+  userId?: string;
+}
+
+/** Our stable provider idempotency keys, derived from ids persisted before each call. */
+export const providerKeys = {
+  create: (paymentId: string) => `payment:${paymentId}:create`,
+  confirm: (paymentId: string, attempt: number) => `payment:${paymentId}:confirm:${attempt}`,
+  cancel: (paymentId: string) => `payment:${paymentId}:cancel`,
+  refund: (refundId: string) => `refund:${refundId}`,
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PG_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+/** The payment use cases behind the HTTP API (refunds: RefundsService). */
+@Injectable()
+export class PaymentsService {
+  private readonly logger = new Logger(PaymentsService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly provider: PaymentProvider,
+    private readonly ledger: PaymentLedger,
+    private readonly sync: PaymentSync,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Creates the payment, then its provider intent (key `payment:<id>:create`). */
+  async create(userId: string, input: CreatePaymentInput): Promise<PaymentView> {
+    let amount: number;
+    let currency: string;
+    try {
+      amount = validateAmount(input.amount);
+      currency = normalizeCurrency(input.currency, this.config.payments.currencies);
+    } catch (error) {
+      if (error instanceof MoneyError) throw moneyProblem(error);
+      throw error;
+    }
+    const payment = await this.dataSource.transaction(async (manager) => {
+      const row = manager.create(Payment, {
+        userId,
+        amount,
+        currency,
+        description: input.description ?? null,
+        metadata: input.metadata ?? {},
+        provider: this.provider.name,
+        providerPaymentId: null,
+        clientSecret: null,
+        status: 'requires_payment_method',
+        amountRefunded: 0,
+        failureCode: null,
+        failureMessage: null,
+        nextAction: null,
+        confirmAttempts: 0,
+        statusChangedAt: this.clock.now(),
+        reconciledAt: null,
+      });
+      await manager.save(row);
+      await this.ledger.created(manager, row);
+      return row;
+    });
+
+    let intent: CreateIntentResult;
+    try {
+      intent = await this.provider.createIntent({
+        paymentId: payment.id,
+        amount,
+        currency,
+        description: input.description,
+        idempotencyKey: providerKeys.create(payment.id),
+      });
+    } catch (error) {
+      if (error instanceof ProviderUnavailableError) {
+        // Left without an intent; reconciliation finds it (same key) and cancels it.
+        this.logger.warn({ err: error, paymentId: payment.id }, 'provider unavailable on create');
+        throw providerUnavailable();
+      }
+      if (error instanceof ProviderRequestError) {
+        await this.sync.apply(payment.id, {
+          to: 'canceled',
+          source: 'api',
+          failure: { code: error.code, message: error.message },
+        });
+        throw providerRequestProblem(error);
+      }
+      throw error;
+    }
+    return this.attachIntent(payment.id, intent, userId);
+  }
+
+  async get(viewer: AuthPrincipal, id: string): Promise<PaymentView> {
+    const payment = await this.dataSource.getRepository(Payment).findOneBy({ id });
+    if (!payment || (viewer.role !== 'admin' && payment.userId !== viewer.userId)) {
+      throw paymentNotFound();
+    }
+    return toPaymentView(payment, viewer.userId);
+  }
+
+  /** Newest first, keyset pagination over (created_at, id). Admins see everyone's. */
+  async list(
+    viewer: AuthPrincipal,
+    input: ListPaymentsInput,
+  ): Promise<{ data: PaymentView[]; nextCursor: string | null }> {
+    if (input.userId !== undefined && viewer.role !== 'admin') {
+      throw new ProblemException({
+        status: 403,
+        slug: 'forbidden',
+        detail: 'Only admins may filter by user.',
+      });
+    }
+    const userId = viewer.role === 'admin' ? input.userId : viewer.userId;
+    const cursor = decodeCursor(input.cursor);
+    const query = this.dataSource
+      .getRepository(Payment)
+      .createQueryBuilder('p')
+      .addSelect(
+        `to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+        'cursor_ts',
+      )
+      .orderBy('p.created_at', 'DESC')
+      .addOrderBy('p.id', 'DESC')
+      .limit(input.limit + 1);
+    if (userId !== undefined) query.andWhere('p.user_id = :userId', { userId });
+    if (input.status !== undefined) query.andWhere('p.status = :status', { status: input.status });
+    if (cursor) {
+      query.andWhere('(p.created_at, p.id) < (:ts::timestamptz, :id::uuid)', {
+        ts: cursor.createdAt,
+        id: cursor.id,
+      });
+    }
+    const { entities, raw } = await query.getRawAndEntities<{ cursor_ts: string }>();
+    const page = entities.slice(0, input.limit);
+    const last = page.at(-1);
+    const lastRaw = raw[page.length - 1];
+    const nextCursor =
+      entities.length > input.limit && last && lastRaw
+        ? Buffer.from(JSON.stringify([lastRaw.cursor_ts, last.id])).toString('base64url')
+        : null;
+    return { data: page.map((p) => toPaymentView(p, viewer.userId)), nextCursor };
+  }
+
+  /**
+   * Confirms with a payment method. The attempt number is committed before the provider call, so
+   * its idempotency key (`payment:<id>:confirm:<n>`) is stable across a crash and a retry.
+   */
+  async confirm(userId: string, id: string, paymentMethod: string): Promise<PaymentView> {
+    const { providerPaymentId, attempt } = await this.dataSource.transaction(async (manager) => {
+      const payment = await this.ledger.lock(manager, id);
+      if (!payment || payment.userId !== userId) throw paymentNotFound();
+      if (!canConfirm(payment.status)) {
+        throw paymentStateConflict(`A ${payment.status} payment cannot be confirmed.`);
+      }
+      if (!payment.providerPaymentId) {
+        throw paymentStateConflict('The payment is not ready yet; retry in a moment.');
+      }
+      const next = payment.confirmAttempts + 1;
+      await manager.update(Payment, { id }, { confirmAttempts: next });
+      return { providerPaymentId: payment.providerPaymentId, attempt: next };
+    });
+
+    try {
+      const result = await this.provider.confirm({
+        providerPaymentId,
+        paymentMethod,
+        idempotencyKey: providerKeys.confirm(id, attempt),
+      });
+      await this.sync.apply(id, {
+        to: result.status,
+        source: 'api',
+        nextAction: result.nextAction,
+      });
+    } catch (error) {
+      if (error instanceof ProviderDeclinedError) {
+        await this.sync.apply(id, {
+          to: 'failed',
+          source: 'api',
+          failure: { code: error.declineCode, message: error.message },
+        });
+      } else if (error instanceof ProviderUnavailableError) {
+        // We cannot know whether the card was charged: in flight until the provider tells us.
+        this.logger.warn({ err: error, paymentId: id }, 'provider unavailable on confirm');
+        await this.sync.apply(id, { to: 'processing', source: 'api' });
+      } else if (error instanceof ProviderRequestError) {
+        await this.refreshQuietly(id);
+        throw providerRequestProblem(error);
+      } else {
+        throw error;
+      }
+    }
+    return this.view(id, userId);
+  }
+
+  async cancel(userId: string, id: string): Promise<PaymentView> {
+    const payment = await this.dataSource.getRepository(Payment).findOneBy({ id });
+    if (!payment || payment.userId !== userId) throw paymentNotFound();
+    if (!canCancel(payment.status)) {
+      throw paymentStateConflict(`A ${payment.status} payment cannot be canceled.`);
+    }
+    if (payment.providerPaymentId) {
+      try {
+        const result = await this.provider.cancel({
+          providerPaymentId: payment.providerPaymentId,
+          idempotencyKey: providerKeys.cancel(id),
+        });
+        await this.sync.apply(id, { to: result.status, source: 'api' });
+      } catch (error) {
+        if (error instanceof ProviderUnavailableError) throw providerUnavailable();
+        if (error instanceof ProviderRequestError) {
+          await this.refreshQuietly(id);
+          throw providerRequestProblem(error);
+        }
+        throw error;
+      }
+    } else {
+      const outcome = await this.sync.apply(id, { to: 'canceled', source: 'api' });
+      if (outcome.kind === 'rejected') throw paymentStateConflict(outcome.reason);
+    }
+    return this.view(id, userId);
+  }
+
+  /** Stores the provider's intent on the payment (idempotent: a second attach changes nothing). */
+  async attachIntent(
+    id: string,
+    intent: CreateIntentResult,
+    viewerId: string | null,
+  ): Promise<PaymentView> {
+    await this.dataSource.transaction(async (manager) => {
+      const payment = await this.ledger.lock(manager, id);
+      if (!payment) throw paymentNotFound();
+      if (payment.providerPaymentId === null) {
+        await manager.update(
+          Payment,
+          { id },
+          { providerPaymentId: intent.providerPaymentId, clientSecret: intent.clientSecret },
+        );
+        payment.providerPaymentId = intent.providerPaymentId;
+      }
+      if (intent.status !== payment.status) {
+        await this.ledger.transition(manager, payment, { to: intent.status, source: 'api' });
+      }
+    });
+    return this.view(id, viewerId);
+  }
+
+  private async refreshQuietly(id: string): Promise<void> {
+    await this.sync.refresh(id, 'api').catch((error: unknown) => {
+      this.logger.warn({ err: error, paymentId: id }, 'could not re-fetch the payment');
+    });
+  }
+
+  private async view(id: string, viewerId: string | null): Promise<PaymentView> {
+    const payment = await this.dataSource.getRepository(Payment).findOneByOrFail({ id });
+    return toPaymentView(payment, viewerId);
+  }
+}
+
+function decodeCursor(raw: string | undefined): { createdAt: string; id: string } | null {
+  if (raw === undefined) return null;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(parsed) &&
+      parsed.length === 2 &&
+      typeof parsed[0] === 'string' &&
+      typeof parsed[1] === 'string' &&
+      PG_TIMESTAMP.test(parsed[0]) &&
+      UUID.test(parsed[1])
+    ) {
+      return { createdAt: parsed[0], id: parsed[1] };
+    }
+  } catch {
+    // answered below
+  }
+  throw new ProblemException({
+    status: 400,
+    slug: 'invalid-cursor',
+    detail: 'The cursor is not one this API returned.',
+    errors: [{ field: 'cursor', message: 'cursor is invalid' }],
+  });
+}

@@ -1,0 +1,187 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Brackets, DataSource, LessThan } from 'typeorm';
+import { Clock } from '../../common/clock.js';
+import { APP_CONFIG, type AppConfig } from '../../config/index.js';
+import { IdempotencyStore } from '../../idempotency/idempotency.store.js';
+import { canCancel } from '../domain/payment-status.js';
+import { Payment } from '../entities/payment.entity.js';
+import { Refund } from '../entities/refund.entity.js';
+import { WebhookEvent } from '../entities/webhook-event.entity.js';
+import { PaymentSync } from '../payment-sync.service.js';
+import { providerKeys } from '../payments.service.js';
+import { PaymentProvider } from '../providers/payment-provider.js';
+import { SandboxProvider } from '../providers/sandbox.provider.js';
+import { RefundsService } from '../refunds.service.js';
+import { WebhookProcessingService } from './webhook-processing.service.js';
+
+const BATCH = 100;
+/** A pending webhook event older than this was not picked up by its job (Redis was down). */
+const WEBHOOK_PICKUP_GRACE_MS = 60_000;
+/** Failed webhook events are retried this many times by reconciliation, then left for a human. */
+const MAX_WEBHOOK_ATTEMPTS = 30;
+
+export interface ReconciliationReport {
+  settled: number;
+  redelivered: number;
+  paymentsChecked: number;
+  refundsRetried: number;
+  webhooksRetried: number;
+  idempotencyKeysPurged: number;
+}
+
+/**
+ * The safety net, run by a repeatable job: payments stuck in processing or requires_* are
+ * re-checked with the provider; pending refunds are asked again (same idempotency key); webhook
+ * events that failed or were never picked up are processed again; the sandbox settles its
+ * asynchronous payments and redelivers its webhooks. Every step is idempotent, so two runs at
+ * once (or a run next to a live webhook) do no harm.
+ */
+@Injectable()
+export class ReconciliationService {
+  private readonly logger = new Logger(ReconciliationService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly provider: PaymentProvider,
+    private readonly sync: PaymentSync,
+    private readonly refunds: RefundsService,
+    private readonly webhooks: WebhookProcessingService,
+    private readonly idempotency: IdempotencyStore,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async runOnce(): Promise<ReconciliationReport> {
+    const now = this.clock.now();
+    const report: ReconciliationReport = {
+      settled: 0,
+      redelivered: 0,
+      paymentsChecked: 0,
+      refundsRetried: 0,
+      webhooksRetried: 0,
+      idempotencyKeysPurged: 0,
+    };
+    if (this.provider instanceof SandboxProvider) {
+      Object.assign(report, await this.provider.settleDue(now));
+    }
+    report.webhooksRetried = await this.retryWebhooks(now);
+    report.paymentsChecked = await this.checkStuckPayments(now);
+    report.refundsRetried = await this.retryRefunds(now);
+    report.idempotencyKeysPurged = await this.idempotency.purgeExpired();
+    return report;
+  }
+
+  private async checkStuckPayments(now: Date): Promise<number> {
+    const before = new Date(now.getTime() - this.config.payments.stuckAfterMs);
+    const stuck = await this.dataSource
+      .getRepository(Payment)
+      .createQueryBuilder('p')
+      .where('p.status IN (:...statuses)', {
+        statuses: [
+          'processing',
+          'requires_payment_method',
+          'requires_confirmation',
+          'requires_action',
+        ],
+      })
+      .andWhere('p.provider = :provider', { provider: this.provider.name })
+      .andWhere('p.status_changed_at < :before', { before })
+      .andWhere(
+        new Brackets((q) =>
+          q.where('p.reconciled_at IS NULL').orWhere('p.reconciled_at < :before', { before }),
+        ),
+      )
+      .orderBy('p.status_changed_at', 'ASC')
+      .limit(BATCH)
+      .getMany();
+    for (const payment of stuck) {
+      try {
+        if (payment.providerPaymentId) await this.sync.refresh(payment.id, 'reconciliation');
+        else await this.recoverCreate(payment);
+      } catch (error) {
+        this.logger.warn(
+          { err: error, paymentId: payment.id },
+          'reconciliation of a payment failed',
+        );
+      }
+    }
+    return stuck.length;
+  }
+
+  /**
+   * A payment whose create call failed ambiguously: the client got a 503 and has retried with a
+   * new payment. Ask again with the same key (the provider returns the intent if it made one),
+   * then cancel it, so that no orphaned intent can ever be paid.
+   */
+  private async recoverCreate(payment: Payment): Promise<void> {
+    const intent = await this.provider.createIntent({
+      paymentId: payment.id,
+      amount: payment.amount,
+      currency: payment.currency,
+      description: payment.description ?? undefined,
+      idempotencyKey: providerKeys.create(payment.id),
+    });
+    await this.dataSource.query(
+      `UPDATE payments SET provider_payment_id = $2, updated_at = now()
+        WHERE id = $1 AND provider_payment_id IS NULL`,
+      [payment.id, intent.providerPaymentId],
+    );
+    if (canCancel(intent.status)) {
+      const result = await this.provider.cancel({
+        providerPaymentId: intent.providerPaymentId,
+        idempotencyKey: providerKeys.cancel(payment.id),
+      });
+      await this.sync.apply(payment.id, { to: result.status, source: 'reconciliation' });
+    } else {
+      await this.sync.apply(payment.id, { to: intent.status, source: 'reconciliation' });
+    }
+  }
+
+  private async retryRefunds(now: Date): Promise<number> {
+    const before = new Date(now.getTime() - this.config.payments.stuckAfterMs);
+    const pending = await this.dataSource.getRepository(Refund).find({
+      where: { status: 'pending', lastAttemptAt: LessThan(before) },
+      order: { lastAttemptAt: 'ASC' },
+      take: BATCH,
+    });
+    for (const refund of pending) {
+      try {
+        const payment = await this.dataSource
+          .getRepository(Payment)
+          .findOneByOrFail({ id: refund.paymentId });
+        if (!payment.providerPaymentId || payment.provider !== this.provider.name) continue;
+        const outcome = await this.refunds.callProvider(refund, payment.providerPaymentId);
+        await this.refunds.settle(refund.id, outcome, 'reconciliation', null);
+      } catch (error) {
+        this.logger.warn({ err: error, refundId: refund.id }, 'reconciliation of a refund failed');
+      }
+    }
+    return pending.length;
+  }
+
+  private async retryWebhooks(now: Date): Promise<number> {
+    const provider = this.provider.name;
+    const events = await this.dataSource.getRepository(WebhookEvent).find({
+      where: [
+        { provider, status: 'failed', attempts: LessThan(MAX_WEBHOOK_ATTEMPTS) },
+        {
+          provider,
+          status: 'pending',
+          receivedAt: LessThan(new Date(now.getTime() - WEBHOOK_PICKUP_GRACE_MS)),
+        },
+      ],
+      order: { receivedAt: 'ASC' },
+      take: BATCH,
+    });
+    let done = 0;
+    for (const event of events) {
+      try {
+        await this.webhooks.process(event.id, { finalAttempt: true });
+        done++;
+      } catch (error) {
+        this.logger.warn({ err: error, webhookEventId: event.id }, 'webhook retry failed');
+      }
+    }
+    return done;
+  }
+}

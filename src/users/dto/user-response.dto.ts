@@ -1,0 +1,68 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  USER_ROLES,
+  USER_STATUSES,
+  type User,
+  type UserRole,
+  type UserStatus,
+} from '../user.entity.js';
+
+/** A user as the API shows it: never a hash, token or deletion marker. */
+export class UserResponseDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ example: 'ada@example.com' })
+  email: string;
+
+  @ApiProperty({ example: 'Ada Lovelace' })
+  displayName: string;
+
+  @ApiProperty({ enum: USER_ROLES, enumName: 'UserRole' })
+  role: UserRole;
+
+  @ApiProperty({ enum: USER_STATUSES, enumName: 'UserStatus' })
+  status: UserStatus;
+
+  @ApiProperty({ description: 'Whether the email address was confirmed' })
+  emailVerified: boolean;
+
+  @ApiProperty({ example: 'en', description: 'BCP 47 language tag' })
+  locale: string;
+
+  @ApiProperty({ example: 'Europe/Berlin', description: 'IANA time zone' })
+  timeZone: string;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String })
+  emailVerifiedAt: string | null;
+}
+
+export function toUserResponse(user: User): UserResponseDto {
+  return {
+    id: user.id,
+    email: user.email,
+    displayName: user.displayName,
+    role: user.role,
+    status: user.status,
+    emailVerified: user.emailVerifiedAt !== null,
+    locale: user.locale,
+    timeZone: user.timeZone,
+    createdAt: user.createdAt.toISOString(),
+    emailVerifiedAt: user.emailVerifiedAt?.toISOString() ?? null,
+  };
+}
+
+export class UserPageDto {
+  @ApiProperty({ type: [UserResponseDto] })
+  data: UserResponseDto[];
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as `cursor` for the next page; null on the last page',
+  })
+  nextCursor: string | null;
+}

@@ -1,0 +1,241 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { bearer, login, signUp, type SignedUp } from './support/auth.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
+
+const API = '/api/v1';
+
+describe('users over HTTP', () => {
+  let t: TestApp;
+  let admin: SignedUp;
+  const as = (token: string) => ({
+    get: (path: string) => t.http.get(`${API}${path}`).set('Authorization', bearer(token)),
+    patch: (path: string) => t.http.patch(`${API}${path}`).set('Authorization', bearer(token)),
+    delete: (path: string) => t.http.delete(`${API}${path}`).set('Authorization', bearer(token)),
+  });
+
+  beforeAll(async () => {
+    t = await createTestApp({ ARGON2_MEMORY_KIB: '1024', ARGON2_TIME_COST: '1' });
+    admin = await signUp(t, { role: 'admin', displayName: 'Admin' });
+  });
+  afterAll(() => t.close());
+
+  it('updates only display name, locale and time zone on PATCH /users/me', async () => {
+    const u = await signUp(t);
+    const ok = await as(u.accessToken)
+      .patch('/users/me')
+      .send({ displayName: 'Renamed', locale: 'de-at', timeZone: 'America/New_York' })
+      .expect(200);
+    expect(ok.body).toMatchObject({
+      displayName: 'Renamed',
+      locale: 'de-AT',
+      timeZone: 'America/New_York',
+    });
+    for (const body of [
+      { role: 'admin' },
+      { status: 'disabled' },
+      { email: 'x@example.test' },
+      { displayName: 'X', emailVerified: true },
+    ]) {
+      const res = await as(u.accessToken).patch('/users/me').send(body).expect(400);
+      expect(res.body.type).toBe('urn:problem:validation-failed');
+    }
+    await as(u.accessToken).patch('/users/me').send({ timeZone: 'Mars/Olympus' }).expect(400);
+    await as(u.accessToken).patch('/users/me').send({ displayName: '   ' }).expect(400);
+    const after = await as(u.accessToken).get('/users/me').expect(200);
+    expect(after.body).toMatchObject({
+      role: 'user',
+      status: 'active',
+      displayName: 'Renamed',
+      email: u.email,
+    });
+  });
+
+  it('forbids admin endpoints to non-admins with 403', async () => {
+    const u = await signUp(t);
+    const other = await signUp(t);
+    const denied = await as(u.accessToken).get('/users').expect(403);
+    expect(denied.body.type).toBe('urn:problem:forbidden');
+    await as(u.accessToken).get(`/users/${other.userId}`).expect(403);
+    await as(u.accessToken).patch(`/users/${other.userId}`).send({ role: 'admin' }).expect(403);
+    await as(u.accessToken).delete(`/users/${other.userId}`).expect(403);
+    await as(u.accessToken).get(`/users/${other.userId}/auth-events`).expect(403);
+    await t.http.get(`${API}/users`).expect(401);
+  });
+
+  it('lists users for admins with filters and cursor pagination', async () => {
+    const tag = randomUUID().slice(0, 8);
+    const made: SignedUp[] = [];
+    for (let i = 0; i < 3; i += 1)
+      made.push(await signUp(t, { email: `list-${tag}-${i}@example.test` }));
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: { body: { data: Array<{ id: string }>; nextCursor: string | null } } = await as(
+        admin.accessToken,
+      )
+        .get(`/users?limit=2&email=LIST-${tag}${cursor ? `&cursor=${cursor}` : ''}`)
+        .expect(200);
+      seen.push(...res.body.data.map((u: { id: string }) => u.id));
+      expect(JSON.stringify(res.body)).not.toMatch(/password|hash/i);
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(made.map((u) => u.userId).reverse());
+    const admins = await as(admin.accessToken).get('/users?role=admin&limit=100').expect(200);
+    expect(admins.body.data.every((u: { role: string }) => u.role === 'admin')).toBe(true);
+    await as(admin.accessToken).get('/users?cursor=bogus').expect(400);
+    await as(admin.accessToken).get('/users?limit=1000').expect(400);
+    const one = await as(admin.accessToken).get(`/users/${made[0]?.userId}`).expect(200);
+    expect(one.body.email).toBe(made[0]?.email);
+    await as(admin.accessToken).get(`/users/${randomUUID()}`).expect(404);
+    await as(admin.accessToken).get('/users/not-a-uuid').expect(400);
+  });
+
+  it('ends sessions at once when an admin demotes or disables a user', async () => {
+    const u = await signUp(t);
+    const promoted = await as(admin.accessToken)
+      .patch(`/users/${u.userId}`)
+      .send({ role: 'admin' })
+      .expect(200);
+    expect(promoted.body.role).toBe('admin');
+    await as(u.accessToken).get('/users/me').expect(401);
+    const asAdmin = await login(t, u.email, u.password);
+    await as(asAdmin.accessToken).get('/users').expect(200);
+    await as(admin.accessToken).patch(`/users/${u.userId}`).send({ role: 'user' }).expect(200);
+    await as(asAdmin.accessToken).get('/users').expect(401);
+
+    const fresh = await login(t, u.email, u.password);
+    await as(admin.accessToken)
+      .patch(`/users/${u.userId}`)
+      .send({ status: 'disabled' })
+      .expect(200);
+    await as(fresh.accessToken).get('/users/me').expect(401);
+    const refused = await t.http
+      .post(`${API}/auth/login`)
+      .send({ email: u.email, password: u.password })
+      .expect(403);
+    expect(refused.body.type).toBe('urn:problem:account-disabled');
+    await as(admin.accessToken).patch(`/users/${u.userId}`).send({ status: 'active' }).expect(200);
+    await login(t, u.email, u.password);
+
+    await as(admin.accessToken).patch(`/users/${admin.userId}`).send({ role: 'user' }).expect(409);
+    await as(admin.accessToken).patch(`/users/${u.userId}`).send({ role: 'owner' }).expect(400);
+
+    const events = await as(admin.accessToken)
+      .get(`/users/${u.userId}/auth-events?limit=50`)
+      .expect(200);
+    const types = events.body.data.map((e: { type: string }) => e.type);
+    expect(types).toEqual(
+      expect.arrayContaining(['role_changed', 'status_changed', 'login_succeeded', 'registered']),
+    );
+    const roleChanges = events.body.data.filter((e: { type: string }) => e.type === 'role_changed');
+    expect(roleChanges).toEqual([
+      expect.objectContaining({
+        actorId: admin.userId,
+        details: expect.objectContaining({ from: 'admin', to: 'user' }),
+      }),
+      expect.objectContaining({
+        actorId: admin.userId,
+        details: expect.objectContaining({ from: 'user', to: 'admin' }),
+      }),
+    ]);
+    expect(JSON.stringify(events.body)).not.toMatch(/password"|token"|hash/i);
+    const page = await as(admin.accessToken)
+      .get(`/users/${u.userId}/auth-events?limit=1`)
+      .expect(200);
+    expect(page.body.data).toHaveLength(1);
+    const next = await as(admin.accessToken)
+      .get(`/users/${u.userId}/auth-events?limit=1&cursor=${page.body.nextCursor}`)
+      .expect(200);
+    expect(next.body.data[0].id).not.toBe(page.body.data[0].id);
+  });
+
+  it('deletes my account with my password: scrubbed, sessions dead, email free again', async () => {
+    const u = await signUp(t);
+    const wrong = await as(u.accessToken)
+      .delete('/users/me')
+      .send({ password: 'not the right one' })
+      .expect(403);
+    expect(wrong.body.type).toBe('urn:problem:wrong-password');
+    await as(u.accessToken).delete('/users/me').send({}).expect(400);
+    await as(u.accessToken).delete('/users/me').send({ password: u.password }).expect(204);
+    await as(u.accessToken).get('/users/me').expect(401);
+    await t.http.post(`${API}/auth/refresh`).send({ refreshToken: u.refreshToken }).expect(401);
+    await t.http
+      .post(`${API}/auth/login`)
+      .send({ email: u.email, password: u.password })
+      .expect(401);
+    const [row] = await t.app
+      .get(DataSource)
+      .query(`SELECT email, display_name, password_hash, deleted_at FROM users WHERE id = $1`, [
+        u.userId,
+      ]);
+    expect(row.email).not.toContain(u.email.split('@')[0]);
+    expect(row.password_hash).toBeNull();
+    expect(row.display_name).toBe('Deleted user');
+    expect(row.deleted_at).not.toBeNull();
+    await as(admin.accessToken).get(`/users/${u.userId}`).expect(404);
+    const again = await signUp(t, { email: u.email });
+    expect(again.userId).not.toBe(u.userId);
+  });
+
+  it('lets an admin delete a user, not themselves', async () => {
+    const u = await signUp(t);
+    await as(admin.accessToken).delete(`/users/${u.userId}`).expect(204);
+    await as(u.accessToken).get('/users/me').expect(401);
+    await as(admin.accessToken).delete(`/users/${u.userId}`).expect(404);
+    await as(admin.accessToken).delete(`/users/${admin.userId}`).expect(409);
+  });
+});
+
+describe('per-IP limits and proxies', () => {
+  it('limits one IP across accounts (429), reading X-Forwarded-For only behind TRUST_PROXY', async () => {
+    const behindProxy = await createTestApp({
+      ARGON2_MEMORY_KIB: '1024',
+      ARGON2_TIME_COST: '1',
+      AUTH_IP_LIMIT_MULTIPLIER: '1',
+      TRUST_PROXY: '1',
+    });
+    try {
+      const ip = `192.0.2.${Math.floor(Math.random() * 250) + 1}`;
+      for (let i = 0; i < 20; i += 1) {
+        await behindProxy.http
+          .post(`${API}/auth/password/forgot`)
+          .set('X-Forwarded-For', ip)
+          .send({ email: `ip-${i}-${randomUUID()}@example.test` })
+          .expect(202);
+      }
+      const limited = await behindProxy.http
+        .post(`${API}/auth/password/forgot`)
+        .set('X-Forwarded-For', ip)
+        .send({ email: `ip-x-${randomUUID()}@example.test` })
+        .expect(429);
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+      await behindProxy.http
+        .post(`${API}/auth/password/forgot`)
+        .set('X-Forwarded-For', '192.0.2.254, 10.0.0.1')
+        .send({ email: `ip-y-${randomUUID()}@example.test` })
+        .expect(202);
+    } finally {
+      await behindProxy.close();
+    }
+    const direct = await createTestApp({ ARGON2_MEMORY_KIB: '1024', ARGON2_TIME_COST: '1' });
+    try {
+      const u = await signUp(direct);
+      const res = await direct.http
+        .post(`${API}/auth/login`)
+        .set('X-Forwarded-For', '203.0.113.50')
+        .send({ email: u.email, password: u.password })
+        .expect(200);
+      const sessions = await direct.http
+        .get(`${API}/auth/sessions`)
+        .set('Authorization', bearer(res.body.accessToken))
+        .expect(200);
+      const current = sessions.body.data.find((s: { current: boolean }) => s.current);
+      expect(current.ipAddress).not.toBe('203.0.113.50');
+    } finally {
+      await direct.close();
+    }
+  });
+});
