@@ -1,0 +1,255 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Job } from 'bull';
+import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock.js';
+import { APP_CONFIG, type AppConfig } from '../config/index.js';
+import { UsersService, type UserContact } from '../users/users.service.js';
+import { PermanentDeliveryError, PushTokenUnregisteredError } from './channels/delivery-errors.js';
+import { EmailTransport } from './channels/email.transport.js';
+import { PushTransport } from './channels/push.transport.js';
+import type { Channel, NotificationData, NotificationType } from './domain/catalogue.js';
+import { render, type RenderedNotification } from './domain/render.js';
+import type { DeliveryStatus } from './entities/notification-delivery.entity.js';
+import type { PushPlatform } from './channels/push.transport.js';
+import type { DeliverJob } from './notifications.queue.js';
+
+interface DeliveryRow {
+  id: string;
+  channel: Channel;
+  status: DeliveryStatus;
+  sent_device_ids: string[] | null;
+  notification_id: string;
+  user_id: string;
+  type: NotificationType;
+  data: Record<string, unknown>;
+}
+
+/** Another worker holds the claim on this delivery; Bull retries the job after its backoff. */
+export class DeliveryBusyError extends Error {
+  override readonly name = 'DeliveryBusyError';
+}
+
+/** A transient push failure on some devices, after others were sent to. */
+class PartialPushError extends Error {
+  override readonly name = 'PartialPushError';
+}
+
+export type DeliveryOutcome = 'sent' | 'skipped' | 'already-done' | 'missing';
+
+const ERROR_MAX = 2000;
+
+/**
+ * Sends one email or push delivery. Check and record around the send: a worker first claims
+ * the row (queued → sending, with a lease), sends, then records `sent`. A second run for the same
+ * delivery finds it sent (or claimed) and does not send again. Only a worker that dies between
+ * the provider accepting and the row being updated can cause a resend, after the lease expires;
+ * emails carry a Message-ID derived from the delivery id so receivers can drop the duplicate.
+ */
+@Injectable()
+export class DeliveryService {
+  private readonly logger = new Logger(DeliveryService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly users: UsersService,
+    private readonly email: EmailTransport,
+    private readonly push: PushTransport,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async process(job: Job<DeliverJob>): Promise<DeliveryOutcome> {
+    const { deliveryId } = job.data;
+    const row = await this.load(deliveryId);
+    if (!row) return 'missing';
+    if (row.status === 'sent' || row.status === 'failed' || row.status === 'skipped') {
+      return 'already-done';
+    }
+    if (!(await this.claim(deliveryId))) {
+      const now = await this.load(deliveryId);
+      if (now?.status === 'sending') {
+        throw new DeliveryBusyError(`delivery ${deliveryId} is being sent by another worker`);
+      }
+      return 'already-done';
+    }
+
+    const contact = await this.users.findContact(row.user_id);
+    if (!contact || contact.status !== 'active') {
+      await this.finish(deliveryId, 'skipped', { error: 'recipient is deleted or disabled' });
+      return 'skipped';
+    }
+    const rendered = render(
+      row.type,
+      contact.locale,
+      row.data as NotificationData[typeof row.type],
+      {
+        timeZone: contact.timeZone,
+        appName: this.config.notifications.appName,
+      },
+    );
+
+    try {
+      if (row.channel === 'email') {
+        const { messageId } = await this.email.send({
+          to: contact.email,
+          subject: rendered.email.subject,
+          text: rendered.email.text,
+          html: rendered.email.html,
+          headers: { 'Message-ID': this.messageId(deliveryId) },
+        });
+        await this.finish(deliveryId, 'sent', { providerMessageId: messageId });
+        return 'sent';
+      }
+      if (row.channel === 'push') return await this.sendPush(row, contact, rendered);
+      await this.finish(deliveryId, 'skipped', {
+        error: `channel ${row.channel} is not sent by a worker`,
+      });
+      return 'skipped';
+    } catch (error) {
+      await this.recordFailure(job, deliveryId, error);
+      throw error;
+    }
+  }
+
+  private async sendPush(
+    row: DeliveryRow,
+    contact: UserContact,
+    rendered: RenderedNotification,
+  ): Promise<DeliveryOutcome> {
+    const devices: Array<{ id: string; token: string; platform: PushPlatform }> =
+      await this.dataSource.query(
+        `SELECT id, token, platform FROM push_devices WHERE user_id = $1 ORDER BY created_at`,
+        [contact.id],
+      );
+    const done = new Set(row.sent_device_ids ?? []);
+    const pending = devices.filter((d) => !done.has(d.id));
+    if (devices.length === 0 || (pending.length === 0 && done.size === 0)) {
+      await this.finish(row.id, 'skipped', { error: 'no registered push devices' });
+      return 'skipped';
+    }
+    const messageIds: string[] = [];
+    const permanent: string[] = [];
+    let transient: unknown = null;
+    for (const device of pending) {
+      try {
+        const result = await this.push.send({
+          token: device.token,
+          platform: device.platform,
+          title: rendered.push.title,
+          body: rendered.push.body,
+          data: { notificationId: row.notification_id, type: row.type },
+        });
+        done.add(device.id);
+        messageIds.push(result.messageId);
+      } catch (error) {
+        if (error instanceof PushTokenUnregisteredError) {
+          // The provider forgot this device: delete it (unless it was re-registered meanwhile).
+          await this.dataSource.query(`DELETE FROM push_devices WHERE id = $1 AND token = $2`, [
+            device.id,
+            device.token,
+          ]);
+          permanent.push(error.message);
+        } else if (error instanceof PermanentDeliveryError) {
+          permanent.push(error.message);
+        } else {
+          transient = error;
+        }
+      }
+    }
+    await this.dataSource.query(
+      `UPDATE notification_deliveries SET sent_device_ids = $2, updated_at = now() WHERE id = $1`,
+      [row.id, JSON.stringify([...done])],
+    );
+    if (transient) {
+      throw new PartialPushError(
+        `push failed on some devices (${done.size} sent): ${errorText(transient)}`,
+        { cause: transient },
+      );
+    }
+    if (done.size === 0) {
+      throw new PermanentDeliveryError(permanent.join('; ') || 'no device accepted the push');
+    }
+    await this.finish(row.id, 'sent', {
+      providerMessageId: messageIds.join(' ').slice(0, 255) || null,
+      error: permanent.length > 0 ? permanent.join('; ') : null,
+    });
+    return 'sent';
+  }
+
+  private messageId(deliveryId: string): string {
+    const domain = /@([^>\s]+)>?\s*$/.exec(this.config.notifications.mailFrom)?.[1] ?? 'localhost';
+    return `<${deliveryId}@${domain}>`;
+  }
+
+  private async load(id: string): Promise<DeliveryRow | null> {
+    const rows: DeliveryRow[] = await this.dataSource.query(
+      `SELECT d.id, d.channel, d.status, d.sent_device_ids, d.notification_id,
+              n.user_id, n.type, n.data
+         FROM notification_deliveries d JOIN notifications n ON n.id = d.notification_id
+        WHERE d.id = $1`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** queued → sending (or a sending row whose lease ran out: its worker died). */
+  private async claim(id: string): Promise<boolean> {
+    const [rows]: [unknown[], number] = await this.dataSource.query(
+      `UPDATE notification_deliveries
+          SET status = 'sending', attempts = attempts + 1, updated_at = now(),
+              claimed_until = now() + make_interval(secs => $2::double precision / 1000)
+        WHERE id = $1
+          AND (status = 'queued' OR (status = 'sending' AND claimed_until < now()))
+       RETURNING id`,
+      [id, this.config.notifications.sendLeaseMs],
+    );
+    return rows.length === 1;
+  }
+
+  private async finish(
+    id: string,
+    status: 'sent' | 'skipped' | 'failed',
+    details: { providerMessageId?: string | null; error?: string | null },
+  ): Promise<void> {
+    const at = this.clock.now().toISOString();
+    await this.dataSource.query(
+      `UPDATE notification_deliveries
+          SET status = $2::varchar, claimed_until = NULL, updated_at = now(),
+              provider_message_id = COALESCE($3, provider_message_id),
+              last_error = $4,
+              sent_at = CASE WHEN $2::varchar = 'sent' THEN $5::timestamptz ELSE sent_at END,
+              failed_at = CASE WHEN $2::varchar = 'failed' THEN $5::timestamptz ELSE failed_at END
+        WHERE id = $1`,
+      [id, status, details.providerMessageId ?? null, truncate(details.error ?? null), at],
+    );
+  }
+
+  /**
+   * A permanent error fails the delivery and discards the job (no retries). A transient one puts
+   * the row back to queued for the retry, or fails it on the last attempt.
+   */
+  private async recordFailure(job: Job<DeliverJob>, id: string, error: unknown): Promise<void> {
+    const message = errorText(error);
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    if (error instanceof PermanentDeliveryError || lastAttempt) {
+      await this.finish(id, 'failed', { error: message });
+      if (error instanceof PermanentDeliveryError) await job.discard();
+      this.logger.warn({ deliveryId: id, err: error }, 'delivery failed');
+      return;
+    }
+    await this.dataSource.query(
+      `UPDATE notification_deliveries
+          SET status = 'queued', claimed_until = NULL, last_error = $2, updated_at = now()
+        WHERE id = $1 AND status = 'sending'`,
+      [id, truncate(message)],
+    );
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+function truncate(text: string | null): string | null {
+  return text && text.length > ERROR_MAX ? `${text.slice(0, ERROR_MAX - 1)}…` : text;
+}

@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { OutboxService } from '../outbox/outbox.service.js';
+import { isNotificationType, type NotificationType } from './domain/catalogue.js';
+import {
+  NOTIFICATION_REQUESTED,
+  type NotificationRequestedPayload,
+  type NotifyRequest,
+} from './notifications.events.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const IDEMPOTENCY_KEY_MAX = 200;
+
+/**
+ * The notifications module's public API. Other modules call `notify` inside their own
+ * transaction: the request travels through the outbox, so a committed change always produces its
+ * notification and a rolled back one never does. The worker renders it, stores it and delivers
+ * it on every channel the user's preferences allow.
+ */
+@Injectable()
+export class NotificationsService {
+  constructor(private readonly outbox: OutboxService) {}
+
+  async notify<T extends NotificationType>(
+    manager: EntityManager,
+    request: NotifyRequest<T>,
+  ): Promise<void> {
+    const { userId, type, data, idempotencyKey } = request;
+    // Programming errors surface in the caller's transaction, not later in a worker.
+    if (!UUID.test(userId)) throw new TypeError(`notify: userId "${userId}" is not a UUID`);
+    if (!isNotificationType(type)) throw new TypeError(`notify: unknown type "${String(type)}"`);
+    if (idempotencyKey.length < 1 || idempotencyKey.length > IDEMPOTENCY_KEY_MAX) {
+      throw new TypeError(`notify: idempotencyKey must be 1..${IDEMPOTENCY_KEY_MAX} characters`);
+    }
+    const payload: NotificationRequestedPayload = {
+      userId,
+      type,
+      data: data as unknown as Record<string, unknown>,
+      idempotencyKey,
+    };
+    await this.outbox.publish(manager, { type: NOTIFICATION_REQUESTED, payload: { ...payload } });
+  }
+}
