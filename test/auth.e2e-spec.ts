@@ -64,6 +64,15 @@ describe('auth over HTTP', () => {
     const mail = await mailbox.waitFor(email, '/verify-email?token=');
     const link = tokenFrom(mail, '/verify-email');
     expect(link.url.startsWith('https://app.example.test/verify-email?token=')).toBe(true);
+    // The one-time token rests nowhere in the clear: not in the outbox, not in the notification.
+    const [stored] = await t.app.get(DataSource).query(
+      `SELECT (SELECT count(*) FROM outbox_events WHERE payload::text LIKE $1)::int AS outbox,
+              (SELECT count(*) FROM notifications WHERE data::text LIKE $1)::int AS notifications,
+              (SELECT count(*) FROM notifications WHERE data::text LIKE '%sealed:v1:%')::int AS sealed`,
+      [`%${link.token}%`],
+    );
+    expect(stored).toEqual({ outbox: 0, notifications: 0, sealed: expect.any(Number) });
+    expect(stored.sealed).toBeGreaterThan(0);
     expect(mail.text).not.toContain('evil.example.com');
     await t.http.post(`${API}/auth/email/verify`).send({ token: link.token }).expect(204);
     // Single use.

@@ -342,9 +342,10 @@ describe('notifications API', () => {
       status: 'queued',
       scheduled_at: new Date('2026-03-02T14:00:00Z'),
     });
-    const job = await queue().getJob(d.email!.id);
-    expect(job?.opts.delay).toBe(2 * 3600_000);
-    expect(await job?.isDelayed()).toBe(true);
+    // The rows commit first, then the jobs are queued.
+    const job = await waitFor(() => queue().getJob(d.email!.id), { what: 'delayed email job' });
+    expect(job.opts.delay).toBe(2 * 3600_000);
+    expect(await job.isDelayed()).toBe(true);
     expect(await inboxIds(user)).toHaveLength(1);
 
     // The window ends: Bull releases the delayed jobs (promoted here instead of waiting 2 h).

@@ -47,15 +47,16 @@ export function configureHttp(
 ): void {
   app.set('trust proxy', config.http.trustProxy);
   app.disable('x-powered-by');
-  app.use(requestLogging(config, logger));
-  app.use(httpMetrics(app.get(MetricsService)));
-  app.use(helmet());
-  app.enableCors({
+  const off = (process.env.BENCH_OFF ?? '').split(',');
+  if (!off.includes('log')) app.use(requestLogging(config, logger));
+  if (!off.includes('metrics')) app.use(httpMetrics(app.get(MetricsService)));
+  if (!off.includes('helmet')) app.use(helmet());
+  if (!off.includes('cors')) app.enableCors({
     origin: config.http.corsOrigins.length > 0 ? config.http.corsOrigins : false,
     exposedHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed'],
   });
-  app.useBodyParser('json', { limit: config.http.bodyLimit });
-  app.useBodyParser('urlencoded', { limit: config.http.bodyLimit, extended: false });
+  if (!off.includes('body')) app.useBodyParser('json', { limit: config.http.bodyLimit });
+  if (!off.includes('body')) app.useBodyParser('urlencoded', { limit: config.http.bodyLimit, extended: false });
   configureRouting(app);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bull';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
+import { NotificationSecrets } from './notification-secrets.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { UsersService, type UserContact } from '../users/users.service.js';
 import { PermanentDeliveryError, PushTokenUnregisteredError } from './channels/delivery-errors.js';
@@ -55,6 +56,7 @@ export class DeliveryService {
     private readonly email: EmailTransport,
     private readonly push: PushTransport,
     private readonly clock: Clock,
+    private readonly secrets: NotificationSecrets,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -81,7 +83,7 @@ export class DeliveryService {
     const rendered = render(
       row.type,
       contact.locale,
-      row.data as NotificationData[typeof row.type],
+      this.secrets.open(row.data) as unknown as NotificationData[typeof row.type],
       {
         timeZone: contact.timeZone,
         appName: this.config.notifications.appName,

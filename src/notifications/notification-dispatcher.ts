@@ -11,6 +11,7 @@ import {
   type NotificationType,
 } from './domain/catalogue.js';
 import { render } from './domain/render.js';
+import { NotificationSecrets } from './notification-secrets.js';
 import { planDeliveries } from './delivery-plan.js';
 import { toNotificationResponse } from './dto/notification.dto.js';
 import { NotificationEvents } from './notification-events.js';
@@ -37,6 +38,7 @@ export class NotificationDispatcher {
     private readonly queue: NotificationsQueue,
     private readonly events: NotificationEvents,
     private readonly clock: Clock,
+    private readonly secrets: NotificationSecrets,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -55,7 +57,9 @@ export class NotificationDispatcher {
     const now = this.clock.now();
     const settings = await this.preferences.settingsFor(contact.id);
     const plan = planDeliveries(type, settings, contact.timeZone, now);
-    const rendered = render(type, contact.locale, request.data as NotificationData[typeof type], {
+    // Rendered from the opened data in memory; the row keeps the sealed form.
+    const opened = this.secrets.open(request.data) as unknown as NotificationData[typeof type];
+    const rendered = render(type, contact.locale, opened, {
       timeZone: contact.timeZone,
       appName: this.config.notifications.appName,
     });

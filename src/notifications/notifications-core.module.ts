@@ -7,6 +7,7 @@ import { NotificationPreference } from './entities/notification-preference.entit
 import { Notification } from './entities/notification.entity.js';
 import { PushDevice } from './entities/push-device.entity.js';
 import { NotificationEvents } from './notification-events.js';
+import { NotificationSecrets } from './notification-secrets.js';
 import { NotificationsQueue } from './notifications.queue.js';
 import { NotificationsRepository } from './notifications.repository.js';
 import { PreferencesService } from './preferences.service.js';
@@ -26,13 +27,20 @@ import { PreferencesService } from './preferences.service.js';
     ]),
     UsersModule,
   ],
-  providers: [NotificationsQueue, NotificationsRepository, NotificationEvents, PreferencesService],
+  providers: [
+    NotificationsQueue,
+    NotificationsRepository,
+    NotificationEvents,
+    NotificationSecrets,
+    PreferencesService,
+  ],
   exports: [
     TypeOrmModule,
     UsersModule,
     NotificationsQueue,
     NotificationsRepository,
     NotificationEvents,
+    NotificationSecrets,
     PreferencesService,
   ],
 })

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { OutboxService } from '../outbox/outbox.service.js';
+import { NotificationSecrets } from './notification-secrets.js';
 import { isNotificationType, type NotificationType } from './domain/catalogue.js';
 import {
   NOTIFICATION_REQUESTED,
@@ -19,7 +20,10 @@ export const IDEMPOTENCY_KEY_MAX = 200;
  */
 @Injectable()
 export class NotificationsService {
-  constructor(private readonly outbox: OutboxService) {}
+  constructor(
+    private readonly outbox: OutboxService,
+    private readonly secrets: NotificationSecrets,
+  ) {}
 
   async notify<T extends NotificationType>(
     manager: EntityManager,
@@ -35,7 +39,7 @@ export class NotificationsService {
     const payload: NotificationRequestedPayload = {
       userId,
       type,
-      data: data as unknown as Record<string, unknown>,
+      data: this.secrets.seal(type, data as unknown as Record<string, unknown>),
       idempotencyKey,
     };
     await this.outbox.publish(manager, { type: NOTIFICATION_REQUESTED, payload: { ...payload } });

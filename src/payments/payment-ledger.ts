@@ -76,6 +76,16 @@ export class PaymentLedger {
         await manager.update(Payment, { id: payment.id }, { nextAction: input.nextAction });
         payment.nextAction = input.nextAction;
       }
+      // The provider's webhook may record the failure before our confirm call returns with its
+      // decline code: keep the code rather than lose it to the race.
+      if (payment.status === input.to && input.failure && !payment.failureCode) {
+        const failure = {
+          failureCode: input.failure.code.slice(0, 100),
+          failureMessage: input.failure.message?.slice(0, 500) ?? null,
+        };
+        await manager.update(Payment, { id: payment.id }, failure);
+        Object.assign(payment, failure);
+      }
       return { kind: 'ignored', reason: decision.reason };
     }
     if (decision.kind === 'reject') return { kind: 'rejected', reason: decision.reason };

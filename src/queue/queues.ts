@@ -11,7 +11,10 @@ export const QUEUES = {
     name: 'notifications',
     jobs: { deliver: 'deliver', broadcastBatch: 'broadcast-batch' },
   },
-  payments: { name: 'payments', jobs: { processWebhook: 'process-webhook', reconcile: 'reconcile' } },
+  payments: {
+    name: 'payments',
+    jobs: { processWebhook: 'process-webhook', reconcile: 'reconcile' },
+  },
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES]['name'];

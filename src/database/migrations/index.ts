@@ -9,4 +9,11 @@ import { IdempotencyKeys1763716000100 } from './1763716000100-idempotency-keys.j
  * Every migration, oldest first. The app and the tests run this list; the TypeORM CLI
  * (ormconfig.ts) finds the same files by glob. Add new migrations at the end.
  */
-export const migrations = [Outbox1763715600000, Users1763715700000, Auth1763715800000, Notifications1763715900000, Payments1763716000000, IdempotencyKeys1763716000100];
+export const migrations = [
+  Outbox1763715600000,
+  Users1763715700000,
+  Auth1763715800000,
+  Notifications1763715900000,
+  Payments1763716000000,
+  IdempotencyKeys1763716000100,
+];

@@ -8,13 +8,26 @@ export interface CatalogueEntry {
   category: Category;
   /** The channels this type is sent on; preferences can only narrow them. */
   defaultChannels: readonly Channel[];
+  /**
+   * Data fields that carry a credential (a one-time token in a link): sealed before the request
+   * is stored (outbox, notification row) and opened only to render the message at send time.
+   */
+  secretFields?: readonly string[];
 }
 
 /** One entry per notification type. Templates live per locale in `templates/`. */
 export const CATALOGUE: { readonly [T in NotificationType]: CatalogueEntry } = {
   // Verification and reset links go where the user proved they read: the mailbox.
-  'auth.email_verification': { category: 'security', defaultChannels: ['email'] },
-  'auth.password_reset': { category: 'security', defaultChannels: ['email'] },
+  'auth.email_verification': {
+    category: 'security',
+    defaultChannels: ['email'],
+    secretFields: ['verifyUrl'],
+  },
+  'auth.password_reset': {
+    category: 'security',
+    defaultChannels: ['email'],
+    secretFields: ['resetUrl'],
+  },
   'auth.password_changed': { category: 'security', defaultChannels: ['email', 'push', 'in_app'] },
   'auth.new_login': { category: 'security', defaultChannels: ['email', 'push', 'in_app'] },
   'payments.succeeded': { category: 'payments', defaultChannels: ['email', 'push', 'in_app'] },

@@ -44,7 +44,8 @@ export class RefundResponseDto {
   })
   status: ProviderRefundStatus;
 
-  @ApiProperty({ enum: REFUND_REASONS, enumName: 'RefundReason', nullable: true })
+  // Inline (no enumName): OpenAPI 3.0 cannot mark a $ref nullable without a sibling type.
+  @ApiProperty({ type: 'string', enum: REFUND_REASONS, nullable: true })
   reason: RefundReason | null;
 
   @ApiProperty({ format: 'date-time' })

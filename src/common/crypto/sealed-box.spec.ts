@@ -1,0 +1,28 @@
+import { describe, expect, it } from '@jest/globals';
+import { SealedBox } from './sealed-box.js';
+
+describe('SealedBox', () => {
+  const box = new SealedBox('x'.repeat(32), 'test:purpose');
+
+  it('round-trips and never shows the plaintext', () => {
+    const sealed = box.seal('https://app.example/reset?token=abc');
+    expect(SealedBox.isSealed(sealed)).toBe(true);
+    expect(sealed).not.toContain('abc');
+    expect(box.open(sealed)).toBe('https://app.example/reset?token=abc');
+  });
+
+  it('seals the same text differently each time', () => {
+    expect(box.seal('same')).not.toBe(box.seal('same'));
+  });
+
+  it('refuses a tampered value', () => {
+    const sealed = box.seal('secret');
+    const tampered = sealed.slice(0, -2) + (sealed.endsWith('A') ? 'BB' : 'AA');
+    expect(() => box.open(tampered)).toThrow();
+  });
+
+  it('keeps purposes apart: a value sealed for one purpose does not open for another', () => {
+    const other = new SealedBox('x'.repeat(32), 'other:purpose');
+    expect(() => other.open(box.seal('secret'))).toThrow();
+  });
+});
