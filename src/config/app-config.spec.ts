@@ -38,6 +38,7 @@ describe('loadConfig', () => {
       'DATABASE_URL: required when NODE_ENV=production',
       'REDIS_URL: required when NODE_ENV=production',
       'JWT_SECRET: required when NODE_ENV=production',
+      'SMTP_URL: required when NODE_ENV=production',
     ]);
   });
 
@@ -47,6 +48,7 @@ describe('loadConfig', () => {
       DATABASE_URL: 'postgres://db/app',
       REDIS_URL: 'redis://cache:6379',
       JWT_SECRET: 'x'.repeat(32),
+      SMTP_URL: 'smtp://mail:587',
     };
     expect(loadConfig(production).http.docsEnabled).toBe(false);
     expect(loadConfig({ ...production, DOCS_ENABLED: 'true' }).http.docsEnabled).toBe(true);

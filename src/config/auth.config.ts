@@ -23,10 +23,10 @@ export const authEnv = {
   ARGON2_TIME_COST: int(1, 20).default(2),
   ARGON2_PARALLELISM: int(1, 16).default(1),
   /**
-   * Multiplies every per-IP rate limit. All test traffic comes from 127.0.0.1, so the default is
-   * 100 when NODE_ENV=test and 1 otherwise; per-account limits are never scaled.
+   * Multiplies every per-IP rate limit (default 1). The tests raise it: all their traffic comes
+   * from 127.0.0.1. Per-account limits are never scaled.
    */
-  AUTH_IP_LIMIT_MULTIPLIER: int(1, 100_000).optional(),
+  AUTH_IP_LIMIT_MULTIPLIER: int(1, 100_000).default(1),
   /** First admin, created once at boot when the users table is empty. */
   ADMIN_EMAIL: z.email().max(254).optional(),
   ADMIN_PASSWORD: z.string().min(1).max(128).optional(),
@@ -34,13 +34,11 @@ export const authEnv = {
 
 export const DEVELOPMENT_JWT_SECRET = 'development-only-secret-do-not-use-in-production-0000';
 
-type AuthEnv = EnvOf<typeof authEnv> & { NODE_ENV?: string };
+// JWT_SECRET in production: see productionRequired (env.ts).
+type AuthEnv = EnvOf<typeof authEnv>;
 
 export function authConfig(env: AuthEnv) {
   const problems: string[] = [];
-  if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
-    problems.push('JWT_SECRET: required when NODE_ENV=production');
-  }
   if ((env.ADMIN_EMAIL === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
     problems.push('ADMIN_EMAIL / ADMIN_PASSWORD: set both or neither');
   }
@@ -66,7 +64,7 @@ export function authConfig(env: AuthEnv) {
       timeCost: env.ARGON2_TIME_COST,
       parallelism: env.ARGON2_PARALLELISM,
     },
-    ipLimitMultiplier: env.AUTH_IP_LIMIT_MULTIPLIER ?? (env.NODE_ENV === 'test' ? 100 : 1),
+    ipLimitMultiplier: env.AUTH_IP_LIMIT_MULTIPLIER,
     initialAdmin:
       env.ADMIN_EMAIL && env.ADMIN_PASSWORD
         ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD }

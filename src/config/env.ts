@@ -48,4 +48,10 @@ export const envSchema = z.object({
 export type Env = z.infer<typeof envSchema>;
 
 /** Secrets and service URLs: production has no defaults for these. */
-export const productionRequired: Array<keyof Env> = ['DATABASE_URL', 'REDIS_URL', 'JWT_SECRET'];
+export const productionRequired: Array<keyof Env> = [
+  'DATABASE_URL',
+  'REDIS_URL',
+  'JWT_SECRET',
+  // Without it mails go to the log: fine on a laptop, lost mail in production.
+  'SMTP_URL',
+];

@@ -8,6 +8,7 @@ const production = {
   DATABASE_URL: 'postgres://u:p@db/app',
   REDIS_URL: 'redis://redis:6379',
   JWT_SECRET: 'x'.repeat(40),
+  SMTP_URL: 'smtp://mail:587',
 };
 
 function problems(source: Record<string, string>): string[] {

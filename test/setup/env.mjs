@@ -5,3 +5,6 @@ process.env.QUEUE_PREFIX = `${process.env.QUEUE_PREFIX}-w${process.env.JEST_WORK
 process.env.LOG_LEVEL ??= 'warn';
 process.env.DB_MIGRATE_ON_BOOT = 'false';
 process.env.OUTBOX_POLL_MS ??= '25';
+// Every test request comes from 127.0.0.1: per-IP limits scaled up so suites don't share one
+// budget (tests of the per-IP limit set it back to 1).
+process.env.AUTH_IP_LIMIT_MULTIPLIER ??= '100';
