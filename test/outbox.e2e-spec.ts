@@ -89,6 +89,28 @@ describe('transactional outbox', () => {
     expect(row.n).toBe(1);
   });
 
+  it('prunes sent events past their retention, never unsent ones', async () => {
+    const t = await createTestApp({ OUTBOX_RETENTION_HOURS: '72' });
+    apps.push(t);
+    const db = t.app.get(DataSource);
+    const type = `test.prune.${randomUUID()}`;
+    const ids = [randomUUID(), randomUUID(), randomUUID()];
+    await db.query(
+      `INSERT INTO outbox_events (id, type, payload, sent_at, created_at) VALUES
+         ($1, $4, '{}', now() - interval '73 hours', now() - interval '80 hours'),
+         ($2, $4, '{}', now() - interval '71 hours', now() - interval '80 hours'),
+         ($3, $4 || '.nobody', '{}', NULL, now() - interval '80 hours')`,
+      [...ids, type],
+    );
+    // The third stays unsent only until the relay takes it; prune must not delete it first.
+    await t.app.get(OutboxRelay).prune();
+    const left: Array<{ id: string }> = await db.query(
+      'SELECT id FROM outbox_events WHERE id = ANY($1::uuid[]) ORDER BY created_at',
+      [ids],
+    );
+    expect(left.map((r) => r.id).sort()).toEqual([ids[1], ids[2]].sort());
+  });
+
   it('refuses to publish outside a transaction', async () => {
     const t = await createTestApp();
     apps.push(t);

@@ -30,7 +30,7 @@ export interface AppConfig {
   readonly database: { url: string | null; migrateOnBoot: boolean; poolSize: number };
   readonly redis: { url: string | null };
   readonly queue: { prefix: string };
-  readonly outbox: { pollMs: number; batchSize: number };
+  readonly outbox: { pollMs: number; batchSize: number; retentionHours: number };
   readonly log: { level: Env['LOG_LEVEL'] };
   readonly auth: AuthConfig;
   readonly notifications: NotificationsConfig;
@@ -85,7 +85,11 @@ function toConfig(env: Env): AppConfig {
     },
     redis: { url: env.REDIS_URL ?? null },
     queue: { prefix: env.QUEUE_PREFIX },
-    outbox: { pollMs: env.OUTBOX_POLL_MS, batchSize: env.OUTBOX_BATCH_SIZE },
+    outbox: {
+      pollMs: env.OUTBOX_POLL_MS,
+      batchSize: env.OUTBOX_BATCH_SIZE,
+      retentionHours: env.OUTBOX_RETENTION_HOURS,
+    },
     log: { level: env.LOG_LEVEL },
     auth: authConfig(env),
     notifications: notificationsConfig(env),

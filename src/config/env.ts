@@ -29,6 +29,7 @@ export const envSchema = z.object({
     .default('app'),
   OUTBOX_POLL_MS: int(10, 60_000).default(250),
   OUTBOX_BATCH_SIZE: int(1, 1000).default(100),
+  OUTBOX_RETENTION_HOURS: int(1, 24 * 365).default(72),
 
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HTTP_LOG: bool.default(true),

@@ -2,6 +2,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColum
 
 @Entity({ name: 'outbox_events' })
 @Index('outbox_events_unsent_idx', ['createdAt'], { where: 'sent_at IS NULL' })
+@Index('outbox_events_sent_idx', ['sentAt'], { where: 'sent_at IS NOT NULL' })
 export class OutboxEvent {
   @PrimaryColumn('uuid')
   id: string;

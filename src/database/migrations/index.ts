@@ -4,6 +4,7 @@ import { Auth1763715800000 } from './1763715800000-auth.js';
 import { Notifications1763715900000 } from './1763715900000-notifications.js';
 import { Payments1763716000000 } from './1763716000000-payments.js';
 import { IdempotencyKeys1763716000100 } from './1763716000100-idempotency-keys.js';
+import { OutboxRetention1763716100000 } from './1763716100000-outbox-retention.js';
 
 /**
  * Every migration, oldest first. The app and the tests run this list; the TypeORM CLI
@@ -16,4 +17,5 @@ export const migrations = [
   Notifications1763715900000,
   Payments1763716000000,
   IdempotencyKeys1763716000100,
+  OutboxRetention1763716100000,
 ];
