@@ -6,6 +6,7 @@ import { ConfigModule, type AppConfig, type AppRole } from './config/index.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { OpsModule } from './ops/ops.module.js';
 import { NotificationsWorkerModule } from './notifications/notifications-worker.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { OutboxWorkerModule } from './outbox/outbox-worker.module.js';
@@ -43,7 +44,7 @@ export class AppModule {
         RedisModule.forRoot(config),
         OutboxModule,
         ...FEATURES,
-        ...(http ? [HealthModule, MetricsModule] : []),
+        ...(http ? [HealthModule, MetricsModule, OpsModule] : []),
         ...(worker ? WORKERS : []),
       ],
     };

@@ -24,6 +24,12 @@ describe('HTTP platform', () => {
     expect(res.body.requestId).toBe(res.headers['x-request-id']);
   });
 
+  it('answers unknown paths outside /api with a 404 problem too', async () => {
+    const res = await t.http.get('/nope/deeper').expect(404);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 404, instance: '/nope/deeper' });
+  });
+
   it('echoes a valid X-Request-Id and replaces an unsafe one', async () => {
     const echoed = await t.http.get('/health/live').set('X-Request-Id', 'client-123');
     expect(echoed.headers['x-request-id']).toBe('client-123');

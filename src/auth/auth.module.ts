@@ -54,6 +54,6 @@ import { SessionsService } from './sessions.service.js';
     AccountService,
     InitialAdmin,
   ],
-  exports: [PasswordHasher],
+  exports: [PasswordHasher, SessionCache],
 })
 export class AuthModule {}
