@@ -24,6 +24,11 @@ import {
   ProviderUnavailableError,
   type CreateIntentResult,
 } from './providers/payment-provider.js';
+import {
+  cursorTimestampSql,
+  decodeCursor,
+  encodeCursor,
+} from '../common/pagination/keyset-cursor.js';
 
 export interface CreatePaymentInput {
   amount: number;
@@ -46,9 +51,6 @@ export const providerKeys = {
   cancel: (paymentId: string) => `payment:${paymentId}:cancel`,
   refund: (refundId: string) => `refund:${refundId}`,
 };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const PG_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
 /** The payment use cases behind the HTTP API (refunds: RefundsService). */
 @Injectable()
@@ -152,10 +154,7 @@ export class PaymentsService {
     const query = this.dataSource
       .getRepository(Payment)
       .createQueryBuilder('p')
-      .addSelect(
-        `to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
-        'cursor_ts',
-      )
+      .addSelect(cursorTimestampSql('p'), 'cursor_ts')
       .orderBy('p.created_at', 'DESC')
       .addOrderBy('p.id', 'DESC')
       .limit(input.limit + 1);
@@ -173,7 +172,7 @@ export class PaymentsService {
     const lastRaw = raw[page.length - 1];
     const nextCursor =
       entities.length > input.limit && last && lastRaw
-        ? Buffer.from(JSON.stringify([lastRaw.cursor_ts, last.id])).toString('base64url')
+        ? encodeCursor({ createdAt: lastRaw.cursor_ts, id: last.id })
         : null;
     return { data: page.map((p) => toPaymentView(p, viewer.userId)), nextCursor };
   }
@@ -291,29 +290,4 @@ export class PaymentsService {
     const payment = await this.dataSource.getRepository(Payment).findOneByOrFail({ id });
     return toPaymentView(payment, viewerId);
   }
-}
-
-function decodeCursor(raw: string | undefined): { createdAt: string; id: string } | null {
-  if (raw === undefined) return null;
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(parsed) &&
-      parsed.length === 2 &&
-      typeof parsed[0] === 'string' &&
-      typeof parsed[1] === 'string' &&
-      PG_TIMESTAMP.test(parsed[0]) &&
-      UUID.test(parsed[1])
-    ) {
-      return { createdAt: parsed[0], id: parsed[1] };
-    }
-  } catch {
-    // answered below
-  }
-  throw new ProblemException({
-    status: 400,
-    slug: 'invalid-cursor',
-    detail: 'The cursor is not one this API returned.',
-    errors: [{ field: 'cursor', message: 'cursor is invalid' }],
-  });
 }
