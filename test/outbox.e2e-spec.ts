@@ -174,7 +174,7 @@ describe('with Redis down', () => {
     expect(await unsent(t.app, ids)).toBe(3);
     expect(seen.size).toBe(0);
 
-    redis = await startLocalRedis(dir, redis.port);
+    redis = await startLocalRedis(dir, { port: redis.port });
     await waitFor(() => ids.every((id) => seen.has(id)), {
       what: 'delivery after restart',
       timeoutMs: 20_000,

@@ -15,16 +15,19 @@ export const REDIS_MISSING_HELP =
   '(Debian/Ubuntu: `sudo apt-get install redis-server`; macOS: `brew install redis`), or run ' +
   '`docker compose up -d redis` and set REDIS_URL=redis://127.0.0.1:6379.';
 
-/**
- * A private redis-server from PATH with its data under `dataDir` (AOF on, so queued jobs survive
- * a restart). `port` lets a test restart it where the app expects it.
- */
-export async function startLocalRedis(dataDir: string, port?: number): Promise<LocalRedis> {
+interface Options {
+  /** A test restarts Redis where the app expects it. */
+  port?: number;
+  binary?: string;
+}
+
+/** A private redis-server from PATH with its data under `dataDir` (AOF on: jobs survive a restart). */
+export async function startLocalRedis(dataDir: string, options: Options = {}): Promise<LocalRedis> {
   const dir = resolve(dataDir);
   mkdirSync(dir, { recursive: true });
-  const chosen = port ?? (await freePort());
+  const chosen = options.port ?? (await freePort());
   const child = spawn(
-    'redis-server',
+    options.binary ?? 'redis-server',
     [
       '--port',
       String(chosen),
@@ -39,25 +42,27 @@ export async function startLocalRedis(dataDir: string, port?: number): Promise<L
       '--maxmemory-policy',
       'noeviction',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    { stdio: 'ignore' },
   );
   await whenReady(child, chosen);
   return { url: `redis://127.0.0.1:${chosen}`, port: chosen, stop: () => stopChild(child) };
 }
 
 async function whenReady(child: ChildProcess, port: number): Promise<void> {
-  const failed = new Promise<never>((_, reject) => {
+  await new Promise<void>((spawned, failed) => {
+    child.once('spawn', spawned);
     child.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'ENOENT' ? new Error(REDIS_MISSING_HELP) : error),
+      failed(error.code === 'ENOENT' ? new Error(REDIS_MISSING_HELP) : error),
     );
+  });
+  const exited = new Promise<never>((_, reject) => {
     child.once('exit', (code) =>
       reject(new Error(`redis-server exited with code ${code} on port ${port}`)),
     );
   });
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const ok = await Promise.race([ping(port), failed]);
-    if (ok) return;
+    if (await Promise.race([ping(port), exited])) return;
     if (Date.now() > deadline) throw new Error(`redis-server did not answer on port ${port}`);
     await new Promise((r) => setTimeout(r, 25));
   }
