@@ -7,6 +7,7 @@ import type { User } from '../users/user.entity.js';
 /** Paths of the client app that handle the mailed links (on APP_URL, never the Host header). */
 export const VERIFY_EMAIL_PATH = '/verify-email';
 export const RESET_PASSWORD_PATH = '/reset-password';
+export const SIGN_IN_PATH = '/sign-in';
 
 /**
  * Auth's mails, each a notification requested inside the auth transaction (outbox): committed
@@ -43,6 +44,16 @@ export class AuthMail {
       type: 'auth.password_changed',
       data: { displayName: user.displayName, changedAt: at.toISOString() },
       idempotencyKey: `auth.password_changed:${eventKey}`,
+    });
+  }
+
+  /** To the owner of an address someone tried to register again (no token: nothing to steal). */
+  accountExists(manager: EntityManager, user: User, attemptKey: string) {
+    return this.notifications.notify(manager, {
+      userId: user.id,
+      type: 'auth.account_exists',
+      data: { displayName: user.displayName, signInUrl: `${this.config.app.url}${SIGN_IN_PATH}` },
+      idempotencyKey: `auth.account_exists:${attemptKey}`,
     });
   }
 

@@ -2,7 +2,6 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
-  ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
@@ -11,7 +10,6 @@ import {
 import { CurrentUser, type AuthPrincipal } from '../common/auth/auth-principal.js';
 import { Public } from '../common/auth/public.decorator.js';
 import { ApiProblems } from '../http/api-problems.decorator.js';
-import { UserResponseDto } from '../users/dto/user-response.dto.js';
 import { AccountRecoveryService } from './account-recovery.service.js';
 import { AuthService } from './auth.service.js';
 import { Client, type ClientInfo } from './client-info.js';
@@ -33,6 +31,9 @@ import { SessionsService } from './sessions.service.js';
 const ACCEPTED: AcceptedDto = {
   message: 'If the address belongs to an account, an email is on its way.',
 };
+const REGISTERED: AcceptedDto = {
+  message: 'Check your inbox: an email is on its way to finish signing up.',
+};
 
 @ApiTags('auth')
 @Controller('auth')
@@ -45,11 +46,17 @@ export class AuthController {
 
   @Post('register')
   @Public()
-  @ApiOperation({ summary: 'Create an account; a verification email follows' })
-  @ApiCreatedResponse({ type: UserResponseDto })
-  @ApiProblems(400, 409)
-  register(@Body() body: RegisterDto, @Client() client: ClientInfo): Promise<UserResponseDto> {
-    return this.auth.register(body, client);
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Create an account; a verification email follows',
+    description:
+      'Answers the same 202 whether or not the address already has an account (no account enumeration): the owner of a taken address gets an email saying so. Sign in with POST /auth/login (unverified accounts may sign in unless AUTH_ALLOW_UNVERIFIED_LOGIN=false).',
+  })
+  @ApiAcceptedResponse({ type: AcceptedDto })
+  @ApiProblems(400, 429)
+  async register(@Body() body: RegisterDto, @Client() client: ClientInfo): Promise<AcceptedDto> {
+    await this.auth.register(body, client);
+    return REGISTERED;
   }
 
   @Post('login')

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -5,7 +6,6 @@ import { Clock } from '../common/clock.js';
 import type { AuthPrincipal } from '../common/auth/auth-principal.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { ProblemException } from '../http/problem.exception.js';
-import { toUserResponse, type UserResponseDto } from '../users/dto/user-response.dto.js';
 import type { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { AuthEventsService } from './auth-events.service.js';
@@ -54,14 +54,41 @@ export class AuthService {
     private readonly throttle: AuthThrottle,
   ) {}
 
-  async register(input: RegisterDto, client: ClientInfo): Promise<UserResponseDto> {
+  /**
+   * The same answer whether or not the address is taken (no account enumeration): a new address
+   * gets the verification mail, a taken one an "you already have an account" mail. Both paths
+   * hash the password first, so they take the same time.
+   */
+  async register(input: RegisterDto, client: ClientInfo): Promise<void> {
     await this.throttle.consume('register', { ip: client.ip, account: input.email });
     assertPasswordAllowed('password', input.password, {
       email: input.email,
       displayName: input.displayName,
     });
     const passwordHash = await this.hasher.hash(input.password);
-    const user = await this.db.transaction(async (manager) => {
+    try {
+      await this.createAccount(input, passwordHash, client);
+    } catch (error) {
+      if (!(error instanceof ProblemException && error.problem.slug === 'email-taken')) throw error;
+      await this.tellOwner(input.email, client);
+    }
+  }
+
+  private async tellOwner(email: string, client: ClientInfo): Promise<void> {
+    await this.db.transaction(async (manager) => {
+      const owner = await this.users.findByEmail(email, manager);
+      if (!owner) return;
+      await this.mail.accountExists(manager, owner, randomUUID());
+      await this.events.record({ type: 'register_existing', userId: owner.id, client }, manager);
+    });
+  }
+
+  private async createAccount(
+    input: RegisterDto,
+    passwordHash: string,
+    client: ClientInfo,
+  ): Promise<void> {
+    await this.db.transaction(async (manager) => {
       const created = await this.users.create(
         {
           email: input.email,
@@ -80,9 +107,7 @@ export class AuthService {
       );
       await this.mail.verification(manager, created, id, token);
       await this.events.record({ type: 'registered', userId: created.id, client }, manager);
-      return created;
     });
-    return toUserResponse(user);
   }
 
   /**

@@ -6,7 +6,11 @@ import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { ProblemException } from '../http/problem.exception.js';
 import { toUserResponse } from '../users/dto/user-response.dto.js';
-import { cursorTimestampSql, decodeCursor, encodeCursor } from '../common/pagination/keyset-cursor.js';
+import {
+  cursorTimestampSql,
+  decodeCursor,
+  encodeCursor,
+} from '../common/pagination/keyset-cursor.js';
 import type { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { AccessTokens } from './access-tokens.js';

@@ -1,16 +1,19 @@
 import { RequestMethod, VersioningType, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import helmet from 'helmet';
+import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { AppModule, type AppModuleOptions } from '../app.module.js';
 import type { AppConfig } from '../config/index.js';
+import { finalErrorHandler, notFound } from '../http/fallback-handlers.js';
 import { ProblemDetailsFilter } from '../http/problem-details.filter.js';
+import { securityHeaders } from '../http/security-headers.js';
 import { setupSwagger } from '../http/swagger.js';
 import { createValidationPipe } from '../http/validation.js';
 import { PinoNestLogger } from '../logging/nest-logger.js';
 import { httpMetrics } from '../metrics/http-metrics.middleware.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { mountQueueDashboard } from '../ops/queue-dashboard.js';
 import { requestLogging } from '../logging/request-logging.js';
 import { assertWorkerHandlers } from './worker-app.js';
 
@@ -32,6 +35,11 @@ export async function createHttpApp(
   });
   configureHttp(app, config, logger);
   await app.init();
+  // After Nest's routes: unknown paths outside /api and errors of plain Express middleware
+  // (the queue dashboard) still answer problem+json.
+  const server = app.getHttpAdapter().getInstance() as Express;
+  server.use(notFound);
+  server.use(finalErrorHandler(logger));
   if (config.app.role === 'all') assertWorkerHandlers(app);
   return app;
 }
@@ -45,7 +53,9 @@ export function configureHttp(
   app.disable('x-powered-by');
   app.use(requestLogging(logger, { autoLogging: config.http.requestLogging }));
   app.use(httpMetrics(app.get(MetricsService)));
-  app.use(helmet());
+  // Before helmet: bull-board's page needs its inline script (helmet's CSP would block it).
+  mountQueueDashboard(app);
+  app.use(securityHeaders());
   app.enableCors({
     origin: config.http.corsOrigins.length > 0 ? config.http.corsOrigins : false,
     exposedHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed'],

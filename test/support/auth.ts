@@ -32,14 +32,15 @@ export async function signUp(t: TestApp, opts: SignUpOptions = {}): Promise<Sign
   const registered = await t.http
     .post('/api/v1/auth/register')
     .send({ email, password, displayName });
-  if (registered.status !== 201) {
+  if (registered.status !== 202) {
     throw new Error(`signUp: register answered ${registered.status} ${registered.text}`);
   }
-  const userId = registered.body.id as string;
   if (opts.role === 'admin') {
-    await t.app.get(DataSource).query(`UPDATE users SET role = 'admin' WHERE id = $1`, [userId]);
+    await t.app
+      .get(DataSource)
+      .query(`UPDATE users SET role = 'admin' WHERE lower(email) = lower($1)`, [email]);
   }
-  const tokens = await login(t, email, password);
+  const { userId, ...tokens } = await login(t, email, password);
   return { userId, email, password, ...tokens };
 }
 
@@ -48,12 +49,13 @@ export async function login(
   email: string,
   password: string,
   deviceName?: string,
-): Promise<{ accessToken: string; refreshToken: string }> {
+): Promise<{ userId: string; accessToken: string; refreshToken: string }> {
   const res = await t.http
     .post('/api/v1/auth/login')
     .send({ email, password, ...(deviceName ? { deviceName } : {}) });
   if (res.status !== 200) throw new Error(`login answered ${res.status} ${res.text}`);
-  return { accessToken: res.body.accessToken, refreshToken: res.body.refreshToken };
+  const { accessToken, refreshToken, user } = res.body;
+  return { userId: user.id, accessToken, refreshToken };
 }
 
 /** `Authorization` header value for supertest's `.set()`. */

@@ -12,6 +12,7 @@ import { User } from '../../users/user.entity.js';
 
 export const AUTH_EVENT_TYPES = [
   'registered',
+  'register_existing',
   'login_succeeded',
   'login_failed',
   'login_throttled',

@@ -6,6 +6,7 @@ describe('catalogue', () => {
     expect([...NOTIFICATION_TYPES].sort()).toEqual([
       'account.welcome',
       'announcement',
+      'auth.account_exists',
       'auth.email_verification',
       'auth.new_login',
       'auth.password_changed',

@@ -28,6 +28,8 @@ export interface NotificationData {
   'auth.email_verification': { displayName: string; verifyUrl: string };
   'auth.password_reset': { displayName: string; resetUrl: string };
   'auth.password_changed': { displayName: string; changedAt: IsoDateTime };
+  /** Someone tried to register with an address that already has an account. */
+  'auth.account_exists': { displayName: string; signInUrl: string };
   'auth.new_login': {
     displayName: string;
     at: IsoDateTime;

@@ -52,6 +52,28 @@ export const de: LocaleBundle = {
         body: `Dein Passwort wurde am ${ctx.dateTime(d.changedAt)} geändert.`,
       },
     }),
+    'auth.account_exists': (d) => ({
+      email: {
+        subject: 'Du hast bereits ein Konto',
+        greeting: hallo(d.displayName),
+        paragraphs: [
+          'Jemand, hoffentlich du, wollte mit dieser E-Mail-Adresse ein Konto anlegen. Du hast bereits eins.',
+        ],
+        action: { label: 'Anmelden', url: d.signInUrl },
+        outro: [
+          'Passwort vergessen? Setze es auf der Anmeldeseite zurück.',
+          'Falls du das nicht warst, kannst du diese E-Mail ignorieren: Es hat sich nichts geändert.',
+        ],
+      },
+      push: {
+        title: 'Registrierungsversuch',
+        body: 'Jemand wollte sich mit deiner E-Mail-Adresse registrieren.',
+      },
+      inApp: {
+        title: 'Registrierungsversuch',
+        body: 'Jemand wollte sich mit deiner E-Mail-Adresse registrieren.',
+      },
+    }),
     'auth.new_login': (d, ctx) => {
       const where = [d.ipAddress && `IP-Adresse ${d.ipAddress}`, d.userAgent]
         .filter(Boolean)

@@ -49,6 +49,28 @@ export const en: LocaleBundle = {
         body: `Your password was changed on ${ctx.dateTime(d.changedAt)}.`,
       },
     }),
+    'auth.account_exists': (d) => ({
+      email: {
+        subject: 'You already have an account',
+        greeting: hi(d.displayName),
+        paragraphs: [
+          'Someone, hopefully you, tried to create an account with this email address. You already have one.',
+        ],
+        action: { label: 'Sign in', url: d.signInUrl },
+        outro: [
+          'Forgot your password? Reset it from the sign-in page.',
+          'If this was not you, you can ignore this email: nothing has changed.',
+        ],
+      },
+      push: {
+        title: 'Sign-up attempt',
+        body: 'Someone tried to register with your email address.',
+      },
+      inApp: {
+        title: 'Sign-up attempt',
+        body: 'Someone tried to register with your email address.',
+      },
+    }),
     'auth.new_login': (d, ctx) => {
       const where = [d.ipAddress && `IP address ${d.ipAddress}`, d.userAgent]
         .filter(Boolean)
