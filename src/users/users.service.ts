@@ -3,7 +3,11 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { ProblemException } from '../http/problem.exception.js';
 import { toUserResponse, type UserPageDto, type UserResponseDto } from './dto/user-response.dto.js';
-import { cursorTimestampSql, decodeCursor, encodeCursor } from '../common/pagination/keyset-cursor.js';
+import {
+  cursorTimestampSql,
+  decodeCursor,
+  encodeCursor,
+} from '../common/pagination/keyset-cursor.js';
 import { User, type UserRole, type UserStatus } from './user.entity.js';
 
 /** What other modules may know of a user (notifications address them with it). */

@@ -1,0 +1,73 @@
+/**
+ * Experiment (BENCH_PATCH=bench/experiments/me-hot-path.mjs): measures the hot-path changes
+ * proposed for src/auth and src/users WITHOUT touching them: it rewrites the run's private copy
+ * of dist/ only.
+ *  1. AuthGuard: verify the HS256 access token directly (node:crypto HMAC with the KeyObject,
+ *     timingSafeEqual, iss/aud checks) instead of passport + passport-jwt + jsonwebtoken, then the
+ *     same JwtStrategy.validate() (claims, expiry with the Clock, the one Redis GET).
+ *  2. UsersService.findById: one raw primary-key SELECT instead of TypeORM's findOne (which
+ *     builds a SelectQueryBuilder and transforms the entity on every call).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+function patch(file, from, to) {
+  const text = readFileSync(file, 'utf8');
+  if (!text.includes(from))
+    throw new Error(`patch target not found in ${file}: ${from.slice(0, 60)}`);
+  writeFileSync(file, text.replace(from, to));
+}
+
+export function apply(dist) {
+  const guard = join(dist, 'src/auth/auth.guard.js');
+  patch(
+    guard,
+    `import { AuthGuard as PassportAuthGuard } from '@nestjs/passport';`,
+    `import { AuthGuard as PassportAuthGuard } from '@nestjs/passport';
+import passport from 'passport';
+import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
+const KEY = createSecretKey(Buffer.from(process.env.JWT_SECRET, 'utf8'));
+const ISS = process.env.JWT_ISSUER ?? 'app-backend';
+const AUD = process.env.JWT_AUDIENCE ?? 'app-api';
+function verifyHs256(token) {
+  const parts = token.split('.');
+  if (parts.length !== 3) return null;
+  const [h, p, s] = parts;
+  try {
+    if (JSON.parse(Buffer.from(h, 'base64url').toString()).alg !== 'HS256') return null;
+    const mac = createHmac('sha256', KEY).update(h + '.' + p).digest();
+    const sig = Buffer.from(s, 'base64url');
+    if (sig.length !== mac.length || !timingSafeEqual(sig, mac)) return null;
+    const payload = JSON.parse(Buffer.from(p, 'base64url').toString());
+    if (payload.iss !== ISS) return null;
+    if (payload.aud !== AUD && !(Array.isArray(payload.aud) && payload.aud.includes(AUD))) return null;
+    return payload;
+  } catch {
+    return null;
+  }
+}`,
+  );
+  patch(
+    guard,
+    `        await super.canActivate(context);`,
+    `        const req = context.switchToHttp().getRequest();
+        const header = req.headers.authorization;
+        const payload = typeof header === 'string' && header.startsWith('Bearer ') ? verifyHs256(header.slice(7)) : null;
+        let user = false;
+        let failure = null;
+        if (payload) {
+            try { user = await passport._strategy('jwt').validate(payload); } catch (e) { failure = e; }
+        }
+        req.user = this.handleRequest(failure, user);`,
+  );
+  patch(
+    join(dist, 'src/users/users.service.js'),
+    `        return this.repo(manager).findOne({ where: { id: userId } });`,
+    `        if (manager) return this.repo(manager).findOne({ where: { id: userId } });
+        return this.users.query('SELECT id, email, display_name, role, status, email_verified_at, password_hash, locale, time_zone, created_at, updated_at, deleted_at FROM users WHERE id = $1 AND deleted_at IS NULL', [userId]).then((rows) => {
+            const r = rows[0];
+            if (!r) return null;
+            return Object.assign(new User(), { id: r.id, email: r.email, displayName: r.display_name, role: r.role, status: r.status, emailVerifiedAt: r.email_verified_at, passwordHash: r.password_hash, locale: r.locale, timeZone: r.time_zone, createdAt: r.created_at, updatedAt: r.updated_at, deletedAt: r.deleted_at });
+        });`,
+  );
+}

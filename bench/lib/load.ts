@@ -1,0 +1,76 @@
+import autocannon, { type Request, type Result } from 'autocannon';
+import { median, round } from './util.js';
+
+export interface LoadSpec {
+  url: string;
+  connections: number;
+  /** Seconds. */
+  duration: number;
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** For per-request state (tokens, unique keys); overrides method/path/body. */
+  requests?: Request[];
+  overallRate?: number;
+}
+
+export interface LoadResult {
+  reqPerSec: number;
+  p50: number;
+  p99: number;
+  max: number;
+  total: number;
+  /** Socket errors + timeouts + non-2xx responses. */
+  errors: number;
+  statusCodes: Record<string, number>;
+}
+
+export async function load(spec: LoadSpec): Promise<LoadResult> {
+  const r: Result = await autocannon({
+    url: spec.url + (spec.path ?? ''),
+    connections: spec.connections,
+    duration: spec.duration,
+    method: spec.method ?? 'GET',
+    timeout: 10,
+    // autocannon treats a present-but-undefined option as set: pass only what is given.
+    ...(spec.headers ? { headers: spec.headers } : {}),
+    ...(spec.body !== undefined ? { body: spec.body } : {}),
+    ...(spec.requests ? { requests: spec.requests } : {}),
+    ...(spec.overallRate ? { overallRate: spec.overallRate } : {}),
+  });
+  const statusCodes: Record<string, number> = {};
+  for (const [code, s] of Object.entries(r.statusCodeStats ?? {})) statusCodes[code] = s.count;
+  return {
+    reqPerSec: round(r.requests.total / Math.max(r.duration, 0.001), 1),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    max: r.latency.max,
+    total: r.requests.total,
+    errors: r.errors + r.timeouts + r.non2xx,
+    statusCodes,
+  };
+}
+
+export interface Summary {
+  rounds: LoadResult[];
+  reqPerSec: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  statusCodes: Record<string, number>;
+}
+
+export function summarise(rounds: LoadResult[]): Summary {
+  const statusCodes: Record<string, number> = {};
+  for (const r of rounds)
+    for (const [c, n] of Object.entries(r.statusCodes)) statusCodes[c] = (statusCodes[c] ?? 0) + n;
+  return {
+    rounds,
+    reqPerSec: round(median(rounds.map((r) => r.reqPerSec)), 1),
+    p50: median(rounds.map((r) => r.p50)),
+    p99: median(rounds.map((r) => r.p99)),
+    errors: rounds.reduce((n, r) => n + r.errors, 0),
+    statusCodes,
+  };
+}

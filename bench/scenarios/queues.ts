@@ -1,0 +1,245 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import Bull from 'bull';
+import { startApp } from '../lib/app.js';
+import type { Ctx, ScenarioResult } from '../lib/context.js';
+import { ROOT, startService, type Service } from '../lib/proc.js';
+import { seedUsers, withDb } from '../lib/seed.js';
+import { log, round, sleep } from '../lib/util.js';
+
+const JOBS = Number(process.env.BENCH_QUEUE_JOBS ?? 20_000);
+/** The app's outbox processor concurrency (src/outbox/outbox.processor.ts). */
+const CONCURRENCY = 10;
+const DRAIN_TIMEOUT_MS = 240_000;
+
+/** Enqueues `jobs` jobs the way the outbox relay does (job id = event id), in bulks of 1,000. */
+async function enqueue(queue: Bull.Queue, data: Array<Record<string, unknown>>): Promise<void> {
+  for (let i = 0; i < data.length; i += 1000) {
+    await queue.addBulk(
+      data.slice(i, i + 1000).map((d) => ({
+        name: 'deliver',
+        data: d,
+        opts: { jobId: d.id as string, removeOnComplete: { count: 10_000 }, attempts: 8 },
+      })),
+    );
+  }
+}
+
+/**
+ * Jobs/s while draining: the rate between 10 % and 90 % of the batch done, so process start-up
+ * and the tail do not count. Polls the queue's counts every 100 ms, bounded in time.
+ */
+async function drainRate(
+  queue: Bull.Queue,
+  total: number,
+  worker: Service,
+): Promise<{ jobsPerSec: number; seconds: number; failed: number; peakRssMiB: number }> {
+  const peak = worker.trackPeak();
+  const deadline = Date.now() + DRAIN_TIMEOUT_MS;
+  let t10: number | undefined;
+  let t90: number | undefined;
+  let t0: number | undefined;
+  while (Date.now() < deadline) {
+    const c = await queue.getJobCounts();
+    const left = c.waiting + c.active + c.delayed;
+    const failed = c.failed;
+    const done = total - left;
+    const now = performance.now();
+    if (done > 0) t0 ??= now;
+    if (done >= total * 0.1) t10 ??= now;
+    if (done >= total * 0.9) t90 ??= now;
+    if (left === 0) {
+      const seconds = round((now - (t0 ?? now)) / 1000, 2);
+      const rate =
+        t10 !== undefined && t90 !== undefined && t90 > t10
+          ? (total * 0.8) / ((t90 - t10) / 1000)
+          : total / Math.max(seconds, 0.001);
+      return { jobsPerSec: round(rate, 0), seconds, failed, peakRssMiB: peak() };
+    }
+    await sleep(100);
+  }
+  peak();
+  throw new Error(`queue not drained within ${DRAIN_TIMEOUT_MS / 1000} s`);
+}
+
+/**
+ * queue-drain: 20,000 `notifications.requested` outbox jobs (announcements to users whose
+ * preferences keep marketing to the in-app channel: one notification + one in-app delivery per
+ * job, nothing further queued) drained by the real worker, vs a bare Bull no-op processor with
+ * the same concurrency on the same Redis. Jobs are queued before each worker starts.
+ */
+export async function queueDrain(ctx: Ctx): Promise<ScenarioResult> {
+  const ids = await ctx.users();
+  await withDb(ctx.infra.databaseUrl, (c) =>
+    c.query(
+      `INSERT INTO notification_preferences (user_id, channels)
+       SELECT id, '{"marketing":{"email":false,"push":false}}'::jsonb FROM users
+       ON CONFLICT (user_id) DO NOTHING`,
+    ),
+  );
+  const message = (i: number) => ({
+    id: randomUUID(),
+    type: 'notifications.requested',
+    createdAt: new Date().toISOString(),
+    payload: {
+      userId: ids[i % ids.length],
+      type: 'announcement',
+      data: {
+        title: `Drain ${i}`,
+        body: 'A short in-app announcement from the queue-drain bench.',
+      },
+      idempotencyKey: `bench-drain-${ctx.infra.runId}-${i}`,
+    },
+  });
+
+  // Bare Bull first, on its own prefix.
+  const noopPrefix = `${ctx.infra.prefix}-noop`;
+  const noopQueue = new Bull('outbox', ctx.infra.redisUrl, { prefix: noopPrefix });
+  await enqueue(
+    noopQueue,
+    Array.from({ length: JOBS }, (_, i) => ({ id: `noop-${i}`, i })),
+  );
+  const noop = await startService({
+    name: 'bull-noop',
+    args: ['--import', 'tsx', join(ROOT, 'bench', 'baseline', 'bull-noop.ts')],
+    env: {
+      REDIS_URL: ctx.infra.redisUrl,
+      QUEUE_PREFIX: noopPrefix,
+      CONCURRENCY: String(CONCURRENCY),
+    },
+    logDir: ctx.appOpts.logDir,
+  });
+  let bare;
+  try {
+    bare = await drainRate(noopQueue, JOBS, noop);
+  } finally {
+    await noop.stop();
+    await noopQueue.obliterate({ force: true }).catch(() => undefined);
+    await noopQueue.close();
+  }
+  log(`  bare Bull no-op: ${bare.jobsPerSec} jobs/s (${bare.seconds} s for ${JOBS})`);
+
+  const queue = new Bull('outbox', ctx.infra.redisUrl, { prefix: ctx.infra.prefix });
+  await enqueue(
+    queue,
+    Array.from({ length: JOBS }, (_, i) => message(i)),
+  );
+  const worker = await startApp(ctx.appOpts, 'worker', {}, 'worker-drain');
+  let app;
+  try {
+    app = await drainRate(queue, JOBS, worker);
+  } finally {
+    await worker.stop();
+    await queue.close();
+  }
+  const rows = await withDb(ctx.infra.databaseUrl, async (c) => {
+    const n = await c.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM notifications WHERE idempotency_key LIKE $1`,
+      [`bench-drain-${ctx.infra.runId}-%`],
+    );
+    const d = await c.query<{ channel: string; status: string; n: number }>(
+      `SELECT channel, status, count(*)::int AS n FROM notification_deliveries d
+         JOIN notifications n ON n.id = d.notification_id
+        WHERE n.idempotency_key LIKE $1 GROUP BY 1, 2`,
+      [`bench-drain-${ctx.infra.runId}-%`],
+    );
+    return { notifications: n.rows[0].n, deliveries: d.rows };
+  });
+  log(
+    `  app worker: ${app.jobsPerSec} jobs/s (${app.seconds} s); created ${rows.notifications} notifications; deliveries ${JSON.stringify(rows.deliveries)}`,
+  );
+  const ratio = round(app.jobsPerSec / bare.jobsPerSec, 3);
+  return {
+    scenario: 'queue-drain',
+    target: 'worker jobs/s >= 0.5 of a bare Bull no-op processor (same concurrency, same Redis)',
+    pass: ratio >= 0.5 && app.failed === 0 && rows.notifications === JOBS,
+    headline: `${app.jobsPerSec} jobs/s vs bare Bull ${bare.jobsPerSec} → ${ratio}; ${rows.notifications}/${JOBS} notifications; failed ${app.failed}; worker peak RSS ${app.peakRssMiB} MiB`,
+    app,
+    bare,
+    ratio,
+    created: rows,
+    jobs: JOBS,
+    concurrency: CONCURRENCY,
+  };
+}
+
+const BROADCAST_USERS = Number(process.env.BENCH_BROADCAST_USERS ?? 100_000);
+const BROADCAST_TIMEOUT_MS = 420_000;
+
+/**
+ * broadcast-100k: an admin's announcement (POST /notifications/broadcast) fanned out by the
+ * worker to 100,000 active users; time from the POST until the broadcast reads `completed`, and
+ * the worker's peak RSS (target < 300 MB).
+ */
+export async function broadcast100k(ctx: Ctx): Promise<ScenarioResult> {
+  const ids = await ctx.users();
+  const api = await ctx.api();
+  if (ids.length < BROADCAST_USERS) {
+    const t0 = performance.now();
+    const more = await seedUsers(ctx.infra.databaseUrl, ids.length + 1, BROADCAST_USERS);
+    ids.push(...more);
+    log(
+      `  seeded ${more.length} more users (${ids.length} in all) in ${round(performance.now() - t0, 0)} ms`,
+    );
+  }
+  const adminNumber = ctx.cfg.users;
+  await withDb(ctx.infra.databaseUrl, (c) =>
+    c.query(`UPDATE users SET role = 'admin' WHERE id = $1`, [ids[adminNumber - 1]]),
+  );
+  const { accessToken } = await ctx.login(api, adminNumber);
+  const headers = { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' };
+
+  const worker = await startApp(ctx.appOpts, 'worker', {}, 'worker-broadcast');
+  const peak = worker.trackPeak();
+  try {
+    const t0 = performance.now();
+    const res = await fetch(`${api.url}/api/v1/notifications/broadcast`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ title: 'Bench announcement', body: 'Fan-out to every active user.' }),
+    });
+    const created = (await res.json()) as { id?: string };
+    if (res.status !== 202 || !created.id)
+      throw new Error(`broadcast: ${res.status} ${JSON.stringify(created).slice(0, 300)}`);
+    let status = '';
+    let last: Record<string, unknown> = {};
+    const deadline = Date.now() + BROADCAST_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      const r = await fetch(`${api.url}/api/v1/notifications/broadcasts/${created.id}`, {
+        headers,
+      });
+      last = (await r.json()) as Record<string, unknown>;
+      status = String(last.status);
+      if (status === 'completed' || status === 'failed') break;
+      await sleep(250);
+    }
+    const seconds = round((performance.now() - t0) / 1000, 1);
+    const peakRssMiB = peak();
+    const notifications = await withDb(ctx.infra.databaseUrl, async (c) => {
+      const { rows } = await c.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM notifications WHERE broadcast_id = $1`,
+        [created.id],
+      );
+      return rows[0].n;
+    });
+    const expected = ids.length;
+    log(
+      `  broadcast ${status} in ${seconds} s; ${notifications}/${expected} notifications; worker peak RSS ${peakRssMiB} MiB`,
+    );
+    return {
+      scenario: 'broadcast-100k',
+      target: 'completes; worker peak RSS < 300 MB',
+      pass: status === 'completed' && notifications === expected && peakRssMiB < 300,
+      headline: `${status} in ${seconds} s (${round(notifications / seconds, 0)} users/s); ${notifications}/${expected} notifications; worker peak RSS ${peakRssMiB} MiB`,
+      seconds,
+      status,
+      notifications,
+      users: expected,
+      peakRssMiB,
+      broadcast: last,
+    };
+  } finally {
+    peak();
+    await worker.stop();
+  }
+}

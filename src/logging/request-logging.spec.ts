@@ -1,0 +1,70 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { pino } from 'pino';
+import { REDACTED_PATHS } from './logger.js';
+import { currentRequestId } from './request-context.js';
+import { requestLogging } from './request-logging.js';
+
+describe('requestLogging', () => {
+  const lines: Array<Record<string, unknown>> = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+      done();
+    },
+  });
+  const logger = pino({ redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, stream);
+  let server: Server;
+  let base: string;
+
+  beforeAll(async () => {
+    const middleware = requestLogging(logger, { autoLogging: true });
+    server = createServer((req, res) =>
+      middleware(req, res, () => {
+        // The id travels with the async context into the handler.
+        const seen = currentRequestId();
+        setImmediate(() => {
+          res.statusCode = req.url === '/boom' ? 503 : 200;
+          res.end(JSON.stringify({ seen }));
+        });
+      }),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => {
+    server.close();
+  });
+
+  const lineFor = async (id: string) => {
+    for (let i = 0; i < 100 && !lines.some((l) => l.requestId === id); i++)
+      await new Promise((r) => setTimeout(r, 5));
+    return lines.find((l) => l.requestId === id);
+  };
+
+  it('echoes a safe X-Request-Id, carries it, and writes one short line', async () => {
+    const res = await fetch(`${base}/things?x=1`, { headers: { 'X-Request-Id': 'client-42' } });
+    expect(res.headers.get('x-request-id')).toBe('client-42');
+    expect(await res.json()).toEqual({ seen: 'client-42' });
+    expect(await lineFor('client-42')).toMatchObject({
+      level: 30,
+      msg: 'request completed',
+      req: { method: 'GET', url: '/things?x=1' },
+      res: { statusCode: 200 },
+      responseTime: expect.any(Number),
+    });
+  });
+
+  it('replaces an unsafe id and logs 5xx at error level', async () => {
+    const res = await fetch(`${base}/boom`, { headers: { 'X-Request-Id': 'bad id\twith tab' } });
+    const id = res.headers.get('x-request-id') as string;
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await lineFor(id)).toMatchObject({
+      level: 50,
+      msg: 'request failed with status 503',
+      res: { statusCode: 503 },
+    });
+  });
+});
