@@ -10,6 +10,18 @@ import {
 } from '../common/pagination/keyset-cursor.js';
 import { User, type UserRole, type UserStatus } from './user.entity.js';
 
+interface ResponseRow {
+  id: string;
+  email: string;
+  display_name: string;
+  role: UserRole;
+  status: UserStatus;
+  email_verified_at: Date | null;
+  locale: string;
+  time_zone: string;
+  created_at: Date;
+}
+
 /** What other modules may know of a user (notifications address them with it). */
 export interface UserContact {
   id: string;
@@ -226,8 +238,30 @@ export class UsersService {
     };
   }
 
+  /**
+   * GET /users/me, on every app start: one primary-key SELECT of the response's columns only (the
+   * password hash is never read), mapped straight to the DTO; TypeORM's findOne costs several
+   * times more per call (bench/README.md, `me`).
+   */
   async getResponse(userId: string): Promise<UserResponseDto> {
-    return toUserResponse(await this.getById(userId));
+    const rows: ResponseRow[] = await this.users.query(
+      `SELECT id, email, display_name, role, status, email_verified_at, locale, time_zone, created_at
+         FROM users WHERE id = $1 AND deleted_at IS NULL`,
+      [userId],
+    );
+    const row = rows[0];
+    if (!row) throw new NotFoundException('No such user.');
+    return toUserResponse({
+      id: row.id,
+      email: row.email,
+      displayName: row.display_name,
+      role: row.role,
+      status: row.status,
+      emailVerifiedAt: row.email_verified_at,
+      locale: row.locale,
+      timeZone: row.time_zone,
+      createdAt: row.created_at,
+    });
   }
 
   private repo(manager?: EntityManager): Repository<User> {

@@ -40,7 +40,20 @@ export class UserResponseDto {
   emailVerifiedAt: string | null;
 }
 
-export function toUserResponse(user: User): UserResponseDto {
+export type UserResponseSource = Pick<
+  User,
+  | 'id'
+  | 'email'
+  | 'displayName'
+  | 'role'
+  | 'status'
+  | 'emailVerifiedAt'
+  | 'locale'
+  | 'timeZone'
+  | 'createdAt'
+>;
+
+export function toUserResponse(user: UserResponseSource): UserResponseDto {
   return {
     id: user.id,
     email: user.email,
