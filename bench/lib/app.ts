@@ -90,6 +90,12 @@ export function profileArgs(name: string): string[] {
   return ['--cpu-prof', '--cpu-prof-dir', dir];
 }
 
+/**
+ * Without a cap V8 grows the old generation lazily: a 100k-user broadcast peaked at 316–342 MiB,
+ * with 256 MiB it peaks at 188 MiB and takes the same time (bench/README.md, broadcast-100k).
+ */
+export const WORKER_NODE_FLAGS = ['--max-old-space-size=256'];
+
 /** The built app (`dist/`), ready when /health/ready answers 200 (the worker's health port). */
 export async function startApp(
   o: AppEnvOptions & { logDir: string },
@@ -101,7 +107,8 @@ export async function startApp(
   const script = join(distDir(), 'src', role === 'worker' ? 'worker.js' : 'main.js');
   return startService({
     name,
-    args: [...profileArgs(name), script],
+    // The worker runs with the heap cap it is deployed with (package.json start:worker, compose).
+    args: [...profileArgs(name), ...(role === 'worker' ? WORKER_NODE_FLAGS : []), script],
     env: appEnv(o, {
       APP_ROLE: role,
       ...(role === 'worker' ? { WORKER_HEALTH_PORT: String(port) } : {}),
