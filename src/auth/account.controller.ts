@@ -26,7 +26,7 @@ import { Client, type ClientInfo } from './client-info.js';
 import { AdminUpdateUserDto } from './dto/admin-update-user.dto.js';
 import { AuthEventPageDto } from './dto/auth-event.dto.js';
 import { DeleteAccountDto } from './dto/auth.dto.js';
-import { PageQueryDto } from '../common/pagination/page-query.dto.js';
+import { PageQueryDto } from '../http/pagination/page-query.dto.js';
 
 /**
  * The /users routes that decide who may sign in (they revoke sessions), plus the audit trail.

@@ -9,7 +9,7 @@ import {
 import { CurrentUser, type AuthPrincipal } from '../common/auth/auth-principal.js';
 import { ApiProblems } from '../http/api-problems.decorator.js';
 import { Client, type ClientInfo } from './client-info.js';
-import { PageQueryDto } from '../common/pagination/page-query.dto.js';
+import { PageQueryDto } from '../http/pagination/page-query.dto.js';
 import { SessionPageDto } from './dto/session.dto.js';
 import { SessionsService } from './sessions.service.js';
 

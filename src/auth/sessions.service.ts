@@ -10,7 +10,7 @@ import {
   cursorTimestampSql,
   decodeCursor,
   encodeCursor,
-} from '../common/pagination/keyset-cursor.js';
+} from '../http/pagination/keyset-cursor.js';
 import type { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { AccessTokens } from './access-tokens.js';

@@ -28,7 +28,7 @@ import {
   cursorTimestampSql,
   decodeCursor,
   encodeCursor,
-} from '../common/pagination/keyset-cursor.js';
+} from '../http/pagination/keyset-cursor.js';
 
 export interface CreatePaymentInput {
   amount: number;

@@ -7,7 +7,7 @@ import {
   cursorTimestampSql,
   decodeCursor,
   encodeCursor,
-} from '../common/pagination/keyset-cursor.js';
+} from '../http/pagination/keyset-cursor.js';
 import { User, type UserRole, type UserStatus } from './user.entity.js';
 
 interface ResponseRow {

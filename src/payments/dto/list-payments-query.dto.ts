@@ -1,4 +1,4 @@
-import { PageQueryDto } from '../../common/pagination/page-query.dto.js';
+import { PageQueryDto } from '../../http/pagination/page-query.dto.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PAYMENT_STATUSES, type PaymentStatus } from '../domain/payment-status.js';

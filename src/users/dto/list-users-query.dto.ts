@@ -1,4 +1,4 @@
-import { PageQueryDto } from '../../common/pagination/page-query.dto.js';
+import { PageQueryDto } from '../../http/pagination/page-query.dto.js';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { USER_ROLES, USER_STATUSES, type UserRole, type UserStatus } from '../user.entity.js';

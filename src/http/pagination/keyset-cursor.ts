@@ -1,4 +1,4 @@
-import { ProblemException } from '../../http/problem.exception.js';
+import { ProblemException } from '../problem.exception.js';
 
 /**
  * Keyset cursor over (created_at, id), newest first. The timestamp travels as PostgreSQL's own
