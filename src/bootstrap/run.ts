@@ -52,7 +52,6 @@ async function start(config: AppConfig, logger: Logger): Promise<INestApplicatio
   logger.info(
     {
       port: config.http.port,
-      role: config.app.role,
       docs: config.http.docsEnabled ? '/docs' : null,
     },
     'api listening',
