@@ -1,8 +1,9 @@
 import { describe, it, expect } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { SignJWT, jwtVerify } from 'jose';
 import { ManualClock } from '../common/clock.js';
 import { loadConfig } from '../config/index.js';
-import { AccessTokens } from './access-tokens.js';
+import { AccessTokens, jwtKey } from './access-tokens.js';
 import { JwtStrategy } from './jwt.strategy.js';
 import { openPair, sealPair } from './refresh-grace.js';
 import type { SessionCache } from './session-cache.js';
@@ -80,6 +81,31 @@ describe('refresh grace sealing', () => {
     expect(openPair('old-token', sealed)).toEqual(pair);
     expect(openPair('other-token', sealed)).toBeNull();
     expect(openPair('old-token', 'garbage')).toBeNull();
+  });
+});
+
+describe('access token signing', () => {
+  it("writes byte for byte the token jose's SignJWT wrote, which jose verifies", async () => {
+    const clock = new ManualClock(new Date('2026-03-01T12:00:00Z'));
+    const subject = { userId: randomUUID(), sessionId: randomUUID(), role: 'admin' as const };
+    const end = new Date('2027-01-01T00:00:00Z');
+    const issued = await new AccessTokens(config, clock).issue(subject, end);
+    const now = clock.now().getTime() / 1000;
+    const expected = await new SignJWT({ sid: subject.sessionId, role: subject.role })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(subject.userId)
+      .setIssuer(config.auth.jwtIssuer)
+      .setAudience(config.auth.jwtAudience)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 900)
+      .sign(jwtKey(config));
+    expect(issued.token).toBe(expected);
+    const { payload } = await jwtVerify(issued.token, jwtKey(config), {
+      currentDate: clock.now(),
+      issuer: config.auth.jwtIssuer,
+      audience: config.auth.jwtAudience,
+    });
+    expect(payload).toMatchObject({ sub: subject.userId, sid: subject.sessionId, role: 'admin' });
   });
 });
 

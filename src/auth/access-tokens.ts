@@ -1,6 +1,6 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { SignJWT } from 'jose';
+import jwt from 'jsonwebtoken';
 import { Clock } from '../common/clock.js';
 import type { Role } from '../common/auth/auth-principal.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
@@ -50,14 +50,19 @@ export class AccessTokens {
       now + this.config.auth.accessTokenTtlSeconds,
       Math.floor(sessionEndsAt.getTime() / 1000),
     );
-    const token = await new SignJWT({ sid: subject.sessionId, role: subject.role })
-      .setProtectedHeader({ alg: JWT_ALGORITHM, typ: 'JWT' })
-      .setSubject(subject.userId)
-      .setIssuer(this.config.auth.jwtIssuer)
-      .setAudience(this.config.auth.jwtAudience)
-      .setIssuedAt(now)
-      .setExpirationTime(exp)
-      .sign(this.key);
+    // jsonwebtoken (the library that verifies them, through passport-jwt) signs synchronously;
+    // jose imported the key into WebCrypto and queued the HMAC on libuv's pool on every call,
+    // behind the argon2 verifications of concurrent logins. Claims in the order jose wrote them.
+    const claims: AccessTokenClaims = {
+      sid: subject.sessionId,
+      role: subject.role,
+      sub: subject.userId,
+      iss: this.config.auth.jwtIssuer,
+      aud: this.config.auth.jwtAudience,
+      iat: now,
+      exp,
+    };
+    const token = jwt.sign(claims, this.key, { algorithm: JWT_ALGORITHM });
     return { token, expiresIn: Math.max(0, exp - now) };
   }
 }

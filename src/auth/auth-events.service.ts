@@ -27,6 +27,17 @@ const WARN: ReadonlySet<AuthEventType> = new Set([
   'refresh_reuse_detected',
 ]);
 
+export interface AuthEventRow {
+  type: AuthEventType;
+  userId: string | null;
+  sessionId: string | null;
+  actorId: string | null;
+  ipAddress: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+  details: Record<string, unknown>;
+}
+
 /** The security audit trail: a row in auth_events and a structured `security` log line. */
 @Injectable()
 export class AuthEventsService {
@@ -36,31 +47,40 @@ export class AuthEventsService {
 
   /** Inside the caller's transaction when given one, so the event commits with the change. */
   async record(input: AuthEventInput, manager?: EntityManager): Promise<void> {
-    const requestId = currentRequestId() ?? null;
-    const row = {
+    const row = this.rowOf(input);
+    this.log(row);
+    const repo = manager ? manager.getRepository(AuthEvent) : this.events;
+    // jsonb details are opaque to TypeORM's deep-partial typing.
+    await repo.insert(row as Partial<AuthEvent> as never);
+  }
+
+  /** The auth_events row of an event, for a caller that inserts it in its own statement. */
+  rowOf(input: AuthEventInput): AuthEventRow {
+    return {
       type: input.type,
       userId: input.userId ?? null,
       sessionId: input.sessionId ?? null,
       actorId: input.actorId ?? null,
       ipAddress: input.client?.ip ?? null,
       userAgent: input.client?.userAgent ?? null,
-      requestId,
+      requestId: currentRequestId() ?? null,
       details: input.details ?? {},
     };
+  }
+
+  /** The structured `security` log line of an event row. */
+  log(row: AuthEventRow): void {
     const log = {
-      event: `auth.${input.type}`,
+      event: `auth.${row.type}`,
       userId: row.userId,
       sessionId: row.sessionId,
       actorId: row.actorId,
       ip: row.ipAddress,
-      requestId,
+      requestId: row.requestId,
       ...row.details,
     };
-    if (WARN.has(input.type)) this.logger.warn(log, `auth event ${input.type}`);
-    else this.logger.log(log, `auth event ${input.type}`);
-    const repo = manager ? manager.getRepository(AuthEvent) : this.events;
-    // jsonb details are opaque to TypeORM's deep-partial typing.
-    await repo.insert(row as Partial<AuthEvent> as never);
+    if (WARN.has(row.type)) this.logger.warn(log, `auth event ${row.type}`);
+    else this.logger.log(log, `auth event ${row.type}`);
   }
 
   async listForUser(userId: string, limit: number, rawCursor?: string): Promise<AuthEventPageDto> {

@@ -160,15 +160,12 @@ export class AuthService {
     if (this.hasher.needsRehash(user.passwordHash as string)) {
       await this.users.setPasswordHash(user.id, await this.hasher.hash(input.password));
     }
-    return this.db.transaction(async (manager) => {
-      const started = await this.sessions.start(user, client, input.deviceName, manager);
-      await this.events.record(
-        { type: 'login_succeeded', userId: user.id, sessionId: started.sessionId, client },
-        manager,
-      );
-      const { sessionId: _sessionId, ...response } = started;
-      return response;
-    });
+    const { sessionId: _sessionId, ...response } = await this.sessions.start(
+      user,
+      client,
+      input.deviceName,
+    );
+    return response;
   }
 
   async logout(principal: AuthPrincipal, client: ClientInfo): Promise<void> {
