@@ -73,6 +73,17 @@ describe('HTTP platform', () => {
     await t.http.get('/docs').expect(200).expect('Content-Type', /html/);
   });
 
+  it('exposes Prometheus metrics: latency by route pattern, queue depth, process', async () => {
+    await t.http.get('/health/live').expect(200);
+    const res = await t.http.get('/metrics').expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    expect(res.text).toMatch(
+      /http_request_duration_seconds_count\{method="GET",route="\/health\/live",status="200"\} \d+/,
+    );
+    expect(res.text).toMatch(/queue_jobs\{queue="outbox",state="waiting"\} \d+/);
+    expect(res.text).toContain('process_resident_memory_bytes');
+  });
+
   it('sets security headers', async () => {
     const res = await t.http.get('/health/live');
     expect(res.headers['x-content-type-options']).toBe('nosniff');

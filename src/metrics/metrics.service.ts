@@ -19,16 +19,19 @@ export class MetricsService implements OnModuleDestroy {
 
   constructor(moduleRef: ModuleRef) {
     collectDefaultMetrics({ register: this.registry });
-    const queues = Object.values(QUEUES).map((q) =>
-      moduleRef.get<Queue>(getQueueToken(q.name), { strict: false }),
-    );
+    // Looked up at the first scrape: Bull's queue providers are not resolved yet at construction.
+    let queues: Queue[] | null = null;
+    const allQueues = () =>
+      (queues ??= Object.values(QUEUES).map((q) =>
+        moduleRef.get<Queue>(getQueueToken(q.name), { strict: false }),
+      ));
     new Gauge({
       name: 'queue_jobs',
       help: 'Bull jobs by queue and state',
       labelNames: ['queue', 'state'] as const,
       registers: [this.registry],
       async collect() {
-        for (const queue of queues) {
+        for (const queue of allQueues()) {
           if (queue.client.status !== 'ready') continue;
           const counts = await queue.getJobCounts();
           for (const [state, count] of Object.entries(counts))
