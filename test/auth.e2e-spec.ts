@@ -318,6 +318,38 @@ describe('auth over HTTP', () => {
     expect(sessions.find((s) => s.current)?.ipAddress).toBe('203.0.113.99');
   });
 
+  it('resends the verification mail: the new link works, the old one is void, unknown emails look the same', async () => {
+    const u = await signUp(t);
+    const resend = (email: string) =>
+      t.http.post(`${API}/auth/email/resend`).set('X-Forwarded-For', ip()).send({ email });
+    const first = tokenFrom(
+      await mailbox.waitFor(u.email, '/verify-email?token='),
+      '/verify-email',
+    );
+
+    const known = await resend(u.email).expect(202);
+    const unknown = await resend(`nobody-${randomUUID()}@example.test`).expect(202);
+    expect(unknown.body).toEqual(known.body);
+    const second = tokenFrom(
+      await mailbox.waitFor(u.email, '/verify-email?token=', 2),
+      '/verify-email',
+    );
+    expect(second.token).not.toBe(first.token);
+
+    await t.http.post(`${API}/auth/email/verify`).send({ token: first.token }).expect(400);
+    await t.http.post(`${API}/auth/email/verify`).send({ token: second.token }).expect(204);
+    // Verified: a further resend still answers 202 but mails nothing.
+    await resend(u.email).expect(202);
+    // Per-account limit (5 an hour), whatever the IP.
+    let limited = await resend(u.email);
+    for (let i = 0; i < 5 && limited.status === 202; i++) limited = await resend(u.email);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(mailbox.to(u.email).filter((m) => m.text.includes('/verify-email?token='))).toHaveLength(
+      2,
+    );
+  });
+
   it('rejects weak passwords and duplicate emails at registration', async () => {
     const common = await t.http
       .post(`${API}/auth/register`)
