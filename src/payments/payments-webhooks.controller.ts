@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Param, Post, Req, type RawBodyRequest } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Public } from '../common/auth/public.decorator.js';
 import { ApiProblems } from '../http/api-problems.decorator.js';
@@ -21,6 +21,15 @@ export class PaymentsWebhooksController {
       'Verifies the `Stripe-Signature` header over the raw body (300 s tolerance), stores the ' +
       'event once per event id, and acknowledges only after that write; processing is ' +
       'asynchronous. A repeated event is acknowledged again.',
+  })
+  @ApiHeader({
+    name: 'Stripe-Signature',
+    required: true,
+    description: '`t=<unix time>,v1=<HMAC-SHA256 of "t.body">`, as Stripe (and the sandbox) sign',
+  })
+  @ApiBody({
+    description: 'The provider event exactly as sent: verified over the raw bytes',
+    schema: { type: 'object', additionalProperties: true },
   })
   @ApiOkResponse({ type: WebhookAckDto })
   @ApiProblems(400, 404)
