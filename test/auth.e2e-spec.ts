@@ -3,8 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/clock.js';
-import { bearer, login, Mailbox, signUp, tokenFrom } from './support/auth.js';
+import { bearer, login, signUp, tokenFrom } from './support/auth.js';
+import { SmtpInbox } from './support/smtp.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
+import { waitFor } from './support/wait.js';
 
 const API = '/api/v1';
 // Cheap argon2 for speed; test/auth-argon2.e2e-spec.ts runs the production parameters.
@@ -13,7 +15,7 @@ const GRACE_MS = 10_000;
 
 describe('auth over HTTP', () => {
   let t: TestApp;
-  let mailbox: Mailbox;
+  let mailbox: SmtpInbox;
   const clock = new ManualClock(new Date());
 
   const me = (accessToken: string) =>
@@ -33,7 +35,7 @@ describe('auth over HTTP', () => {
   const ip = () => `198.51.100.${Math.floor(Math.random() * 250) + 1}`;
 
   beforeAll(async () => {
-    mailbox = await new Mailbox().start();
+    mailbox = await SmtpInbox.start();
     t = await createTestApp(
       {
         ...CHEAP_ARGON2,
@@ -47,7 +49,7 @@ describe('auth over HTTP', () => {
   });
   afterAll(async () => {
     await t.close();
-    await mailbox.close();
+    await mailbox.stop();
   });
 
   it('walks the journey: register, verify by mail, login, me, refresh, replay revokes', async () => {
@@ -60,7 +62,7 @@ describe('auth over HTTP', () => {
       .expect(202);
     expect(registered.body).toEqual({ message: expect.any(String) });
 
-    const mail = await mailbox.waitFor(email, '/verify-email?token=');
+    const mail = await mailbox.waitForText(email, '/verify-email?token=');
     const link = tokenFrom(mail, '/verify-email');
     expect(link.url.startsWith('https://app.example.test/verify-email?token=')).toBe(true);
     // The one-time token rests nowhere in the clear: not in the outbox, not in the notification.
@@ -202,7 +204,7 @@ describe('auth over HTTP', () => {
     expect(stranger.status).toBe(202);
     expect(known.body).toEqual(stranger.body);
 
-    const mail = await mailbox.waitFor(u.email, '/reset-password?token=');
+    const mail = await mailbox.waitForText(u.email, '/reset-password?token=');
     const { url, token } = tokenFrom(mail, '/reset-password');
     expect(url.startsWith('https://app.example.test/reset-password?token=')).toBe(true);
 
@@ -226,9 +228,10 @@ describe('auth over HTTP', () => {
       .send({ email: u.email, password: u.password })
       .expect(401);
     await login(t, u.email, newPassword);
-    await mailbox.waitFor(u.email, 'password');
-    expect(mailbox.to(unknown)).toHaveLength(0);
-    await waitForMailCount(mailbox, u.email, 3); // verification, reset, changed
+    await mailbox.waitForText(u.email, 'password');
+    expect(mailbox.mailsTo(unknown)).toHaveLength(0);
+    // verification, reset, changed
+    await waitFor(() => mailbox.mailsTo(u.email).length >= 3, { what: 'three mails' });
   });
 
   it('changes the password with the current one and ends the other sessions', async () => {
@@ -323,7 +326,7 @@ describe('auth over HTTP', () => {
     const resend = (email: string) =>
       t.http.post(`${API}/auth/email/resend`).set('X-Forwarded-For', ip()).send({ email });
     const first = tokenFrom(
-      await mailbox.waitFor(u.email, '/verify-email?token='),
+      await mailbox.waitForText(u.email, '/verify-email?token='),
       '/verify-email',
     );
 
@@ -331,7 +334,7 @@ describe('auth over HTTP', () => {
     const unknown = await resend(`nobody-${randomUUID()}@example.test`).expect(202);
     expect(unknown.body).toEqual(known.body);
     const second = tokenFrom(
-      await mailbox.waitFor(u.email, '/verify-email?token=', 2),
+      await mailbox.waitForText(u.email, '/verify-email?token=', 2),
       '/verify-email',
     );
     expect(second.token).not.toBe(first.token);
@@ -345,9 +348,9 @@ describe('auth over HTTP', () => {
     for (let i = 0; i < 5 && limited.status === 202; i++) limited = await resend(u.email);
     expect(limited.status).toBe(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
-    expect(mailbox.to(u.email).filter((m) => m.text.includes('/verify-email?token='))).toHaveLength(
-      2,
-    );
+    expect(
+      mailbox.mailsTo(u.email).filter((m) => m.text.includes('/verify-email?token=')),
+    ).toHaveLength(2);
   });
 
   it('rejects weak passwords and duplicate emails at registration', async () => {
@@ -375,7 +378,7 @@ describe('auth over HTTP', () => {
       .send({ email: u.email.toUpperCase(), password: 'another fine passphrase', displayName: 'D' })
       .expect(202);
     expect(dup.body).toEqual(fresh.body);
-    const notice = await mailbox.waitFor(u.email, '/sign-in');
+    const notice = await mailbox.waitForText(u.email, '/sign-in');
     expect(notice.subject).toBe('You already have an account');
     await t.http
       .post(`${API}/auth/login`)
@@ -490,8 +493,3 @@ describe('auth over HTTP', () => {
     });
   });
 });
-
-async function waitForMailCount(mailbox: Mailbox, address: string, n: number): Promise<void> {
-  const { waitFor } = await import('./support/wait.js');
-  await waitFor(() => mailbox.to(address).length >= n, { what: `${n} mails to ${address}` });
-}

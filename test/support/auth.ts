@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { simpleParser, type AddressObject } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { DataSource } from 'typeorm';
+import type { ReceivedMail } from './smtp.js';
 import type { TestApp } from './test-app.js';
-import { waitFor } from './wait.js';
 
 export interface SignedUp {
   userId: string;
@@ -61,68 +58,6 @@ export async function login(
 /** `Authorization` header value for supertest's `.set()`. */
 export function bearer(accessToken: string): string {
   return `Bearer ${accessToken}`;
-}
-
-export interface ReceivedMail {
-  to: string[];
-  subject: string;
-  text: string;
-  html: string;
-}
-
-/** An in-process SMTP server (a real protocol peer) that keeps every mail it receives. */
-export class Mailbox {
-  readonly mails: ReceivedMail[] = [];
-  private server?: SMTPServer;
-  port = 0;
-
-  async start(): Promise<this> {
-    this.server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData: (stream, _session, callback) => {
-        simpleParser(stream)
-          .then((parsed) => {
-            const to = ([] as AddressObject[])
-              .concat(parsed.to ?? [])
-              .flatMap((a) => a.value.map((v) => (v.address ?? '').toLowerCase()));
-            this.mails.push({
-              to,
-              subject: parsed.subject ?? '',
-              text: parsed.text ?? '',
-              html: typeof parsed.html === 'string' ? parsed.html : '',
-            });
-            callback();
-          })
-          .catch((error: Error) => callback(error));
-      },
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.server.address() as AddressInfo).port;
-    return this;
-  }
-
-  get url(): string {
-    return `smtp://127.0.0.1:${this.port}`;
-  }
-
-  /** Mails to `address` so far. */
-  to(address: string): ReceivedMail[] {
-    return this.mails.filter((m) => m.to.includes(address.toLowerCase()));
-  }
-
-  /** Waits for the n-th mail (1-based) to `address` whose text contains `contains`. */
-  async waitFor(address: string, contains: string, n = 1): Promise<ReceivedMail> {
-    return waitFor(() => this.to(address).filter((m) => m.text.includes(contains))[n - 1], {
-      what: `mail #${n} to ${address} containing ${contains}`,
-      timeoutMs: 15_000,
-    });
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
 }
 
 /** The token of the first `path?token=` link in a mail. */

@@ -111,6 +111,14 @@ export class SmtpInbox {
     return waitFor(() => this.mails.find(predicate), { timeoutMs, what });
   }
 
+  /** The n-th mail (1-based) to `address` whose text contains `contains`, waiting for it. */
+  async waitForText(address: string, contains: string, n = 1): Promise<ReceivedMail> {
+    return waitFor(() => this.mailsTo(address).filter((m) => m.text.includes(contains))[n - 1], {
+      what: `mail #${n} to ${address} containing ${contains}`,
+      timeoutMs: 15_000,
+    });
+  }
+
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
