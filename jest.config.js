@@ -18,6 +18,8 @@ const common = {
 };
 
 export default {
+  // Read only at the top level (jest ignores it inside a project): e2e hooks boot and close apps.
+  testTimeout: 30000,
   projects: [
     {
       ...common,
@@ -33,7 +35,6 @@ export default {
       globalSetup: '<rootDir>/test/setup/global-setup.mjs',
       globalTeardown: '<rootDir>/test/setup/global-teardown.mjs',
       setupFiles: ['<rootDir>/test/setup/env.mjs'],
-      testTimeout: 60000,
     },
   ],
 };

@@ -154,10 +154,12 @@ describe('with Redis down', () => {
     redis = await startLocalRedis(dir);
     t = await createTestApp({ REDIS_URL: redis.url, QUEUE_PREFIX: `down-${randomUUID()}` });
   });
+  // Known issue: after a Redis restart, Bull's close() of the notifications queue can stall for
+  // about 60 s (its clients stay "ready" while `closing` is set); the other queues close at once.
   afterAll(async () => {
     await t.close();
     await redis.stop();
-  });
+  }, 90_000);
 
   it('keeps committed events, turns readiness 503, and delivers exactly once when Redis returns', async () => {
     const { type, seen } = recorder(t.app);
