@@ -4,6 +4,7 @@ import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/clock.js';
+import { NotificationEvents } from '../src/notifications/notification-events.js';
 import { NotificationsService } from '../src/notifications/notifications.service.js';
 import { PreferencesService } from '../src/notifications/preferences.service.js';
 import { QUEUES } from '../src/queue/queues.js';
@@ -106,6 +107,74 @@ describe('notifications: email delivery', () => {
       .get(DataSource)
       .query(`SELECT count(*)::int AS n FROM notifications WHERE user_id = $1`, [user.id]);
     expect(n).toBe(0);
+  });
+
+  it('handles requests that arrive together as batches: each once, a bad one failing alone', async () => {
+    const db = t.app.get(DataSource);
+    const [ann, bob, gone] = await Promise.all([1, 2, 3].map(() => insertUser(t.app)));
+    await db.query(`UPDATE users SET deleted_at = now() WHERE id = $1`, [gone!.id]);
+    const run = randomUUID();
+    const news = Array.from({ length: 30 }, (_, i) => ({
+      userId: i % 2 === 0 ? ann!.id : bob!.id,
+      type: 'announcement' as const,
+      data: { title: `News ${i}`, body: 'Short.' },
+      idempotencyKey: `${run}:news:${i}`,
+    }));
+    const verify = {
+      userId: ann!.id,
+      type: 'auth.email_verification' as const,
+      data: { displayName: 'Ann', verifyUrl: `https://app.example/verify?token=${run}` },
+      idempotencyKey: `${run}:verify`,
+    };
+    // Longer than the title column: its insert fails whatever batch it lands in.
+    const bad = {
+      ...news[1]!,
+      data: { title: 'x'.repeat(400), body: 'x' },
+      idempotencyKey: `${run}:bad`,
+    };
+    const toGone = { ...news[0]!, userId: gone!.id, idempotencyKey: `${run}:gone` };
+    // One transaction: the relay hands them to Bull together and the worker runs them at once.
+    const service = t.app.get(NotificationsService);
+    await db.transaction(async (manager) => {
+      for (const r of [...news, verify, verify, bad, toGone]) await service.notify(manager, r);
+    });
+
+    const stored = await waitFor(async () => {
+      const rows: Array<{ user_id: string; idempotency_key: string; inbox: boolean }> =
+        await db.query(
+          `SELECT user_id, idempotency_key, inbox FROM notifications WHERE idempotency_key LIKE $1`,
+          [`${run}:%`],
+        );
+      return rows.length >= 31 ? rows : null;
+    });
+    expect(stored.map((r) => r.idempotency_key).sort()).toEqual(
+      [...news, verify].map((r) => r.idempotencyKey).sort(),
+    );
+    const mail = await inbox.waitForMail((m) => m.to.includes(ann!.email));
+    expect(mail.text).toContain(verify.data.verifyUrl);
+
+    const [{ id: badEventId }] = await db.query(
+      `SELECT id FROM outbox_events WHERE payload->>'idempotencyKey' = $1`,
+      [bad.idempotencyKey],
+    );
+    const outbox = t.app.get<Queue>(getQueueToken(QUEUES.outbox.name));
+    const badJob = await waitFor(async () => {
+      const job = await outbox.getJob(badEventId);
+      return job && job.attemptsMade >= 1 ? job : null;
+    });
+    expect(badJob.failedReason).toMatch(/too long/);
+
+    // Real-time events: one per new inbox notification, and an unread count that ends right.
+    for (const user of [ann!, bob!]) {
+      const events = await t.app.get(NotificationEvents).after(user.id, '0-0');
+      const mine = stored.filter((r) => r.user_id === user.id && r.inbox);
+      expect(events.filter((e) => e.event === 'notification')).toHaveLength(mine.length);
+      const counts = events
+        .filter((e) => e.event === 'unread-count')
+        .map((e) => (JSON.parse(e.data) as { count: number }).count);
+      expect(Math.max(...counts)).toBe(mine.length);
+    }
+    expect(inbox.mailsTo(ann!.email)).toHaveLength(1);
   });
 
   it('delivers email + push + in-app per preferences; an opted-out channel is skipped', async () => {

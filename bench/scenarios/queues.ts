@@ -8,8 +8,11 @@ import { seedUsers, withDb } from '../lib/seed.js';
 import { log, round, sleep } from '../lib/util.js';
 
 const JOBS = Number(process.env.BENCH_QUEUE_JOBS ?? 20_000);
-/** The app's outbox processor concurrency (src/outbox/outbox.processor.ts). */
-const CONCURRENCY = 10;
+/**
+ * Outbox jobs run at once, by the app's worker (OUTBOX_CONCURRENCY, its default) and by the bare
+ * processor alike. BENCH_QUEUE_CONCURRENCY changes both.
+ */
+const CONCURRENCY = Number(process.env.BENCH_QUEUE_CONCURRENCY ?? 100);
 const DRAIN_TIMEOUT_MS = 240_000;
 
 /** Enqueues `jobs` jobs the way the outbox relay does (job id = event id), in bulks of 1,000. */
@@ -124,7 +127,12 @@ export async function queueDrain(ctx: Ctx): Promise<ScenarioResult> {
     queue,
     Array.from({ length: JOBS }, (_, i) => message(i)),
   );
-  const worker = await startApp(ctx.appOpts, 'worker', {}, 'worker-drain');
+  const worker = await startApp(
+    ctx.appOpts,
+    'worker',
+    { OUTBOX_CONCURRENCY: String(CONCURRENCY) },
+    'worker-drain',
+  );
   let app;
   try {
     app = await drainRate(queue, JOBS, worker);

@@ -30,7 +30,12 @@ export interface AppConfig {
   readonly database: { url: string | null; migrateOnBoot: boolean; poolSize: number };
   readonly redis: { url: string | null };
   readonly queue: { prefix: string };
-  readonly outbox: { pollMs: number; batchSize: number; retentionHours: number };
+  readonly outbox: {
+    pollMs: number;
+    batchSize: number;
+    retentionHours: number;
+    concurrency: number;
+  };
   readonly log: { level: Env['LOG_LEVEL'] };
   readonly auth: AuthConfig;
   readonly notifications: NotificationsConfig;
@@ -89,6 +94,7 @@ function toConfig(env: Env): AppConfig {
       pollMs: env.OUTBOX_POLL_MS,
       batchSize: env.OUTBOX_BATCH_SIZE,
       retentionHours: env.OUTBOX_RETENTION_HOURS,
+      concurrency: env.OUTBOX_CONCURRENCY,
     },
     log: { level: env.LOG_LEVEL },
     auth: authConfig(env),

@@ -30,6 +30,8 @@ export const envSchema = z.object({
   OUTBOX_POLL_MS: int(10, 60_000).default(250),
   OUTBOX_BATCH_SIZE: int(1, 1000).default(100),
   OUTBOX_RETENTION_HOURS: int(1, 24 * 365).default(72),
+  // Outbox jobs run at once per worker; consumers registered with registerBatch share round trips.
+  OUTBOX_CONCURRENCY: int(1, 500).default(100),
 
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HTTP_LOG: bool.default(true),

@@ -21,9 +21,6 @@ interface BroadcastRow {
   cursor_user_id: string | null;
 }
 
-/** How many zone look-ups (users with quiet hours) run at once in a batch. */
-const CONTACT_LOOKUPS = 16;
-
 /**
  * Worker side of a broadcast: one Bull job per batch of users (keyset over
  * UsersService.activeUserIds), each inserting the batch's notifications and deliveries with two
@@ -232,14 +229,8 @@ export class BroadcastFanout {
 
   /** Time zones of the few users with quiet hours (everyone else is never delayed). */
   private async zonesOfQuietUsers(userIds: string[]): Promise<Map<string, string>> {
-    const zones = new Map<string, string>();
-    for (let i = 0; i < userIds.length; i += CONTACT_LOOKUPS) {
-      const contacts = await Promise.all(
-        userIds.slice(i, i + CONTACT_LOOKUPS).map((id) => this.users.findContact(id)),
-      );
-      for (const c of contacts) if (c) zones.set(c.id, c.timeZone);
-    }
-    return zones;
+    const contacts = await this.users.findContacts(userIds);
+    return new Map([...contacts.values()].map((c) => [c.id, c.timeZone]));
   }
 
   private async usersWithPushDevices(userIds: string[]): Promise<Set<string>> {

@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import type { OutboxMessage } from '../outbox/outbox.types.js';
-import { UsersService } from '../users/users.service.js';
+import { UsersService, type UserContact } from '../users/users.service.js';
 import {
   CATALOGUE,
   isNotificationType,
@@ -14,24 +13,30 @@ import { render } from './domain/render.js';
 import { NotificationSecrets } from './notification-secrets.js';
 import { planDeliveries } from './delivery-plan.js';
 import { toNotificationResponse } from './dto/notification.dto.js';
-import { NotificationEvents } from './notification-events.js';
+import { NotificationEvents, type PendingEvent } from './notification-events.js';
 import type { NotificationRequestedPayload } from './notifications.events.js';
 import { NotificationsQueue } from './notifications.queue.js';
-import { NotificationsRepository, type QueuedDelivery } from './notifications.repository.js';
-import { PreferencesService } from './preferences.service.js';
+import {
+  NotificationsRepository,
+  type CreatedNotification,
+  type QueuedDelivery,
+  type RequestedNotification,
+} from './notifications.repository.js';
+import { DEFAULT_SETTINGS, PreferencesService } from './preferences.service.js';
 
 /**
- * Worker side of `notify`: turns a `notifications.requested` outbox event into the stored
- * notification, one delivery per channel, and one Bull job per email/push delivery. Idempotent:
- * a second run of the same event finds the notification (unique per user + key) and only
- * re-enqueues what is still queued (job ids dedupe).
+ * Worker side of `notify`: turns `notifications.requested` outbox events into stored
+ * notifications, one delivery per channel, and one Bull job per email/push delivery. Events
+ * arriving together are handled as one batch (OutboxConsumers.registerBatch): two reads, one
+ * insert statement, one Redis round trip for the real-time events, whatever the batch size.
+ * Idempotent: a second run of the same event finds the notification (unique per user + key) and
+ * only re-enqueues what is still queued (job ids dedupe).
  */
 @Injectable()
 export class NotificationDispatcher {
   private readonly logger = new Logger(NotificationDispatcher.name);
 
   constructor(
-    private readonly dataSource: DataSource,
     private readonly users: UsersService,
     private readonly preferences: PreferencesService,
     private readonly repository: NotificationsRepository,
@@ -42,58 +47,92 @@ export class NotificationDispatcher {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async handleRequested(message: OutboxMessage): Promise<void> {
-    const request = message.payload as unknown as NotificationRequestedPayload;
-    if (!isNotificationType(request.type)) {
-      this.logger.error({ eventId: message.id, type: request.type }, 'unknown notification type');
-      return;
-    }
-    const contact = await this.users.findContact(request.userId);
-    if (!contact) {
-      this.logger.warn({ eventId: message.id, userId: request.userId }, 'recipient is gone');
-      return;
-    }
-    const type: NotificationType = request.type;
+  async handleRequested(messages: OutboxMessage[]): Promise<void> {
+    const requests = messages.map((m) => ({
+      eventId: m.id,
+      ...(m.payload as unknown as NotificationRequestedPayload),
+    }));
+    const userIds = [...new Set(requests.map((r) => r.userId))];
+    const [contacts, settings] = await Promise.all([
+      this.users.findContacts(userIds),
+      this.preferences.settingsForMany(userIds),
+    ]);
     const now = this.clock.now();
-    const settings = await this.preferences.settingsFor(contact.id);
-    const plan = planDeliveries(type, settings, contact.timeZone, now);
-    // Rendered from the opened data in memory; the row keeps the sealed form.
+    const items: RequestedNotification[] = [];
+    for (const request of requests) {
+      const contact = contacts.get(request.userId);
+      if (!isNotificationType(request.type)) {
+        this.logger.error({ eventId: request.eventId, type: request.type }, 'unknown type');
+      } else if (!contact) {
+        this.logger.warn({ eventId: request.eventId, userId: request.userId }, 'recipient gone');
+      } else {
+        const plan = planDeliveries(
+          request.type,
+          settings.get(contact.id) ?? DEFAULT_SETTINGS,
+          contact.timeZone,
+          now,
+        );
+        items.push({ ...this.compose(request.type, request, contact), ...plan });
+      }
+    }
+    const created = await this.repository.insertRequested(items, now);
+    await this.enqueue([
+      ...created.flatMap((c) => c.queued),
+      ...(await this.queuedOfExisting(items, created)),
+    ]);
+    await this.publish(created);
+  }
+
+  /** The stored notification: rendered from the opened data in memory, kept in sealed form. */
+  private compose(
+    type: NotificationType,
+    request: NotificationRequestedPayload,
+    contact: UserContact,
+  ): Omit<RequestedNotification, 'inbox' | 'deliveries'> {
     const opened = this.secrets.open(request.data) as unknown as NotificationData[typeof type];
     const rendered = render(type, contact.locale, opened, {
       timeZone: contact.timeZone,
       appName: this.config.notifications.appName,
     });
+    return {
+      userId: contact.id,
+      type,
+      category: CATALOGUE[type].category,
+      idempotencyKey: request.idempotencyKey,
+      title: rendered.inApp.title,
+      body: rendered.inApp.body,
+      data: request.data,
+    };
+  }
 
-    const created = await this.dataSource.transaction(async (manager) => {
-      const view = await this.repository.insertNotification(manager, {
-        userId: contact.id,
-        type,
-        category: CATALOGUE[type].category,
-        idempotencyKey: request.idempotencyKey,
-        title: rendered.inApp.title,
-        body: rendered.inApp.body,
-        data: request.data,
-        inbox: plan.inbox,
-      });
-      if (view) await this.repository.insertDeliveries(manager, view.id, plan.deliveries, now);
-      return view;
-    });
+  /** A re-run event's notification existed: its deliveries may still be waiting for a job. */
+  private async queuedOfExisting(
+    items: RequestedNotification[],
+    created: CreatedNotification[],
+  ): Promise<QueuedDelivery[]> {
+    const fresh = new Set(created.map((c) => `${c.userId} ${c.idempotencyKey}`));
+    const existing = items.filter((i) => !fresh.has(`${i.userId} ${i.idempotencyKey}`));
+    return this.repository.queuedDeliveriesByKey(existing);
+  }
 
-    const id =
-      created?.id ?? (await this.repository.findIdByKey(contact.id, request.idempotencyKey));
-    if (!id) return;
-    await this.enqueue(await this.repository.queuedDeliveries([id]));
-    if (created && plan.inbox) {
-      const count = await this.repository.unreadCount(contact.id);
-      await this.events.publish([
-        { userId: contact.id, event: 'notification', data: toNotificationResponse(created) },
-        { userId: contact.id, event: 'unread-count', data: { count } },
-      ]);
-    }
+  /** Each new inbox notification, then each recipient's unread count, in one round trip. */
+  private async publish(created: CreatedNotification[]): Promise<void> {
+    const inbox = created.filter((c) => c.inbox);
+    if (inbox.length === 0) return;
+    const recipients = [...new Set(inbox.map((c) => c.userId))];
+    const counts = await this.repository.unreadCounts(recipients);
+    const events: PendingEvent[] = inbox.map((c) => ({
+      userId: c.userId,
+      event: 'notification',
+      data: toNotificationResponse(c.view),
+    }));
+    for (const userId of recipients)
+      events.push({ userId, event: 'unread-count', data: { count: counts.get(userId) ?? 0 } });
+    await this.events.publish(events);
   }
 
   /** One job per queued delivery, delayed to its scheduled time (quiet hours). */
-  async enqueue(deliveries: QueuedDelivery[]): Promise<void> {
+  private async enqueue(deliveries: QueuedDelivery[]): Promise<void> {
     const now = this.clock.now().getTime();
     await this.queue.deliver(
       deliveries.map((d) => ({

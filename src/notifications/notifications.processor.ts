@@ -30,8 +30,8 @@ export class NotificationsProcessor implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.consumers.register(NOTIFICATION_REQUESTED, 'notifications.create', (message) =>
-      this.dispatcher.handleRequested(message),
+    this.consumers.registerBatch(NOTIFICATION_REQUESTED, 'notifications.create', (messages) =>
+      this.dispatcher.handleRequested(messages),
     );
     this.consumers.register(BROADCAST_REQUESTED, 'notifications.broadcast', (message) =>
       this.fanout.start((message.payload as unknown as BroadcastRequestedPayload).broadcastId),

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { Category, NotificationType } from './domain/catalogue.js';
 import type { PlannedDelivery } from './delivery-plan.js';
 import type { NotificationView } from './dto/notification.dto.js';
@@ -21,6 +21,26 @@ export interface QueuedDelivery {
   scheduledAt: Date;
 }
 
+/** A notification to store together with its planned deliveries. */
+export interface RequestedNotification extends NewNotification {
+  deliveries: PlannedDelivery[];
+}
+
+/** One inserted by insertRequested: its view and its email/push deliveries left to send. */
+export interface CreatedNotification {
+  view: NotificationView;
+  userId: string;
+  idempotencyKey: string;
+  inbox: boolean;
+  queued: QueuedDelivery[];
+}
+
+/** A notification identified by its request: (user, idempotency key). */
+export interface NotificationKey {
+  userId: string;
+  idempotencyKey: string;
+}
+
 /** Inbox position: (created_at, id), created_at with PostgreSQL's microseconds kept as text. */
 export interface InboxCursor {
   createdAt: string;
@@ -38,6 +58,12 @@ interface ViewRow {
   position: string;
 }
 
+interface QueuedRow {
+  id: string;
+  /** A Date from a column, an ISO string from json. */
+  scheduled_at: Date | string;
+}
+
 const VIEW_COLUMNS = `id, type, category, title, body, read_at, created_at,
   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS position`;
 
@@ -46,72 +72,80 @@ const VIEW_COLUMNS = `id, type, category, title, body, read_at, created_at,
 export class NotificationsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Inserts unless (user, idempotency key) exists; returns the new row's view, or null. */
-  async insertNotification(
-    manager: EntityManager,
-    n: NewNotification,
-  ): Promise<NotificationView | null> {
-    const rows: ViewRow[] = await manager.query(
-      `INSERT INTO notifications
-         (user_id, type, category, idempotency_key, title, body, data, inbox, broadcast_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       ON CONFLICT (user_id, idempotency_key) DO NOTHING
-       RETURNING ${VIEW_COLUMNS}`,
-      [
-        n.userId,
-        n.type,
-        n.category,
-        n.idempotencyKey,
-        n.title,
-        n.body,
-        n.data,
-        n.inbox,
-        n.broadcastId ?? null,
-      ],
+  /**
+   * Inserts each notification unless its (user, idempotency key) exists, with its deliveries,
+   * in one statement: atomic without a transaction's extra round trips, whatever the batch size.
+   * Returns the ones inserted now; the others existed already.
+   */
+  async insertRequested(items: RequestedNotification[], now: Date): Promise<CreatedNotification[]> {
+    if (items.length === 0) return [];
+    const notifications = items.map((n) => ({
+      user_id: n.userId,
+      type: n.type,
+      category: n.category,
+      idempotency_key: n.idempotencyKey,
+      title: n.title,
+      body: n.body,
+      data: n.data,
+      inbox: n.inbox,
+    }));
+    const deliveries = items.flatMap((n) =>
+      n.deliveries.map((d) => ({
+        user_id: n.userId,
+        idempotency_key: n.idempotencyKey,
+        channel: d.channel,
+        status: d.status,
+        scheduled_at: d.scheduledAt.toISOString(),
+      })),
     );
-    return rows[0] ? toView(rows[0]) : null;
+    const rows: Array<
+      ViewRow & { user_id: string; idempotency_key: string; inbox: boolean; queued: QueuedRow[] }
+    > = await this.dataSource.query(
+      `WITH created AS (
+         INSERT INTO notifications
+           (user_id, type, category, idempotency_key, title, body, data, inbox)
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS n(user_id uuid, type text, category text,
+           idempotency_key text, title text, body text, data jsonb, inbox boolean)
+         ON CONFLICT (user_id, idempotency_key) DO NOTHING
+         RETURNING user_id, idempotency_key, inbox, ${VIEW_COLUMNS}
+       ), deliveries AS (
+         INSERT INTO notification_deliveries (notification_id, channel, status, scheduled_at, sent_at)
+         SELECT c.id, d.channel, d.status, d.scheduled_at,
+                CASE WHEN d.status = 'sent' THEN $3::timestamptz END
+           FROM jsonb_to_recordset($2::jsonb) AS d(user_id uuid, idempotency_key text,
+                  channel text, status text, scheduled_at timestamptz)
+           JOIN created c USING (user_id, idempotency_key)
+         ON CONFLICT (notification_id, channel) DO NOTHING
+         RETURNING id, notification_id, status, scheduled_at
+       )
+       SELECT c.*, COALESCE((
+         SELECT json_agg(json_build_object('id', d.id, 'scheduled_at', d.scheduled_at))
+           FROM deliveries d WHERE d.notification_id = c.id AND d.status = 'queued'
+       ), '[]'::json) AS queued
+         FROM created c`,
+      [JSON.stringify(notifications), JSON.stringify(deliveries), now.toISOString()],
+    );
+    return rows.map((r) => ({
+      view: toView(r),
+      userId: r.user_id,
+      idempotencyKey: r.idempotency_key,
+      inbox: r.inbox,
+      queued: r.queued.map((q) => ({ id: q.id, scheduledAt: new Date(q.scheduled_at) })),
+    }));
   }
 
-  async findIdByKey(userId: string, idempotencyKey: string): Promise<string | null> {
-    const rows: Array<{ id: string }> = await this.dataSource.query(
-      `SELECT id FROM notifications WHERE user_id = $1 AND idempotency_key = $2`,
-      [userId, idempotencyKey],
+  /** Email and push deliveries still waiting, of notifications named by their request. */
+  async queuedDeliveriesByKey(keys: NotificationKey[]): Promise<QueuedDelivery[]> {
+    if (keys.length === 0) return [];
+    const rows: QueuedRow[] = await this.dataSource.query(
+      `SELECT d.id, d.scheduled_at FROM notification_deliveries d
+         JOIN notifications n ON n.id = d.notification_id
+         JOIN unnest($1::uuid[], $2::text[]) AS k(user_id, idempotency_key)
+           ON n.user_id = k.user_id AND n.idempotency_key = k.idempotency_key
+        WHERE d.status = 'queued'`,
+      [keys.map((k) => k.userId), keys.map((k) => k.idempotencyKey)],
     );
-    return rows[0]?.id ?? null;
-  }
-
-  async insertDeliveries(
-    manager: EntityManager,
-    notificationId: string,
-    deliveries: PlannedDelivery[],
-    now: Date,
-  ): Promise<void> {
-    if (deliveries.length === 0) return;
-    await manager.query(
-      `INSERT INTO notification_deliveries (notification_id, channel, status, scheduled_at, sent_at)
-       SELECT $1, d.channel, d.status, d.scheduled_at,
-              CASE WHEN d.status = 'sent' THEN $5::timestamptz END
-         FROM unnest($2::text[], $3::text[], $4::timestamptz[]) AS d(channel, status, scheduled_at)
-       ON CONFLICT (notification_id, channel) DO NOTHING`,
-      [
-        notificationId,
-        deliveries.map((d) => d.channel),
-        deliveries.map((d) => d.status),
-        deliveries.map((d) => d.scheduledAt.toISOString()),
-        now.toISOString(),
-      ],
-    );
-  }
-
-  /** Email and push deliveries still waiting for a worker (to (re-)enqueue them). */
-  async queuedDeliveries(notificationIds: string[]): Promise<QueuedDelivery[]> {
-    if (notificationIds.length === 0) return [];
-    const rows: Array<{ id: string; scheduled_at: Date }> = await this.dataSource.query(
-      `SELECT id, scheduled_at FROM notification_deliveries
-        WHERE notification_id = ANY($1::uuid[]) AND status = 'queued'`,
-      [notificationIds],
-    );
-    return rows.map((r) => ({ id: r.id, scheduledAt: r.scheduled_at }));
+    return rows.map((r) => ({ id: r.id, scheduledAt: new Date(r.scheduled_at) }));
   }
 
   /** Newest first; `before` continues after the last row of the previous page. */

@@ -12,3 +12,6 @@ export interface OutboxMessage<P extends object = Record<string, unknown>> exten
 
 /** Must be idempotent: the same message may arrive more than once (retries, stalled jobs). */
 export type OutboxHandler = (message: OutboxMessage) => Promise<void>;
+
+/** The same contract for several messages of one type at once (OutboxConsumers.registerBatch). */
+export type OutboxBatchHandler = (messages: OutboxMessage[]) => Promise<void>;

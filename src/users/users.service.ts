@@ -1,6 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
 import { ProblemException } from '../http/problem.exception.js';
 import { toUserResponse, type UserPageDto, type UserResponseDto } from './dto/user-response.dto.js';
 import {
@@ -73,6 +73,13 @@ export class UsersService {
   async findContact(userId: string): Promise<UserContact | null> {
     const user = await this.users.findOne({ where: { id: userId } });
     return user ? toContact(user) : null;
+  }
+
+  /** Contacts of the live users among `userIds` (one query), by id. */
+  async findContacts(userIds: string[]): Promise<Map<string, UserContact>> {
+    if (userIds.length === 0) return new Map();
+    const users = await this.users.find({ where: { id: In(userIds) } });
+    return new Map(users.map((user) => [user.id, toContact(user)]));
   }
 
   /**
