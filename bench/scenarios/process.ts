@@ -25,22 +25,39 @@ export async function coldStart(ctx: Ctx): Promise<ScenarioResult> {
   };
 }
 
-/** RSS of a fresh API process: after boot, 100 readiness probes, then 5 s idle. */
+const MIB_PER_MB = 1_000_000 / 1_048_576;
+const IDLE_SECONDS = 45;
+
+/**
+ * RSS of a fresh API process left idle: after boot and 100 readiness probes, one probe a second
+ * (as an orchestrator sends) for 45 s. V8 keeps the young generation it grew while booting until
+ * its memory reducer notices the idleness, about 15–20 s in, so the figure judged is the settled
+ * one (median of the last 5 s); the figure 5 s in is reported beside it.
+ */
 export async function idleRss(ctx: Ctx): Promise<ScenarioResult> {
   await ctx.api();
   const s = await startApp(ctx.appOpts, 'api', {}, 'idle-rss');
   try {
-    for (let i = 0; i < 100; i++) await (await fetch(`${s.url}/health/ready`)).arrayBuffer();
-    await sleep(5000);
-    const rss = s.rss();
-    const rssMiB = rss?.rssMiB ?? NaN;
+    const probe = async () => void (await (await fetch(`${s.url}/health/ready`)).arrayBuffer());
+    for (let i = 0; i < 100; i++) await probe();
+    const samples: number[] = [];
+    for (let second = 1; second <= IDLE_SECONDS; second++) {
+      await sleep(1000);
+      await probe();
+      samples.push(s.rss()?.rssMiB ?? NaN);
+    }
+    const settledMiB = median(samples.slice(-5));
+    const earlyMiB = samples[4] ?? NaN;
+    const settledMB = round(settledMiB / MIB_PER_MB, 1);
     return {
       scenario: 'idle-rss',
       target: 'API RSS when idle < 150 MB',
-      pass: rssMiB < 150,
-      headline: `${rssMiB} MiB idle (peak since start ${rss?.peakMiB} MiB)`,
-      rssMiB,
-      peakMiB: rss?.peakMiB,
+      pass: settledMB < 150,
+      headline: `${settledMB} MB (${settledMiB} MiB) settled after ${IDLE_SECONDS} s idle; ${earlyMiB} MiB 5 s in; peak ${s.rss()?.peakMiB} MiB`,
+      rssMiB: settledMiB,
+      rssMB: settledMB,
+      earlyMiB,
+      samplesMiB: samples,
     };
   } finally {
     await s.stop();
