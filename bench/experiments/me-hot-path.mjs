@@ -5,8 +5,8 @@
  *  1. AuthGuard: verify the HS256 access token directly (node:crypto HMAC with the KeyObject,
  *     timingSafeEqual, iss/aud checks) instead of passport + passport-jwt + jsonwebtoken, then the
  *     same JwtStrategy.validate() (claims, expiry with the Clock, the one Redis GET).
- *  2. UsersService.findById: one raw primary-key SELECT instead of TypeORM's findOne (which
- *     builds a SelectQueryBuilder and transforms the entity on every call).
+ * (Its second change, UsersService reading /users/me with one raw primary-key SELECT, landed as
+ * UsersService.getResponse.)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -60,14 +60,5 @@ function verifyHs256(token) {
         }
         req.user = this.handleRequest(failure, user);`,
   );
-  patch(
-    join(dist, 'src/users/users.service.js'),
-    `        return this.repo(manager).findOne({ where: { id: userId } });`,
-    `        if (manager) return this.repo(manager).findOne({ where: { id: userId } });
-        return this.users.query('SELECT id, email, display_name, role, status, email_verified_at, password_hash, locale, time_zone, created_at, updated_at, deleted_at FROM users WHERE id = $1 AND deleted_at IS NULL', [userId]).then((rows) => {
-            const r = rows[0];
-            if (!r) return null;
-            return Object.assign(new User(), { id: r.id, email: r.email, displayName: r.display_name, role: r.role, status: r.status, emailVerifiedAt: r.email_verified_at, passwordHash: r.password_hash, locale: r.locale, timeZone: r.time_zone, createdAt: r.created_at, updatedAt: r.updated_at, deletedAt: r.deleted_at });
-        });`,
-  );
 }
+

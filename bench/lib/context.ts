@@ -216,7 +216,8 @@ export function fmt(r: LoadResult): string {
   const codes = Object.entries(r.statusCodes)
     .map(([c, n]) => `${c}:${n}`)
     .join(' ');
-  return `${r.reqPerSec} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors}  [${codes}]`;
+  const cpu = r.cpuUsPerReq !== undefined ? `  cpu ${r.cpuUsPerReq} µs/req` : '';
+  return `${r.reqPerSec} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors}${cpu}  [${codes}]`;
 }
 
 /** A request list that rotates through values per request (tokens, emails). */

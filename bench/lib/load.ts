@@ -1,5 +1,5 @@
 import autocannon, { type Request, type Result } from 'autocannon';
-import { median, round } from './util.js';
+import { cpuSecondsOf, median, round } from './util.js';
 
 export interface LoadSpec {
   url: string;
@@ -13,6 +13,8 @@ export interface LoadSpec {
   /** For per-request state (tokens, unique keys); overrides method/path/body. */
   requests?: Request[];
   overallRate?: number;
+  /** The serving process: its CPU time per request is reported (steadier than req/s when shared). */
+  pid?: number;
 }
 
 export interface LoadResult {
@@ -24,9 +26,12 @@ export interface LoadResult {
   /** Socket errors + timeouts + non-2xx responses. */
   errors: number;
   statusCodes: Record<string, number>;
+  /** CPU time (user + system) the serving process spent per request, in µs; with `pid` only. */
+  cpuUsPerReq?: number;
 }
 
 export async function load(spec: LoadSpec): Promise<LoadResult> {
+  const cpuBefore = spec.pid ? cpuSecondsOf(spec.pid) : null;
   const r: Result = await autocannon({
     url: spec.url + (spec.path ?? ''),
     connections: spec.connections,
@@ -49,6 +54,9 @@ export async function load(spec: LoadSpec): Promise<LoadResult> {
     total: r.requests.total,
     errors: r.errors + r.timeouts + r.non2xx,
     statusCodes,
+    ...(cpuBefore !== null && spec.pid && r.requests.total > 0
+      ? { cpuUsPerReq: round(((cpuSecondsOf(spec.pid) - cpuBefore) * 1e6) / r.requests.total, 0) }
+      : {}),
   };
 }
 
@@ -59,6 +67,7 @@ export interface Summary {
   p99: number;
   errors: number;
   statusCodes: Record<string, number>;
+  cpuUsPerReq?: number;
 }
 
 export function summarise(rounds: LoadResult[]): Summary {
@@ -72,5 +81,8 @@ export function summarise(rounds: LoadResult[]): Summary {
     p99: median(rounds.map((r) => r.p99)),
     errors: rounds.reduce((n, r) => n + r.errors, 0),
     statusCodes,
+    ...(rounds.every((r) => r.cpuUsPerReq !== undefined)
+      ? { cpuUsPerReq: median(rounds.map((r) => r.cpuUsPerReq ?? 0)) }
+      : {}),
   };
 }

@@ -18,8 +18,8 @@ export async function me(ctx: Ctx): Promise<ScenarioResult> {
     rotating(tokens, (t) => ({ method: 'GET', path, headers: { authorization: `Bearer ${t}` } }));
   const peak = api.trackPeak();
   const r = await ctx.compare(
-    ctx.spec(api.url, { requests: requests('/api/v1/users/me') }),
-    ctx.spec(baseline.url, { requests: requests('/users/me') }),
+    ctx.spec(api.url, { requests: requests('/api/v1/users/me'), pid: api.pid }),
+    ctx.spec(baseline.url, { requests: requests('/users/me'), pid: baseline.pid }),
   );
   const peakRssMiB = peak();
   const pass = r.ratio >= 0.4 && r.p99Ratio <= 2.5 && r.app.errors === 0;
@@ -27,7 +27,7 @@ export async function me(ctx: Ctx): Promise<ScenarioResult> {
     scenario: 'me',
     target: 'app/baseline req/s >= 0.4, p99 <= 2.5x baseline, no errors',
     pass,
-    headline: `${r.app.reqPerSec} req/s vs baseline ${r.baseline.reqPerSec} → ${r.ratio}; p99 ${r.app.p99} vs ${r.baseline.p99} ms (${r.p99Ratio}x); errors ${r.app.errors}; peak RSS ${peakRssMiB} MiB`,
+    headline: `${r.app.reqPerSec} req/s vs baseline ${r.baseline.reqPerSec} → ${r.ratio}; p99 ${r.app.p99} vs ${r.baseline.p99} ms (${r.p99Ratio}x); errors ${r.app.errors}; CPU/req ${r.app.cpuUsPerReq} vs ${r.baseline.cpuUsPerReq} µs; peak RSS ${peakRssMiB} MiB`,
     ...r,
     peakRssMiB,
   };
@@ -64,7 +64,7 @@ function loginRequests(users: number, offset: number): Request[] {
 export async function login(ctx: Ctx): Promise<ScenarioResult> {
   await ctx.users();
   const api = await ctx.api();
-  const spec = ctx.spec(api.url, { requests: loginRequests(ctx.cfg.users, 0) });
+  const spec = ctx.spec(api.url, { requests: loginRequests(ctx.cfg.users, 0), pid: api.pid });
   const peak = api.trackPeak();
   if (ctx.cfg.warmup > 0) await load({ ...spec, duration: ctx.cfg.warmup });
   const app: LoadResult[] = [];

@@ -32,8 +32,8 @@ export async function notificationsList(ctx: Ctx): Promise<ScenarioResult> {
   }
   const peak = api.trackPeak();
   const r = await ctx.compare(
-    ctx.spec(api.url, { method: 'GET', path: '/api/v1/notifications', headers }),
-    ctx.spec(baseline.url, { method: 'GET', path: '/notifications', headers }),
+    ctx.spec(api.url, { method: 'GET', path: '/api/v1/notifications', headers, pid: api.pid }),
+    ctx.spec(baseline.url, { method: 'GET', path: '/notifications', headers, pid: baseline.pid }),
   );
   const peakRssMiB = peak();
   return {

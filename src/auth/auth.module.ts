@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
@@ -29,7 +28,6 @@ import { SessionsService } from './sessions.service.js';
 @Module({
   imports: [
     TypeOrmModule.forFeature([Session, AuthToken, AuthEvent]),
-    PassportModule,
     UsersModule,
     NotificationsModule,
   ],
