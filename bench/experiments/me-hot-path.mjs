@@ -61,4 +61,3 @@ function verifyHs256(token) {
         req.user = this.handleRequest(failure, user);`,
   );
 }
-

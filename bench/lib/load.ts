@@ -28,10 +28,12 @@ export interface LoadResult {
   statusCodes: Record<string, number>;
   /** CPU time (user + system) the serving process spent per request, in µs; with `pid` only. */
   cpuUsPerReq?: number;
+  /** The same for its main thread alone (the event loop; not libuv's pool). */
+  loopCpuUsPerReq?: number;
 }
 
 export async function load(spec: LoadSpec): Promise<LoadResult> {
-  const cpuBefore = spec.pid ? cpuSecondsOf(spec.pid) : null;
+  const cpuBefore = spec.pid ? [cpuSecondsOf(spec.pid), cpuSecondsOf(spec.pid, true)] : null;
   const r: Result = await autocannon({
     url: spec.url + (spec.path ?? ''),
     connections: spec.connections,
@@ -54,10 +56,20 @@ export async function load(spec: LoadSpec): Promise<LoadResult> {
     total: r.requests.total,
     errors: r.errors + r.timeouts + r.non2xx,
     statusCodes,
-    ...(cpuBefore !== null && spec.pid && r.requests.total > 0
-      ? { cpuUsPerReq: round(((cpuSecondsOf(spec.pid) - cpuBefore) * 1e6) / r.requests.total, 0) }
+    ...(cpuBefore && spec.pid && r.requests.total > 0
+      ? {
+          cpuUsPerReq: perRequestUs(cpuSecondsOf(spec.pid) - cpuBefore[0], r.requests.total),
+          loopCpuUsPerReq: perRequestUs(
+            cpuSecondsOf(spec.pid, true) - cpuBefore[1],
+            r.requests.total,
+          ),
+        }
       : {}),
   };
+}
+
+function perRequestUs(cpuSeconds: number, requests: number): number {
+  return round((cpuSeconds * 1e6) / requests, 0);
 }
 
 export interface Summary {
@@ -68,6 +80,7 @@ export interface Summary {
   errors: number;
   statusCodes: Record<string, number>;
   cpuUsPerReq?: number;
+  loopCpuUsPerReq?: number;
 }
 
 export function summarise(rounds: LoadResult[]): Summary {
@@ -82,7 +95,10 @@ export function summarise(rounds: LoadResult[]): Summary {
     errors: rounds.reduce((n, r) => n + r.errors, 0),
     statusCodes,
     ...(rounds.every((r) => r.cpuUsPerReq !== undefined)
-      ? { cpuUsPerReq: median(rounds.map((r) => r.cpuUsPerReq ?? 0)) }
+      ? {
+          cpuUsPerReq: median(rounds.map((r) => r.cpuUsPerReq ?? 0)),
+          loopCpuUsPerReq: median(rounds.map((r) => r.loopCpuUsPerReq ?? 0)),
+        }
       : {}),
   };
 }

@@ -91,9 +91,12 @@ export function assertLoopback(url: string, name: string): void {
   }
 }
 
-/** User + system CPU seconds a process has used so far (/proc/<pid>/stat, clock ticks of 100 Hz). */
-export function cpuSecondsOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/**
+ * User + system CPU seconds a process (all threads), or with `mainThread` only its main thread
+ * (the event loop), has used so far: /proc stat, clock ticks of 100 Hz.
+ */
+export function cpuSecondsOf(pid: number, mainThread = false): number {
+  const stat = readFileSync(`/proc/${pid}/${mainThread ? `task/${pid}/` : ''}stat`, 'utf8');
   // Fields after the command name (which may contain spaces): utime is the 12th, stime the 13th.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;

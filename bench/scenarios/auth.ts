@@ -80,7 +80,7 @@ export async function login(ctx: Ctx): Promise<ScenarioResult> {
     const r = await load(spec);
     app.push(r);
     log(
-      `  round ${i + 1} login    ${r.reqPerSec} req/s p50 ${r.p50} p99 ${r.p99} errors ${r.errors}`,
+      `  round ${i + 1} login    ${r.reqPerSec} req/s p50 ${r.p50} p99 ${r.p99} errors ${r.errors} cpu ${r.cpuUsPerReq} µs/req (event loop ${r.loopCpuUsPerReq})`,
     );
   }
   const peakRssMiB = peak();
@@ -91,7 +91,7 @@ export async function login(ctx: Ctx): Promise<ScenarioResult> {
     scenario: 'login',
     target: 'login req/s >= 0.8 of the argon2id verify ceiling',
     pass: ratio >= 0.8 && s.errors === 0,
-    headline: `${s.reqPerSec} req/s vs argon2 ceiling ${ceilingPerSec}/s → ${ratio}; p50 ${s.p50} p99 ${s.p99} ms; errors ${s.errors}; peak RSS ${peakRssMiB} MiB`,
+    headline: `${s.reqPerSec} req/s vs argon2 ceiling ${ceilingPerSec}/s → ${ratio}; p50 ${s.p50} p99 ${s.p99} ms; errors ${s.errors}; API CPU per login ${s.cpuUsPerReq} µs (event loop ${s.loopCpuUsPerReq}); peak RSS ${peakRssMiB} MiB`,
     app: s,
     ceiling: {
       verifiesPerSec: ceilingPerSec,

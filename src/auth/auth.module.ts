@@ -36,7 +36,8 @@ import { SessionsService } from './sessions.service.js';
     {
       provide: PasswordHasher,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => new PasswordHasher(config.auth.argon2),
+      useFactory: (config: AppConfig) =>
+        new PasswordHasher(config.auth.argon2, config.auth.argon2Concurrency),
     },
     AccessTokens,
     SessionCache,

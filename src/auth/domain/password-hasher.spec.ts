@@ -50,6 +50,20 @@ describe('PasswordHasher', () => {
     }
   });
 
+  it('runs at most `concurrency` computations at once; the rest wait their turn', async () => {
+    const cheap = { memoryCost: 4096, timeCost: 1, parallelism: 1 };
+    const one = new PasswordHasher(cheap, 1);
+    const encoded = await one.hash(PASSWORD);
+    const checks = [PASSWORD, 'wrong password here', PASSWORD].map((p) => one.verify(encoded, p));
+    expect(one.queued).toBe(2);
+    await expect(Promise.all(checks)).resolves.toEqual([true, false, true]);
+    expect(one.queued).toBe(0);
+    const two = new PasswordHasher(cheap, 2);
+    const both = [two.hash(PASSWORD), two.hash(PASSWORD), two.hash(PASSWORD)];
+    expect(two.queued).toBe(1);
+    await Promise.all(both);
+  });
+
   it('asks for a rehash when the stored parameters differ from the configured ones', async () => {
     const weak = new PasswordHasher({ memoryCost: 4096, timeCost: 1, parallelism: 1 });
     const weakHash = await weak.hash(PASSWORD);

@@ -1,4 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { argon2id, hash, needsRehash, verify } from 'argon2';
+import pLimit, { type LimitFunction } from 'p-limit';
 
 export interface PasswordHasherOptions {
   /** KiB */
@@ -17,19 +19,35 @@ export const OWASP_ARGON2ID: Readonly<PasswordHasherOptions> = Object.freeze({
 // Never a real user's password: the dummy only exists to burn the same CPU and memory.
 const DUMMY_PASSWORD = 'dummy password for timing equalisation';
 
+/**
+ * argon2id on libuv's thread pool (never the event loop), at most `concurrency` computations at
+ * once: the pool keeps threads for fs, dns and crypto, and hashes do not evict each other's
+ * memory from the CPU caches.
+ */
 export class PasswordHasher {
   private dummyHash: Promise<string> | undefined;
+  private readonly limit: LimitFunction;
 
-  constructor(private readonly options: PasswordHasherOptions = OWASP_ARGON2ID) {}
+  constructor(
+    private readonly options: PasswordHasherOptions = OWASP_ARGON2ID,
+    concurrency = availableParallelism(),
+  ) {
+    this.limit = pLimit(concurrency);
+  }
+
+  /** Computations waiting for their turn (all `concurrency` slots busy). */
+  get queued(): number {
+    return this.limit.pendingCount;
+  }
 
   hash(password: string): Promise<string> {
-    return hash(password, { type: argon2id, ...this.options });
+    return this.limit(() => hash(password, { type: argon2id, ...this.options }));
   }
 
   /** Malformed or foreign hashes mean "no match": a corrupt row must not turn into a 500. */
   async verify(encoded: string, password: string): Promise<boolean> {
     try {
-      return await verify(encoded, password);
+      return await this.limit(() => verify(encoded, password));
     } catch {
       return false;
     }
