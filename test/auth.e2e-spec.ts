@@ -291,6 +291,15 @@ describe('auth over HTTP', () => {
     expect(limited.body).toMatchObject({ type: 'urn:problem:too-many-requests', status: 429 });
     clock.advance(1_000);
     await login(t, u.email, u.password);
+    // The success reset the count: five more failures are free again, the sixth attempt passes.
+    for (let i = 0; i < 5; i += 1) {
+      await t.http
+        .post(`${API}/auth/login`)
+        .set('X-Forwarded-For', ip())
+        .send({ email: u.email, password: `another wrong password ${i}` })
+        .expect(401);
+    }
+    await login(t, u.email, u.password);
   });
 
   it('limits forgot-password per account (429 + Retry-After) with the same answer otherwise', async () => {

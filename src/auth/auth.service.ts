@@ -156,7 +156,7 @@ export class AuthService {
         detail: 'Confirm your email address first (see POST /auth/email/resend).',
       });
     }
-    await this.throttle.throttle.recordLoginSuccess(account);
+    if (allowed.failuresOnRecord > 0) await this.throttle.throttle.recordLoginSuccess(account);
     if (this.hasher.needsRehash(user.passwordHash as string)) {
       await this.users.setPasswordHash(user.id, await this.hasher.hash(input.password));
     }
@@ -203,11 +203,13 @@ export class AuthService {
     client: ClientInfo,
     field = 'currentPassword',
   ): Promise<void> {
-    assertAllowed(
-      await this.throttle.throttle.checkLogin({ ip: client.ip ?? 'unknown', account: user.email }),
-    );
+    const allowed = await this.throttle.throttle.checkLogin({
+      ip: client.ip ?? 'unknown',
+      account: user.email,
+    });
+    assertAllowed(allowed);
     if (user.passwordHash && (await this.hasher.verify(user.passwordHash, password))) {
-      await this.throttle.throttle.recordLoginSuccess(user.email);
+      if (allowed.failuresOnRecord > 0) await this.throttle.throttle.recordLoginSuccess(user.email);
       return;
     }
     await this.throttle.throttle.recordLoginFailure(user.email);

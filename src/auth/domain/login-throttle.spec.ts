@@ -114,11 +114,11 @@ describe('LoginThrottle (real Redis)', () => {
     clock.set(new Date('2026-03-01T10:00:00Z'));
     const keys = { ip: '198.51.100.20', account: 'slow@example.com' };
     for (let i = 1; i <= 5; i += 1) {
-      expect(await throttle.checkLogin(keys)).toEqual({ ok: true });
+      expect(await throttle.checkLogin(keys)).toEqual({ ok: true, failuresOnRecord: i - 1 });
       const { consecutiveFailures } = await throttle.recordLoginFailure(keys.account);
       expect(consecutiveFailures).toBe(i);
     }
-    expect(await throttle.checkLogin(keys)).toEqual({ ok: true });
+    expect(await throttle.checkLogin(keys)).toEqual({ ok: true, failuresOnRecord: 5 });
 
     const sixth = await throttle.recordLoginFailure(keys.account);
     expect(sixth.nextAttemptAt).toEqual(new Date('2026-03-01T10:00:01Z'));
@@ -126,25 +126,33 @@ describe('LoginThrottle (real Redis)', () => {
       ok: false,
       scope: 'failure_delay',
       retryAfterSeconds: 1,
+      failuresOnRecord: 6,
     });
     clock.advance(999);
     expect(await throttle.checkLogin(keys)).toMatchObject({ ok: false });
     clock.advance(1);
-    expect(await throttle.checkLogin(keys)).toEqual({ ok: true });
+    expect(await throttle.checkLogin(keys)).toEqual({ ok: true, failuresOnRecord: 6 });
 
     await throttle.recordLoginFailure(keys.account);
     expect(await throttle.checkLogin(keys)).toMatchObject({ retryAfterSeconds: 2 });
     clock.advance(2 * SECOND);
-    expect(await throttle.checkLogin(keys)).toEqual({ ok: true });
+    expect(await throttle.checkLogin(keys)).toEqual({ ok: true, failuresOnRecord: 7 });
   });
 
   it('caps the wait and never locks the account for good', async () => {
     const account = 'capped@example.com';
     for (let i = 0; i < 40; i += 1) await throttle.recordLoginFailure(account);
     const blocked = await throttle.checkLogin({ ip: '198.51.100.30', account });
-    expect(blocked).toEqual({ ok: false, scope: 'failure_delay', retryAfterSeconds: 900 });
+    expect(blocked).toEqual({
+      ok: false,
+      scope: 'failure_delay',
+      retryAfterSeconds: 900,
+      failuresOnRecord: 40,
+    });
     clock.advance(15 * MINUTE);
-    expect(await throttle.checkLogin({ ip: '198.51.100.30', account })).toEqual({ ok: true });
+    expect(await throttle.checkLogin({ ip: '198.51.100.30', account })).toMatchObject({
+      ok: true,
+    });
   });
 
   it('resets the failure count after a success', async () => {
@@ -154,7 +162,10 @@ describe('LoginThrottle (real Redis)', () => {
       ok: false,
     });
     await throttle.recordLoginSuccess(account);
-    expect(await throttle.checkLogin({ ip: '198.51.100.40', account })).toEqual({ ok: true });
+    expect(await throttle.checkLogin({ ip: '198.51.100.40', account })).toEqual({
+      ok: true,
+      failuresOnRecord: 0,
+    });
     expect((await throttle.recordLoginFailure(account)).consecutiveFailures).toBe(1);
   });
 
@@ -162,7 +173,7 @@ describe('LoginThrottle (real Redis)', () => {
     for (let i = 0; i < 10; i += 1) await throttle.recordLoginFailure('target@example.com');
     expect(
       await throttle.checkLogin({ ip: '198.51.100.50', account: 'bystander@example.com' }),
-    ).toEqual({ ok: true });
+    ).toEqual({ ok: true, failuresOnRecord: 0 });
   });
 
   it('lets failure counters expire in Redis', async () => {

@@ -53,6 +53,9 @@ export interface RateLimited {
 
 export type ThrottleResult = { ok: true } | RateLimited;
 
+/** checkLogin's answer, with the account's consecutive failures on record (0: nothing to reset). */
+export type LoginCheck = ThrottleResult & { failuresOnRecord: number };
+
 const MINUTE = 60;
 const HOUR = 60 * MINUTE;
 
@@ -134,12 +137,15 @@ export class LoginThrottle {
    * Call before verifying a password, in one round trip. When refused, skip the verification
    * and do not record a failure: waiting out the delay must be enough to get a fair attempt.
    */
-  async checkLogin(keys: { ip: string; account: string }): Promise<ThrottleResult> {
-    const [windows, delay] = await Promise.all([
+  async checkLogin(keys: { ip: string; account: string }): Promise<LoginCheck> {
+    const [windows, failures] = await Promise.all([
       this.consume('login', keys),
       this.checkFailureDelay(keys.account),
     ]);
-    return mostRestrictive([windows, delay]);
+    return {
+      ...mostRestrictive([windows, failures.result]),
+      failuresOnRecord: failures.onRecord,
+    };
   }
 
   async recordLoginFailure(
@@ -160,20 +166,24 @@ export class LoginThrottle {
     return { consecutiveFailures, nextAttemptAt: new Date(now.getTime() + delay) };
   }
 
+  /** Resets the account's failures; callers skip it when checkLogin found none on record. */
   async recordLoginSuccess(account: string): Promise<void> {
     await this.redis.del(this.failureKey(account));
   }
 
-  private async checkFailureDelay(account: string): Promise<ThrottleResult> {
+  private async checkFailureDelay(
+    account: string,
+  ): Promise<{ result: ThrottleResult; onRecord: number }> {
     const [failures, lastFailureAt] = await this.redis.hmget(
       this.failureKey(account),
       'failures',
       'lastFailureAt',
     );
-    if (failures === null || lastFailureAt === null) return { ok: true };
-    const delay = failureDelayMs(Number(failures), this.failureDelay);
+    if (failures === null || lastFailureAt === null) return { result: { ok: true }, onRecord: 0 };
+    const onRecord = Number(failures);
+    const delay = failureDelayMs(onRecord, this.failureDelay);
     const waitMs = Number(lastFailureAt) + delay - this.clock.now().getTime();
-    return waitMs > 0 ? limited('failure_delay', waitMs) : { ok: true };
+    return { result: waitMs > 0 ? limited('failure_delay', waitMs) : { ok: true }, onRecord };
   }
 
   private failureKey(account: string): string {
