@@ -49,22 +49,15 @@ export class NotificationEvents {
 
   async publish(events: PendingEvent[]): Promise<void> {
     if (events.length === 0) return;
-    // One round trip per batch; each user's XADD + PUBLISH stays atomic and ordered.
-    const multi = this.redis.multi();
-    for (const e of events) {
-      const data = JSON.stringify(e.data);
-      multi.eval(
-        PUBLISH_SCRIPT,
-        1,
-        this.logKey(e.userId),
-        this.channel(e.userId),
-        e.event,
-        data,
-        String(STREAM_MAXLEN),
-        String(STREAM_TTL_S),
-      );
-    }
-    await multi.exec();
+    // One script call per batch: each event's XADD + PUBLISH in order, the batch atomic.
+    const args: string[] = [String(STREAM_MAXLEN), String(STREAM_TTL_S)];
+    for (const e of events) args.push(this.channel(e.userId), e.event, JSON.stringify(e.data));
+    await this.redis.eval(
+      PUBLISH_SCRIPT,
+      events.length,
+      ...events.map((e) => this.logKey(e.userId)),
+      ...args,
+    );
   }
 
   /** Events after `afterId` (exclusive), oldest first, at most `limit`. */
@@ -85,14 +78,18 @@ export class NotificationEvents {
 }
 
 /**
- * KEYS[1] log stream; ARGV: channel, event, data, maxlen, ttl. The channel is an argument, not
- * a key: pub/sub channels are not keys (and ioredis must not prefix it).
+ * KEYS: the log stream of each event; ARGV: maxlen, ttl, then channel, event, data per event.
+ * Channels are arguments, not keys: pub/sub channels are not keys (and ioredis must not prefix
+ * them).
  */
 const PUBLISH_SCRIPT = `
-local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[4], '*', 'event', ARGV[2], 'data', ARGV[3])
-redis.call('EXPIRE', KEYS[1], ARGV[5])
-redis.call('PUBLISH', ARGV[1], cjson.encode({ id = id, event = ARGV[2], data = ARGV[3] }))
-return id
+for i, key in ipairs(KEYS) do
+  local channel, event, data = ARGV[i * 3], ARGV[i * 3 + 1], ARGV[i * 3 + 2]
+  local id = redis.call('XADD', key, 'MAXLEN', '~', ARGV[1], '*', 'event', event, 'data', data)
+  redis.call('EXPIRE', key, ARGV[2])
+  redis.call('PUBLISH', channel, cjson.encode({ id = id, event = event, data = data }))
+end
+return #KEYS
 `;
 
 /** Compares Redis stream ids ("ms-seq"); negative when a < b. */
