@@ -2,11 +2,11 @@
  * Experiment (BENCH_PATCH=bench/experiments/me-hot-path.mjs): measures the hot-path changes
  * proposed for src/auth and src/users WITHOUT touching them: it rewrites the run's private copy
  * of dist/ only.
- *  1. AuthGuard: verify the HS256 access token directly (node:crypto HMAC with the KeyObject,
- *     timingSafeEqual, iss/aud checks) instead of passport + passport-jwt + jsonwebtoken, then the
- *     same JwtStrategy.validate() (claims, expiry with the Clock, the one Redis GET).
- * (Its second change, UsersService reading /users/me with one raw primary-key SELECT, landed as
- * UsersService.getResponse.)
+ * AuthGuard: verify the HS256 access token directly (node:crypto HMAC with the KeyObject,
+ * timingSafeEqual, iss/aud checks) instead of running the passport-jwt strategy (jsonwebtoken),
+ * then the same JwtStrategy.validate() (claims, expiry with the Clock, the one Redis GET).
+ * What landed from it: the guard runs the strategy without passport's middleware
+ * (src/auth/run-strategy.ts), and UsersService.getResponse reads /users/me with one raw SELECT.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,10 +22,8 @@ export function apply(dist) {
   const guard = join(dist, 'src/auth/auth.guard.js');
   patch(
     guard,
-    `import { AuthGuard as PassportAuthGuard } from '@nestjs/passport';`,
-    `import { AuthGuard as PassportAuthGuard } from '@nestjs/passport';
-import passport from 'passport';
-import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
+    `import { runStrategy } from './run-strategy.js';`,
+    `import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
 const KEY = createSecretKey(Buffer.from(process.env.JWT_SECRET, 'utf8'));
 const ISS = process.env.JWT_ISSUER ?? 'app-backend';
 const AUD = process.env.JWT_AUDIENCE ?? 'app-api';
@@ -49,15 +47,13 @@ function verifyHs256(token) {
   );
   patch(
     guard,
-    `        await super.canActivate(context);`,
-    `        const req = context.switchToHttp().getRequest();
-        const header = req.headers.authorization;
+    `        const principal = authenticated(await runStrategy(this.strategy, req));`,
+    `        const header = req.headers.authorization;
         const payload = typeof header === 'string' && header.startsWith('Bearer ') ? verifyHs256(header.slice(7)) : null;
-        let user = false;
-        let failure = null;
+        let outcome = { error: null, user: false };
         if (payload) {
-            try { user = await passport._strategy('jwt').validate(payload); } catch (e) { failure = e; }
+            try { outcome.user = await this.strategy.validate(payload); } catch (e) { outcome = { error: e, user: false }; }
         }
-        req.user = this.handleRequest(failure, user);`,
+        const principal = authenticated(outcome);`,
   );
 }
