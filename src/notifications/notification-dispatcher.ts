@@ -28,7 +28,7 @@ import { DEFAULT_SETTINGS, PreferencesService } from './preferences.service.js';
  * Worker side of `notify`: turns `notifications.requested` outbox events into stored
  * notifications, one delivery per channel, and one Bull job per email/push delivery. Events
  * arriving together are handled as one batch (OutboxConsumers.registerBatch): two reads, one
- * insert statement, one Redis round trip for the real-time events, whatever the batch size.
+ * insert statement, one unread-count query and one Redis call, whatever the batch size.
  * Idempotent: a second run of the same event finds the notification (unique per user + key) and
  * only re-enqueues what is still queued (job ids dedupe).
  */
