@@ -163,6 +163,9 @@ describe('notifications: email delivery', () => {
       return job && job.attemptsMade >= 1 ? job : null;
     });
     expect(badJob.failedReason).toMatch(/too long/);
+    // It would retry for minutes; later tests of this worker wait for an idle outbox queue.
+    await waitFor(async () => (await badJob.getState()) === 'delayed');
+    await badJob.remove();
 
     // Real-time events: one per new inbox notification, and an unread count that ends right.
     for (const user of [ann!, bob!]) {
