@@ -7,9 +7,9 @@ import { CATALOGUE } from './domain/catalogue.js';
 import { render } from './domain/render.js';
 import { planDeliveries } from './delivery-plan.js';
 import type { NotificationBroadcast } from './entities/notification-broadcast.entity.js';
-import { NotificationEvents, type PendingEvent } from './notification-events.js';
+import { NotificationStore } from './notification-store.js';
 import { NotificationsQueue, type BroadcastBatchJob } from './notifications.queue.js';
-import { NotificationsRepository } from './notifications.repository.js';
+import type { RequestedNotification } from './notifications.repository.js';
 import { DEFAULT_SETTINGS, PreferencesService } from './preferences.service.js';
 
 interface BroadcastRow {
@@ -23,8 +23,9 @@ interface BroadcastRow {
 
 /**
  * Worker side of a broadcast: one Bull job per batch of users (keyset over
- * UsersService.activeUserIds), each inserting the batch's notifications and deliveries with two
- * statements, adding the delivery jobs with one addBulk, then enqueueing the next batch. Memory
+ * UsersService.activeUserIds), each storing the batch's notifications and deliveries with one
+ * statement (NotificationStore, in the transaction that moves the broadcast's cursor), adding
+ * the delivery jobs with one addBulk, then enqueueing the next batch. Memory
  * is bounded by the batch size whatever the number of users. A batch re-run (crash, stalled job)
  * inserts nothing twice (unique user + key), counts nothing twice (the cursor must still match),
  * and re-adds jobs under the same ids.
@@ -37,9 +38,8 @@ export class BroadcastFanout {
     private readonly dataSource: DataSource,
     private readonly users: UsersService,
     private readonly preferences: PreferencesService,
-    private readonly repository: NotificationsRepository,
+    private readonly store: NotificationStore,
     private readonly queue: NotificationsQueue,
-    private readonly events: NotificationEvents,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -87,74 +87,38 @@ export class BroadcastFanout {
     );
     const withDevices = await this.usersWithPushDevices(userIds);
 
-    const inbox: boolean[] = [];
-    const plans = userIds.map((userId) => {
+    const items: RequestedNotification[] = userIds.map((userId) => {
       const plan = planDeliveries(
         'announcement',
         settings.get(userId) ?? DEFAULT_SETTINGS,
         zones.get(userId) ?? 'UTC',
         now,
       );
-      inbox.push(plan.inbox);
       // Without a device a push job would only find nothing to send: skip it here.
       const deliveries = plan.deliveries.map((d) =>
         d.channel === 'push' && d.status === 'queued' && !withDevices.has(userId)
           ? { ...d, status: 'skipped' as const }
           : d,
       );
-      return { userId, deliveries };
+      return {
+        userId,
+        type: 'announcement',
+        category: CATALOGUE.announcement.category,
+        idempotencyKey: `broadcast:${broadcast.id}`,
+        title: inApp.title,
+        body: inApp.body,
+        data,
+        inbox: plan.inbox,
+        broadcastId: broadcast.id,
+        deliveries,
+      };
     });
 
+    // The batch's notifications and the broadcast's cursor and counters commit together.
     const created = await this.dataSource.transaction(async (manager) => {
-      const inserted: Array<{ id: string; user_id: string; created_at: Date }> =
-        await manager.query(
-          `INSERT INTO notifications
-           (user_id, type, category, idempotency_key, title, body, data, inbox, broadcast_id)
-         SELECT u.user_id, 'announcement', $3, $4, $5, $6, $7, u.inbox, $8
-           FROM unnest($1::uuid[], $2::boolean[]) AS u(user_id, inbox)
-         ON CONFLICT (user_id, idempotency_key) DO NOTHING
-         RETURNING id, user_id, created_at`,
-          [
-            userIds,
-            inbox,
-            CATALOGUE.announcement.category,
-            `broadcast:${broadcast.id}`,
-            inApp.title,
-            inApp.body,
-            data,
-            broadcast.id,
-          ],
-        );
-      const byUser = new Map(plans.map((p) => [p.userId, p.deliveries]));
-      const cols = {
-        notification: [] as string[],
-        channel: [] as string[],
-        status: [] as string[],
-        at: [] as string[],
-      };
-      let queued = 0;
-      let skipped = 0;
-      for (const n of inserted) {
-        for (const d of byUser.get(n.user_id) ?? []) {
-          cols.notification.push(n.id);
-          cols.channel.push(d.channel);
-          cols.status.push(d.status);
-          cols.at.push(d.scheduledAt.toISOString());
-          if (d.status === 'queued') queued++;
-          if (d.status === 'skipped') skipped++;
-        }
-      }
-      if (cols.notification.length > 0) {
-        await manager.query(
-          `INSERT INTO notification_deliveries (notification_id, channel, status, scheduled_at, sent_at)
-           SELECT d.notification_id, d.channel, d.status, d.scheduled_at,
-                  CASE WHEN d.status = 'sent' THEN $5::timestamptz END
-             FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[])
-                  AS d(notification_id, channel, status, scheduled_at)
-           ON CONFLICT (notification_id, channel) DO NOTHING`,
-          [cols.notification, cols.channel, cols.status, cols.at, now.toISOString()],
-        );
-      }
+      const inserted = await this.store.insert(items, now, manager);
+      const planned = new Map(items.map((i) => [i.userId, i.deliveries]));
+      const deliveries = inserted.flatMap((n) => planned.get(n.userId) ?? []);
       await manager.query(
         `UPDATE notification_broadcasts
             SET cursor_user_id = $3, users_processed = users_processed + $4,
@@ -168,63 +132,15 @@ export class BroadcastFanout {
           lastUserId,
           userIds.length,
           inserted.length,
-          queued,
-          skipped,
+          deliveries.filter((d) => d.status === 'queued').length,
+          deliveries.filter((d) => d.status === 'skipped').length,
         ],
       );
       return inserted;
     });
-
-    const queuedDeliveries: Array<{ id: string; scheduled_at: Date }> = await this.dataSource.query(
-      `SELECT d.id, d.scheduled_at FROM notification_deliveries d
-         JOIN notifications n ON n.id = d.notification_id
-        WHERE n.broadcast_id = $1 AND n.user_id = ANY($2::uuid[]) AND d.status = 'queued'`,
-      [broadcast.id, userIds],
-    );
-    const nowMs = now.getTime();
-    await this.queue.deliver(
-      queuedDeliveries.map((d) => ({
-        deliveryId: d.id,
-        delayMs: Math.max(0, d.scheduled_at.getTime() - nowMs),
-      })),
-    );
-    await this.publishEvents(created, inbox, userIds, inApp);
+    await this.store.dispatch(items, created);
     await this.queue.broadcastBatch({ broadcastId: broadcast.id, afterUserId: lastUserId });
     return { users: userIds.length };
-  }
-
-  private async publishEvents(
-    created: Array<{ id: string; user_id: string; created_at: Date }>,
-    inbox: boolean[],
-    userIds: string[],
-    inApp: { title: string; body: string },
-  ): Promise<void> {
-    const shown = new Set(userIds.filter((_, i) => inbox[i]));
-    const visible = created.filter((n) => shown.has(n.user_id));
-    if (visible.length === 0) return;
-    const counts = await this.repository.unreadCounts(visible.map((n) => n.user_id));
-    const events: PendingEvent[] = [];
-    for (const n of visible) {
-      events.push({
-        userId: n.user_id,
-        event: 'notification',
-        data: {
-          id: n.id,
-          type: 'announcement',
-          category: CATALOGUE.announcement.category,
-          title: inApp.title,
-          body: inApp.body,
-          readAt: null,
-          createdAt: n.created_at.toISOString(),
-        },
-      });
-      events.push({
-        userId: n.user_id,
-        event: 'unread-count',
-        data: { count: counts.get(n.user_id) ?? 0 },
-      });
-    }
-    await this.events.publish(events);
   }
 
   /** Time zones of the few users with quiet hours (everyone else is never delayed). */

@@ -12,25 +12,16 @@ import {
 import { render } from './domain/render.js';
 import { NotificationSecrets } from './notification-secrets.js';
 import { planDeliveries } from './delivery-plan.js';
-import { toNotificationResponse } from './dto/notification.dto.js';
-import { NotificationEvents, type PendingEvent } from './notification-events.js';
+import { NotificationStore } from './notification-store.js';
 import type { NotificationRequestedPayload } from './notifications.events.js';
-import { NotificationsQueue } from './notifications.queue.js';
-import {
-  NotificationsRepository,
-  type CreatedNotification,
-  type QueuedDelivery,
-  type RequestedNotification,
-} from './notifications.repository.js';
+import type { RequestedNotification } from './notifications.repository.js';
 import { DEFAULT_SETTINGS, PreferencesService } from './preferences.service.js';
 
 /**
  * Worker side of `notify`: turns `notifications.requested` outbox events into stored
  * notifications, one delivery per channel, and one Bull job per email/push delivery. Events
- * arriving together are handled as one batch (OutboxConsumers.registerBatch): two reads, one
- * insert statement, one unread-count query and one Redis call, whatever the batch size.
- * Idempotent: a second run of the same event finds the notification (unique per user + key) and
- * only re-enqueues what is still queued (job ids dedupe).
+ * arriving together are handled as one batch (OutboxConsumers.registerBatch): two reads, then
+ * NotificationStore's statement, whatever the batch size. Idempotent (NotificationStore).
  */
 @Injectable()
 export class NotificationDispatcher {
@@ -39,9 +30,7 @@ export class NotificationDispatcher {
   constructor(
     private readonly users: UsersService,
     private readonly preferences: PreferencesService,
-    private readonly repository: NotificationsRepository,
-    private readonly queue: NotificationsQueue,
-    private readonly events: NotificationEvents,
+    private readonly store: NotificationStore,
     private readonly clock: Clock,
     private readonly secrets: NotificationSecrets,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -75,12 +64,7 @@ export class NotificationDispatcher {
         items.push({ ...this.compose(request.type, request, contact), ...plan });
       }
     }
-    const created = await this.repository.insertRequested(items, now);
-    await this.enqueue([
-      ...created.flatMap((c) => c.queued),
-      ...(await this.queuedOfExisting(items, created)),
-    ]);
-    await this.publish(created);
+    await this.store.dispatch(items, await this.store.insert(items, now));
   }
 
   /** The stored notification: rendered from the opened data in memory, kept in sealed form. */
@@ -103,42 +87,5 @@ export class NotificationDispatcher {
       body: rendered.inApp.body,
       data: request.data,
     };
-  }
-
-  /** A re-run event's notification existed: its deliveries may still be waiting for a job. */
-  private async queuedOfExisting(
-    items: RequestedNotification[],
-    created: CreatedNotification[],
-  ): Promise<QueuedDelivery[]> {
-    const fresh = new Set(created.map((c) => `${c.userId} ${c.idempotencyKey}`));
-    const existing = items.filter((i) => !fresh.has(`${i.userId} ${i.idempotencyKey}`));
-    return this.repository.queuedDeliveriesByKey(existing);
-  }
-
-  /** Each new inbox notification, then each recipient's unread count, in one round trip. */
-  private async publish(created: CreatedNotification[]): Promise<void> {
-    const inbox = created.filter((c) => c.inbox);
-    if (inbox.length === 0) return;
-    const recipients = [...new Set(inbox.map((c) => c.userId))];
-    const counts = await this.repository.unreadCounts(recipients);
-    const events: PendingEvent[] = inbox.map((c) => ({
-      userId: c.userId,
-      event: 'notification',
-      data: toNotificationResponse(c.view),
-    }));
-    for (const userId of recipients)
-      events.push({ userId, event: 'unread-count', data: { count: counts.get(userId) ?? 0 } });
-    await this.events.publish(events);
-  }
-
-  /** One job per queued delivery, delayed to its scheduled time (quiet hours). */
-  private async enqueue(deliveries: QueuedDelivery[]): Promise<void> {
-    const now = this.clock.now().getTime();
-    await this.queue.deliver(
-      deliveries.map((d) => ({
-        deliveryId: d.id,
-        delayMs: Math.max(0, d.scheduledAt.getTime() - now),
-      })),
-    );
   }
 }

@@ -3,6 +3,7 @@ import { EmailTransport } from './channels/email.transport.js';
 import { BroadcastFanout } from './broadcast-fanout.js';
 import { DeliveryService } from './delivery.service.js';
 import { NotificationDispatcher } from './notification-dispatcher.js';
+import { NotificationStore } from './notification-store.js';
 import { NotificationsCoreModule } from './notifications-core.module.js';
 import { NotificationsProcessor } from './notifications.processor.js';
 import { emailTransportProvider, pushTransportProvider } from './transports.providers.js';
@@ -24,6 +25,7 @@ class TransportsShutdown implements OnApplicationShutdown {
     emailTransportProvider,
     pushTransportProvider,
     TransportsShutdown,
+    NotificationStore,
     NotificationDispatcher,
     DeliveryService,
     BroadcastFanout,

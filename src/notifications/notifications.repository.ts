@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { Category, NotificationType } from './domain/catalogue.js';
 import type { PlannedDelivery } from './delivery-plan.js';
 import type { NotificationView } from './dto/notification.dto.js';
@@ -75,9 +75,13 @@ export class NotificationsRepository {
   /**
    * Inserts each notification unless its (user, idempotency key) exists, with its deliveries,
    * in one statement: atomic without a transaction's extra round trips, whatever the batch size.
-   * Returns the ones inserted now; the others existed already.
+   * Returns the ones inserted now; the others existed already. `manager`: inside its transaction.
    */
-  async insertRequested(items: RequestedNotification[], now: Date): Promise<CreatedNotification[]> {
+  async insertRequested(
+    items: RequestedNotification[],
+    now: Date,
+    manager?: EntityManager,
+  ): Promise<CreatedNotification[]> {
     if (items.length === 0) return [];
     const notifications = items.map((n) => ({
       user_id: n.userId,
@@ -88,6 +92,7 @@ export class NotificationsRepository {
       body: n.body,
       data: n.data,
       inbox: n.inbox,
+      broadcast_id: n.broadcastId ?? null,
     }));
     const deliveries = items.flatMap((n) =>
       n.deliveries.map((d) => ({
@@ -100,12 +105,13 @@ export class NotificationsRepository {
     );
     const rows: Array<
       ViewRow & { user_id: string; idempotency_key: string; inbox: boolean; queued: QueuedRow[] }
-    > = await this.dataSource.query(
+    > = await (manager ?? this.dataSource).query(
       `WITH created AS (
          INSERT INTO notifications
-           (user_id, type, category, idempotency_key, title, body, data, inbox)
+           (user_id, type, category, idempotency_key, title, body, data, inbox, broadcast_id)
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS n(user_id uuid, type text, category text,
-           idempotency_key text, title text, body text, data jsonb, inbox boolean)
+           idempotency_key text, title text, body text, data jsonb, inbox boolean,
+           broadcast_id uuid)
          ON CONFLICT (user_id, idempotency_key) DO NOTHING
          RETURNING user_id, idempotency_key, inbox, ${VIEW_COLUMNS}
        ), deliveries AS (
@@ -118,11 +124,13 @@ export class NotificationsRepository {
          ON CONFLICT (notification_id, channel) DO NOTHING
          RETURNING id, notification_id, status, scheduled_at
        )
-       SELECT c.*, COALESCE((
-         SELECT json_agg(json_build_object('id', d.id, 'scheduled_at', d.scheduled_at))
-           FROM deliveries d WHERE d.notification_id = c.id AND d.status = 'queued'
-       ), '[]'::json) AS queued
-         FROM created c`,
+       SELECT c.*, COALESCE(q.queued, '[]'::json) AS queued
+         FROM created c
+         LEFT JOIN (
+           SELECT notification_id,
+                  json_agg(json_build_object('id', id, 'scheduled_at', scheduled_at)) AS queued
+             FROM deliveries WHERE status = 'queued' GROUP BY notification_id
+         ) q ON q.notification_id = c.id`,
       [JSON.stringify(notifications), JSON.stringify(deliveries), now.toISOString()],
     );
     return rows.map((r) => ({

@@ -82,8 +82,7 @@ export class UsersService {
 
   /** A live (not deleted) user's contact details, or null. */
   async findContact(userId: string): Promise<UserContact | null> {
-    const user = await this.users.findOne({ where: { id: userId } });
-    return user ? toContact(user) : null;
+    return (await this.findContacts([userId])).get(userId) ?? null;
   }
 
   /**
@@ -311,17 +310,4 @@ export class UsersService {
 
 function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-export function toContact(user: User): UserContact {
-  return {
-    id: user.id,
-    email: user.email,
-    displayName: user.displayName,
-    locale: user.locale,
-    timeZone: user.timeZone,
-    role: user.role,
-    status: user.status,
-    emailVerified: user.emailVerifiedAt !== null,
-  };
 }
