@@ -1,8 +1,9 @@
 import { InjectQueue } from '@nestjs/bull';
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { OutboxConsumers } from '../outbox/outbox-consumers.js';
+import { processJobs } from '../queue/process-jobs.js';
 import { QUEUES } from '../queue/queues.js';
 import { BroadcastFanout } from './broadcast-fanout.js';
 import { DeliveryService } from './delivery.service.js';
@@ -13,13 +14,11 @@ import type { BroadcastBatchJob, DeliverJob } from './notifications.queue.js';
 
 /**
  * Worker role: the `notifications` queue's handlers and the module's outbox consumers.
- * Handlers are registered with `queue.process` (not `@Process`) so the delivery concurrency
- * comes from configuration.
+ * Handlers are registered with processJobs (not `@Process`) so the delivery concurrency comes
+ * from configuration.
  */
 @Injectable()
 export class NotificationsProcessor implements OnModuleInit {
-  private readonly logger = new Logger(NotificationsProcessor.name);
-
   constructor(
     @InjectQueue(QUEUES.notifications.name) private readonly queue: Queue,
     private readonly consumers: OutboxConsumers,
@@ -37,17 +36,15 @@ export class NotificationsProcessor implements OnModuleInit {
       this.fanout.start((message.payload as unknown as BroadcastRequestedPayload).broadcastId),
     );
     const { jobs } = QUEUES.notifications;
-    this.run(jobs.deliver, this.config.notifications.concurrency, (job: Job<DeliverJob>) =>
-      this.delivery.process(job),
+    processJobs(
+      this.queue,
+      jobs.deliver,
+      this.config.notifications.concurrency,
+      (job: Job<DeliverJob>) => this.delivery.process(job),
     );
     // Batches of one broadcast run one after another (each enqueues the next).
-    this.run(jobs.broadcastBatch, 2, (job: Job<BroadcastBatchJob>) => this.fanout.batch(job.data));
-  }
-
-  private run<T>(name: string, concurrency: number, handler: (job: Job<T>) => Promise<unknown>) {
-    // Bull's process() promise settles only when the queue closes.
-    this.queue.process(name, concurrency, handler).catch((error: unknown) => {
-      this.logger.error({ err: error, job: name }, 'notifications processor stopped');
-    });
+    processJobs(this.queue, jobs.broadcastBatch, 2, (job: Job<BroadcastBatchJob>) =>
+      this.fanout.batch(job.data),
+    );
   }
 }
