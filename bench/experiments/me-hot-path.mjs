@@ -8,15 +8,8 @@
  * What landed from it: the guard runs the strategy without passport's middleware
  * (src/auth/run-strategy.ts), and UsersService.getResponse reads /users/me with one raw SELECT.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-function patch(file, from, to) {
-  const text = readFileSync(file, 'utf8');
-  if (!text.includes(from))
-    throw new Error(`patch target not found in ${file}: ${from.slice(0, 60)}`);
-  writeFileSync(file, text.replace(from, to));
-}
+import { patch } from './patch.mjs';
 
 export function apply(dist) {
   const guard = join(dist, 'src/auth/auth.guard.js');

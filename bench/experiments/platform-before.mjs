@@ -4,15 +4,8 @@
  * pino-http request logging (child logger + serializers per request, redaction on every line),
  * helmet()'s middleware chain per request, and synchronous stdout writes.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-function patch(file, from, to) {
-  const text = readFileSync(file, 'utf8');
-  if (!text.includes(from))
-    throw new Error(`patch target not found in ${file}: ${from.slice(0, 60)}`);
-  writeFileSync(file, text.replace(from, to));
-}
+import { patch } from './patch.mjs';
 
 export function apply(dist) {
   const app = join(dist, 'src/bootstrap/http-app.js');
