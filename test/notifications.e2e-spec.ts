@@ -39,6 +39,23 @@ describe('notifications: email delivery', () => {
 
   const queue = () => t.app.get<Queue>(getQueueToken(QUEUES.notifications.name));
 
+  /** A welcome mail whose delivery job waits out quiet hours (11:00–13:00 UTC; the clock is at 12:00). */
+  async function parkedWelcome() {
+    const user = await insertUser(t.app);
+    const key = `welcome:${randomUUID()}`;
+    await t.app
+      .get(PreferencesService)
+      .update(user.id, { quietHours: { start: '11:00', end: '13:00' } }, 'UTC');
+    await notify(t.app, {
+      userId: user.id,
+      type: 'account.welcome',
+      data: { displayName: 'Ann' },
+      idempotencyKey: key,
+    });
+    const email = await waitFor(async () => (await deliveriesOf(t.app, user.id, key)).email);
+    return { user, key, email };
+  }
+
   it('sends the verification mail once per idempotency key, with the link readable', async () => {
     const user = await insertUser(t.app);
     const key = `verify:${randomUUID()}`;
@@ -266,48 +283,27 @@ describe('notifications: email delivery', () => {
   });
 
   it('sends once when two workers race on the same delivery, and not again on a re-run', async () => {
-    const user = await insertUser(t.app);
-    const key = `welcome:${randomUUID()}`;
     inbox.delayMs = 300;
     try {
       // Quiet hours park the real job, so only the duplicates below run now.
-      await t.app
-        .get(PreferencesService)
-        .update(user.id, { quietHours: { start: '11:00', end: '13:00' } }, 'UTC');
-      await notify(t.app, {
-        userId: user.id,
-        type: 'account.welcome',
-        data: { displayName: 'Ann' },
-        idempotencyKey: key,
-      });
-      const { email } = await waitFor(async () => {
-        const d = await deliveriesOf(t.app, user.id, key);
-        return d.email ? d : null;
-      });
+      const { user, key, email } = await parkedWelcome();
       // Two jobs for one delivery, as after a stalled-job recovery racing the original.
-      await Promise.all([
-        queue().add(
-          QUEUES.notifications.jobs.deliver,
-          { deliveryId: email!.id },
-          {
-            jobId: `race-a-${email!.id}`,
-            attempts: 6,
-            backoff: { type: 'exponential', delay: 100 },
-          },
+      await Promise.all(
+        ['a', 'b'].map((s) =>
+          queue().add(
+            QUEUES.notifications.jobs.deliver,
+            { deliveryId: email.id },
+            {
+              jobId: `race-${s}-${email.id}`,
+              attempts: 6,
+              backoff: { type: 'exponential', delay: 100 },
+            },
+          ),
         ),
-        queue().add(
-          QUEUES.notifications.jobs.deliver,
-          { deliveryId: email!.id },
-          {
-            jobId: `race-b-${email!.id}`,
-            attempts: 6,
-            backoff: { type: 'exponential', delay: 100 },
-          },
-        ),
-      ]);
+      );
       await waitFor(async () => {
         const jobs = await Promise.all(
-          ['a', 'b'].map((s) => queue().getJob(`race-${s}-${email!.id}`)),
+          ['a', 'b'].map((s) => queue().getJob(`race-${s}-${email.id}`)),
         );
         const done = await Promise.all(jobs.map((j) => j?.isCompleted()));
         return done.every(Boolean);
@@ -315,9 +311,9 @@ describe('notifications: email delivery', () => {
       expect(inbox.mailsTo(user.email)).toHaveLength(1);
 
       // A re-run after the send was recorded (the delayed original, promoted) sends nothing.
-      const original = await queue().getJob(email!.id);
+      const original = await queue().getJob(email.id);
       await original!.promote();
-      await waitFor(async () => (await queue().getJob(email!.id))?.isCompleted());
+      await waitFor(async () => (await queue().getJob(email.id))?.isCompleted());
       expect(inbox.mailsTo(user.email)).toHaveLength(1);
       const after = await deliveriesOf(t.app, user.id, key);
       expect(after.email).toMatchObject({ status: 'sent', attempts: 1 });
@@ -327,28 +323,14 @@ describe('notifications: email delivery', () => {
   });
 
   it('takes over a delivery whose worker died after claiming it, and sends it once', async () => {
-    const user = await insertUser(t.app);
-    const key = `welcome:${randomUUID()}`;
-    await t.app
-      .get(PreferencesService)
-      .update(user.id, { quietHours: { start: '11:00', end: '13:00' } }, 'UTC');
-    await notify(t.app, {
-      userId: user.id,
-      type: 'account.welcome',
-      data: { displayName: 'Ann' },
-      idempotencyKey: key,
-    });
-    const { email } = await waitFor(async () => {
-      const d = await deliveriesOf(t.app, user.id, key);
-      return d.email ? d : null;
-    });
+    const { user, key, email } = await parkedWelcome();
     // What a worker killed mid-send leaves behind: a claim whose lease has run out.
     await t.app.get(DataSource).query(
       `UPDATE notification_deliveries SET status = 'sending', attempts = 1,
               claimed_until = now() - interval '1 second' WHERE id = $1`,
-      [email!.id],
+      [email.id],
     );
-    const job = await waitFor(() => queue().getJob(email!.id), { what: 'delivery job' });
+    const job = await waitFor(() => queue().getJob(email.id), { what: 'delivery job' });
     await job.promote();
     await inbox.waitForMail((m) => m.to.includes(user.email));
     const after = await waitFor(async () => {
