@@ -8,6 +8,7 @@ import { DataSource } from 'typeorm';
 import { OutboxConsumers } from '../src/outbox/outbox-consumers.js';
 import { OutboxRelay } from '../src/outbox/outbox-relay.js';
 import { OutboxService } from '../src/outbox/outbox.service.js';
+import { signBody } from '../src/payments/providers/webhook-signature.js';
 import type { OutboxMessage } from '../src/outbox/outbox.types.js';
 import { QUEUES } from '../src/queue/queues.js';
 import { startLocalRedis, type LocalRedis } from '../src/queue/local-redis.js';
@@ -186,6 +187,42 @@ describe('with Redis down', () => {
     });
     await waitFor(() => queueIdle(t.app), { what: 'idle queue' });
     expect(ids.map((id) => seen.get(id))).toEqual([1, 1, 1]);
+    await waitFor(async () => (await t.http.get('/health/ready')).status === 200, {
+      what: 'ready 200',
+    });
+  });
+
+  it('answers and stores a signed payment webhook while Redis is down (reconciliation takes it)', async () => {
+    await redis.stop();
+    await waitFor(async () => (await t.http.get('/health/ready')).status === 503, {
+      what: 'ready 503',
+    });
+    const eventId = `evt_${randomUUID()}`;
+    const body = JSON.stringify({
+      id: eventId,
+      type: 'payment_intent.succeeded',
+      created: Math.floor(Date.now() / 1000),
+      data: { object: { id: `pi_${randomUUID()}`, object: 'payment_intent', status: 'succeeded' } },
+    });
+    const signature = signBody(
+      body,
+      t.config.payments.sandbox.webhookSecret,
+      Math.floor(Date.now() / 1000),
+    );
+    // Before the fix the enqueue waited in ioredis's offline queue until Redis came back.
+    const res = await t.http
+      .post('/api/v1/payments/webhooks/sandbox')
+      .set('Content-Type', 'application/json')
+      .set('Stripe-Signature', signature)
+      .timeout(10_000)
+      .send(body);
+    expect(res.status).toBe(200);
+    const rows = await t.app
+      .get(DataSource)
+      .query(`SELECT status FROM webhook_events WHERE event_id = $1`, [eventId]);
+    expect(rows).toEqual([{ status: 'pending' }]);
+
+    redis = await startLocalRedis(dir, { port: redis.port });
     await waitFor(async () => (await t.http.get('/health/ready')).status === 200, {
       what: 'ready 200',
     });

@@ -3,6 +3,7 @@ import { getQueueToken } from '@nestjs/bull';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Queue } from 'bull';
 import { DataSource } from 'typeorm';
+import { withTimeout } from '../common/with-timeout.js';
 import { QUEUES } from '../queue/queues.js';
 
 const TIMEOUT_MS = 1500;
@@ -41,16 +42,10 @@ export function startWorkerHealthServer(
 }
 
 async function check(fn: () => Promise<unknown>): Promise<'up' | 'down'> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>(
-    (_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), TIMEOUT_MS)),
-  );
   try {
-    await Promise.race([fn(), timeout]);
+    await withTimeout(fn(), TIMEOUT_MS, 'health check');
     return 'up';
   } catch {
     return 'down';
-  } finally {
-    clearTimeout(timer);
   }
 }

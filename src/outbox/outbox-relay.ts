@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import type { Queue } from 'bull';
 import { DataSource } from 'typeorm';
+import { withTimeout } from '../common/with-timeout.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { QUEUES } from '../queue/queues.js';
 import type { OutboxMessage } from './outbox.types.js';
@@ -68,7 +69,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         [batchSize],
       );
       if (rows.length === 0) return 0;
-      await withTimeout(this.queue.addBulk(rows.map(toJob)), ENQUEUE_TIMEOUT_MS);
+      await withTimeout(this.queue.addBulk(rows.map(toJob)), ENQUEUE_TIMEOUT_MS, 'enqueue');
       await manager.query(
         `UPDATE outbox_events SET sent_at = now(), updated_at = now(), attempts = attempts + 1
           WHERE id = ANY($1::uuid[])`,
@@ -147,12 +148,4 @@ function toJob(row: ClaimedRow) {
     createdAt: row.created_at.toISOString(),
   };
   return { name: QUEUES.outbox.jobs.deliver, data, opts: { jobId: row.id } };
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`enqueue timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
