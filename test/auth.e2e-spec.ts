@@ -172,6 +172,41 @@ describe('auth over HTTP', () => {
     await refresh(phone.refreshToken).expect(401);
   });
 
+  it('alerts by mail and in the inbox on a sign-in from a new client, not on the first or a known one', async () => {
+    const firefox = 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0';
+    const loginFrom = (u: { email: string; password: string }, userAgent: string) =>
+      t.http
+        .post(`${API}/auth/login`)
+        .set('User-Agent', userAgent)
+        .send({ email: u.email, password: u.password })
+        .expect(200);
+    const inboxOf = async (accessToken: string) => {
+      const res = await t.http
+        .get(`${API}/notifications`)
+        .set('Authorization', bearer(accessToken))
+        .expect(200);
+      return (res.body.data as Array<{ type: string; body: string }>).filter(
+        (n) => n.type === 'auth.new_login',
+      );
+    };
+    const a = await signUp(t); // the account's first sign-in: nothing to compare with
+    await loginFrom(a, firefox);
+    const mail = await mailbox.waitForText(a.email, 'Your account was signed in to on');
+    expect(mail.subject).toBe('New sign-in to your account');
+    expect(mail.text).toContain(firefox);
+    await waitFor(async () => (await inboxOf(a.accessToken)).length === 1, {
+      what: 'the in-app alert',
+    });
+
+    await loginFrom(a, firefox); // known now
+    await login(t, a.email, a.password); // the first client, known too
+    const again = await signUp(t);
+    await loginFrom(again, firefox); // another account's new client: its own alert only
+    await mailbox.waitForText(again.email, 'Your account was signed in to on');
+    expect(mailbox.mailsTo(a.email).filter((m) => m.subject === mail.subject)).toHaveLength(1);
+    expect(await inboxOf(a.accessToken)).toHaveLength(1);
+  });
+
   it('logs out all other sessions, or all with includeCurrent', async () => {
     const u = await signUp(t);
     const second = await login(t, u.email, u.password);

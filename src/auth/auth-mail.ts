@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import type { User } from '../users/user.entity.js';
+import type { ClientInfo } from './client-info.js';
 
 /** Paths of the client app that handle the mailed links (on APP_URL, never the Host header). */
 export const VERIFY_EMAIL_PATH = '/verify-email';
@@ -54,6 +55,21 @@ export class AuthMail {
       type: 'auth.account_exists',
       data: { displayName: user.displayName, signInUrl: `${this.config.app.url}${SIGN_IN_PATH}` },
       idempotencyKey: `auth.account_exists:${attemptKey}`,
+    });
+  }
+
+  /** A sign-in from a client the account has not used lately (the session names it). */
+  newLogin(manager: EntityManager, user: User, sessionId: string, client: ClientInfo, at: Date) {
+    return this.notifications.notify(manager, {
+      userId: user.id,
+      type: 'auth.new_login',
+      data: {
+        displayName: user.displayName,
+        at: at.toISOString(),
+        ipAddress: client.ip,
+        userAgent: client.userAgent,
+      },
+      idempotencyKey: `auth.new_login:${sessionId}`,
     });
   }
 

@@ -160,12 +160,29 @@ export class AuthService {
     if (this.hasher.needsRehash(user.passwordHash as string)) {
       await this.users.setPasswordHash(user.id, await this.hasher.hash(input.password));
     }
-    const { sessionId: _sessionId, ...response } = await this.sessions.start(
+    const { sessionId, newClient, ...response } = await this.sessions.start(
       user,
       client,
       input.deviceName,
     );
+    if (newClient) await this.alertNewClient(user, sessionId, client);
     return response;
+  }
+
+  /**
+   * The "new sign-in" notification, after the session's own statement so that the common login
+   * stays one statement. If it cannot be stored, the session is revoked and the login fails:
+   * its tokens were never handed out, so no session goes unannounced.
+   */
+  private async alertNewClient(user: User, sessionId: string, client: ClientInfo) {
+    try {
+      await this.db.transaction((manager) =>
+        this.mail.newLogin(manager, user, sessionId, client, this.clock.now()),
+      );
+    } catch (error) {
+      await this.sessions.revoke([sessionId], 'login_aborted');
+      throw error;
+    }
   }
 
   async logout(principal: AuthPrincipal, client: ClientInfo): Promise<void> {

@@ -26,6 +26,9 @@ import { Session, type RevocationReason } from './entities/session.entity.js';
 import { openPair, sealPair, type TokenPair } from './refresh-grace.js';
 import { SessionCache } from './session-cache.js';
 
+/** A user agent unseen on an account for this long is a new client again (new-login alert). */
+const NEW_CLIENT_AFTER_MS = 180 * 24 * 3600 * 1000;
+
 const INVALID_REFRESH = () =>
   new ProblemException({
     status: 401,
@@ -51,29 +54,34 @@ export class SessionsService {
   /**
    * A new session for a successful login, with its `login_succeeded` audit row: both rows in one
    * statement (atomic like a transaction, one round trip instead of BEGIN, two INSERTs, COMMIT).
-   * Returns the first token pair.
+   * Returns the first token pair, and whether the login comes from a new client: the account
+   * signed in before, but not from this user agent in NEW_CLIENT_AFTER_MS.
    */
   async start(
     user: User,
     client: ClientInfo,
     deviceName: string | undefined,
-  ): Promise<TokenResponseDto & { sessionId: string }> {
+  ): Promise<TokenResponseDto & { sessionId: string; newClient: boolean }> {
     const now = this.clock.now();
     const refreshToken = generateOpaqueToken();
     const event = this.events.rowOf({ type: 'login_succeeded', userId: user.id, client });
-    const rows: Array<{ id: string }> = await this.sessions.query(START_SESSION_SQL, [
-      user.id,
-      hashToken(refreshToken),
-      deviceNameFrom(deviceName, client.userAgent),
-      client.userAgent,
-      client.ip,
-      now,
-      event.type,
-      event.ipAddress,
-      event.userAgent,
-      event.requestId,
-      JSON.stringify(event.details),
-    ]);
+    const rows: Array<{ id: string; new_client: boolean }> = await this.sessions.query(
+      START_SESSION_SQL,
+      [
+        user.id,
+        hashToken(refreshToken),
+        deviceNameFrom(deviceName, client.userAgent),
+        client.userAgent,
+        client.ip,
+        now,
+        event.type,
+        event.ipAddress,
+        event.userAgent,
+        event.requestId,
+        JSON.stringify(event.details),
+        new Date(now.getTime() - NEW_CLIENT_AFTER_MS),
+      ],
+    );
     const sessionId = rows[0].id;
     this.events.log({ ...event, sessionId });
     const access = await this.accessTokens.issue(
@@ -82,6 +90,7 @@ export class SessionsService {
     );
     return {
       sessionId,
+      newClient: rows[0].new_client,
       accessToken: access.token,
       refreshToken,
       expiresIn: access.expiresIn,
@@ -316,6 +325,8 @@ export class SessionsService {
 /**
  * The session row (columns as the entity maps them; the others take their defaults) and the
  * audit row naming it. The data-modifying CTE runs even though the outer SELECT ignores it.
+ * `new_client`: the account signed in before, but not with this user agent since $12. The
+ * subqueries see the statement's snapshot, so not the audit row it inserts.
  */
 const START_SESSION_SQL = `
   WITH s AS (
@@ -328,7 +339,14 @@ const START_SESSION_SQL = `
       ("type", "user_id", "session_id", "ip_address", "user_agent", "request_id", "details")
     SELECT $7, $1, s."id", $8, $9, $10, $11::jsonb FROM s
   )
-  SELECT "id" FROM s`;
+  SELECT "id",
+         EXISTS (SELECT 1 FROM "auth_events" WHERE "user_id" = $1 AND "type" = 'login_succeeded')
+         AND NOT EXISTS (
+           SELECT 1 FROM "auth_events"
+            WHERE "user_id" = $1 AND "type" = 'login_succeeded' AND "created_at" > $12
+              AND "user_agent" IS NOT DISTINCT FROM $9
+         ) AS "new_client"
+    FROM s`;
 
 function graceKey(presentedHash: string): string {
   return `auth:refresh-grace:${presentedHash}`;

@@ -21,6 +21,8 @@ export const REVOCATION_REASONS = [
   'password_reset',
   'account_deleted',
   'account_disabled',
+  // The login could not finish (its new-client alert was not stored); no token was handed out.
+  'login_aborted',
   'role_changed',
 ] as const;
 export type RevocationReason = (typeof REVOCATION_REASONS)[number];
