@@ -66,10 +66,44 @@ async function drainRate(
 }
 
 /**
+ * Drains `data` with one of bench/baseline's Bull processors, on its own prefix, at the app's
+ * concurrency.
+ */
+async function drainBaseline(
+  ctx: Ctx,
+  name: 'bull-noop' | 'bull-store',
+  data: Array<Record<string, unknown>>,
+): Promise<Awaited<ReturnType<typeof drainRate>>> {
+  const prefix = `${ctx.infra.prefix}-${name}`;
+  const queue = new Bull('outbox', ctx.infra.redisUrl, { prefix });
+  await enqueue(queue, data);
+  const service = await startService({
+    name,
+    args: ['--import', 'tsx', join(ROOT, 'bench', 'baseline', `${name}.ts`)],
+    env: {
+      REDIS_URL: ctx.infra.redisUrl,
+      DATABASE_URL: ctx.infra.databaseUrl,
+      QUEUE_PREFIX: prefix,
+      CONCURRENCY: String(CONCURRENCY),
+    },
+    logDir: ctx.appOpts.logDir,
+  });
+  try {
+    return await drainRate(queue, data.length, service);
+  } finally {
+    await service.stop();
+    await queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.close();
+  }
+}
+
+/**
  * queue-drain: 20,000 `notifications.requested` outbox jobs (announcements to users whose
  * preferences keep marketing to the in-app channel: one notification + one in-app delivery per
  * job, nothing further queued) drained by the real worker, vs a bare Bull no-op processor with
- * the same concurrency on the same Redis. Jobs are queued before each worker starts.
+ * the same concurrency on the same Redis. Jobs are queued before each worker starts. Also
+ * reported: the storage floor (bench/baseline/bull-store.ts), bare Bull storing the same rows
+ * and doing nothing else, i.e. the best any worker can do with this data model on this machine.
  */
 export async function queueDrain(ctx: Ctx): Promise<ScenarioResult> {
   const ids = await ctx.users();
@@ -80,7 +114,7 @@ export async function queueDrain(ctx: Ctx): Promise<ScenarioResult> {
        ON CONFLICT (user_id) DO NOTHING`,
     ),
   );
-  const message = (i: number) => ({
+  const message = (i: number, run: string) => ({
     id: randomUUID(),
     type: 'notifications.requested',
     createdAt: new Date().toISOString(),
@@ -91,41 +125,22 @@ export async function queueDrain(ctx: Ctx): Promise<ScenarioResult> {
         title: `Drain ${i}`,
         body: 'A short in-app announcement from the queue-drain bench.',
       },
-      idempotencyKey: `bench-drain-${ctx.infra.runId}-${i}`,
+      idempotencyKey: `bench-${run}-${ctx.infra.runId}-${i}`,
     },
   });
 
   // Bare Bull first, on its own prefix.
-  const noopPrefix = `${ctx.infra.prefix}-noop`;
-  const noopQueue = new Bull('outbox', ctx.infra.redisUrl, { prefix: noopPrefix });
-  await enqueue(
-    noopQueue,
+  const bare = await drainBaseline(
+    ctx,
+    'bull-noop',
     Array.from({ length: JOBS }, (_, i) => ({ id: `noop-${i}`, i })),
   );
-  const noop = await startService({
-    name: 'bull-noop',
-    args: ['--import', 'tsx', join(ROOT, 'bench', 'baseline', 'bull-noop.ts')],
-    env: {
-      REDIS_URL: ctx.infra.redisUrl,
-      QUEUE_PREFIX: noopPrefix,
-      CONCURRENCY: String(CONCURRENCY),
-    },
-    logDir: ctx.appOpts.logDir,
-  });
-  let bare;
-  try {
-    bare = await drainRate(noopQueue, JOBS, noop);
-  } finally {
-    await noop.stop();
-    await noopQueue.obliterate({ force: true }).catch(() => undefined);
-    await noopQueue.close();
-  }
   log(`  bare Bull no-op: ${bare.jobsPerSec} jobs/s (${bare.seconds} s for ${JOBS})`);
 
   const queue = new Bull('outbox', ctx.infra.redisUrl, { prefix: ctx.infra.prefix });
   await enqueue(
     queue,
-    Array.from({ length: JOBS }, (_, i) => message(i)),
+    Array.from({ length: JOBS }, (_, i) => message(i, 'drain')),
   );
   const worker = await startApp(
     ctx.appOpts,
@@ -140,35 +155,52 @@ export async function queueDrain(ctx: Ctx): Promise<ScenarioResult> {
     await worker.stop();
     await queue.close();
   }
-  const rows = await withDb(ctx.infra.databaseUrl, async (c) => {
-    const n = await c.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM notifications WHERE idempotency_key LIKE $1`,
-      [`bench-drain-${ctx.infra.runId}-%`],
-    );
-    const d = await c.query<{ channel: string; status: string; n: number }>(
-      `SELECT channel, status, count(*)::int AS n FROM notification_deliveries d
-         JOIN notifications n ON n.id = d.notification_id
-        WHERE n.idempotency_key LIKE $1 GROUP BY 1, 2`,
-      [`bench-drain-${ctx.infra.runId}-%`],
-    );
-    return { notifications: n.rows[0].n, deliveries: d.rows };
-  });
+  // After the app, so that the app writes into the same tables as without it.
+  const floor = await drainBaseline(
+    ctx,
+    'bull-store',
+    Array.from({ length: JOBS }, (_, i) => message(i, 'floor')),
+  );
+  const [rows, floorRows] = [await stored(ctx, 'drain'), await stored(ctx, 'floor')];
+  const floorRatio = round(floor.jobsPerSec / bare.jobsPerSec, 3);
   log(
     `  app worker: ${app.jobsPerSec} jobs/s (${app.seconds} s); created ${rows.notifications} notifications; deliveries ${JSON.stringify(rows.deliveries)}`,
+  );
+  log(
+    `  storage floor (bare Bull + one INSERT per batch): ${floor.jobsPerSec} jobs/s → ${floorRatio} of the no-op; created ${floorRows.notifications}; failed ${floor.failed}`,
   );
   const ratio = round(app.jobsPerSec / bare.jobsPerSec, 3);
   return {
     scenario: 'queue-drain',
     target: 'worker jobs/s >= 0.5 of a bare Bull no-op processor (same concurrency, same Redis)',
     pass: ratio >= 0.5 && app.failed === 0 && rows.notifications === JOBS,
-    headline: `${app.jobsPerSec} jobs/s vs bare Bull ${bare.jobsPerSec} → ${ratio}; ${rows.notifications}/${JOBS} notifications; failed ${app.failed}; worker peak RSS ${app.peakRssMiB} MiB`,
+    headline: `${app.jobsPerSec} jobs/s vs bare Bull ${bare.jobsPerSec} → ${ratio} (storage floor ${floor.jobsPerSec} → ${floorRatio}); ${rows.notifications}/${JOBS} notifications; failed ${app.failed}; worker peak RSS ${app.peakRssMiB} MiB`,
     app,
     bare,
     ratio,
+    floor: { ...floor, ratio: floorRatio, created: floorRows },
     created: rows,
     jobs: JOBS,
     concurrency: CONCURRENCY,
   };
+}
+
+/** Notifications and deliveries stored by one drain (idempotency keys `bench-<run>-…`). */
+async function stored(ctx: Ctx, run: string) {
+  const pattern = `bench-${run}-${ctx.infra.runId}-%`;
+  return withDb(ctx.infra.databaseUrl, async (c) => {
+    const n = await c.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM notifications WHERE idempotency_key LIKE $1`,
+      [pattern],
+    );
+    const d = await c.query<{ channel: string; status: string; n: number }>(
+      `SELECT channel, status, count(*)::int AS n FROM notification_deliveries d
+         JOIN notifications n ON n.id = d.notification_id
+        WHERE n.idempotency_key LIKE $1 GROUP BY 1, 2`,
+      [pattern],
+    );
+    return { notifications: n.rows[0].n, deliveries: d.rows };
+  });
 }
 
 const BROADCAST_USERS = Number(process.env.BENCH_BROADCAST_USERS ?? 100_000);
