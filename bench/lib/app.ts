@@ -81,13 +81,17 @@ function distDir(): string {
   return snapshot;
 }
 
-/** `BENCH_CPU_PROF=1`: every app process writes a .cpuprofile to bench/results/profiles on exit. */
+/**
+ * `BENCH_CPU_PROF=1`: every app process writes a .cpuprofile to bench/results/profiles on exit.
+ * `BENCH_NODE_FLAGS="--trace-gc …"`: node flags for every app process (NODE_OPTIONS refuses some).
+ */
 export function profileArgs(name: string): string[] {
-  if (!process.env.BENCH_CPU_PROF) return [];
+  const flags = process.env.BENCH_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
+  if (!process.env.BENCH_CPU_PROF) return flags;
   // One directory per process name; node names the files (a loader thread writes its own).
   const dir = join(ROOT, 'bench', 'results', 'profiles', name);
   mkdirSync(dir, { recursive: true });
-  return ['--cpu-prof', '--cpu-prof-dir', dir];
+  return [...flags, '--cpu-prof', '--cpu-prof-dir', dir];
 }
 
 /**
