@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -100,4 +100,23 @@ export function cpuSecondsOf(pid: number, mainThread = false): number {
   // Fields after the command name (which may contain spaces): utime is the 12th, stime the 13th.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * CPU seconds used so far by every process whose name (`comm`) is one of `names`, summed per name:
+ * PostgreSQL's backends and background writers, redis-server. A process that exits between two
+ * readings takes its seconds with it, so compare readings over a span with steady connections.
+ */
+export function cpuSecondsByName(names: string[]): Record<string, number> {
+  const totals: Record<string, number> = Object.fromEntries(names.map((n) => [n, 0]));
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const name = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+      if (name in totals) totals[name] += cpuSecondsOf(Number(entry));
+    } catch {
+      // The process ended while we read it.
+    }
+  }
+  return totals;
 }

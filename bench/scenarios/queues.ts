@@ -5,7 +5,7 @@ import { startApp } from '../lib/app.js';
 import type { Ctx, ScenarioResult } from '../lib/context.js';
 import { ROOT, startService, type Service } from '../lib/proc.js';
 import { seedUsers, withDb } from '../lib/seed.js';
-import { log, round, sleep } from '../lib/util.js';
+import { cpuSecondsByName, cpuSecondsOf, log, round, sleep } from '../lib/util.js';
 
 const JOBS = Number(process.env.BENCH_QUEUE_JOBS ?? 20_000);
 /**
@@ -28,20 +28,50 @@ async function enqueue(queue: Bull.Queue, data: Array<Record<string, unknown>>):
   }
 }
 
+/** CPU µs per job of the draining process, PostgreSQL (every process) and Redis. */
+export interface CpuPerJob {
+  worker: number;
+  postgres: number;
+  redis: number;
+}
+
+function cpuReading(pid: number): CpuPerJob {
+  const byName = cpuSecondsByName(['postgres', 'redis-server']);
+  return { worker: cpuSecondsOf(pid), postgres: byName.postgres, redis: byName['redis-server'] };
+}
+
+function perJobUs(from: CpuPerJob, to: CpuPerJob, jobs: number): CpuPerJob {
+  const us = (a: number, b: number) => round(((b - a) * 1e6) / jobs, 0);
+  return {
+    worker: us(from.worker, to.worker),
+    postgres: us(from.postgres, to.postgres),
+    redis: us(from.redis, to.redis),
+  };
+}
+
 /**
  * Jobs/s while draining: the rate between 10 % and 90 % of the batch done, so process start-up
- * and the tail do not count. Polls the queue's counts every 100 ms, bounded in time.
+ * and the tail do not count; CPU per job over the same span. Polls the queue's counts every
+ * 100 ms, bounded in time.
  */
 async function drainRate(
   queue: Bull.Queue,
   total: number,
   worker: Service,
-): Promise<{ jobsPerSec: number; seconds: number; failed: number; peakRssMiB: number }> {
+): Promise<{
+  jobsPerSec: number;
+  seconds: number;
+  failed: number;
+  peakRssMiB: number;
+  cpuUsPerJob?: CpuPerJob;
+}> {
   const peak = worker.trackPeak();
   const deadline = Date.now() + DRAIN_TIMEOUT_MS;
   let t10: number | undefined;
   let t90: number | undefined;
   let t0: number | undefined;
+  let cpu10: CpuPerJob | undefined;
+  let cpuUsPerJob: CpuPerJob | undefined;
   while (Date.now() < deadline) {
     const c = await queue.getJobCounts();
     const left = c.waiting + c.active + c.delayed;
@@ -49,20 +79,32 @@ async function drainRate(
     const done = total - left;
     const now = performance.now();
     if (done > 0) t0 ??= now;
-    if (done >= total * 0.1) t10 ??= now;
-    if (done >= total * 0.9) t90 ??= now;
+    if (done >= total * 0.1 && t10 === undefined) {
+      t10 = now;
+      cpu10 = cpuReading(worker.pid);
+    }
+    if (done >= total * 0.9 && t90 === undefined) {
+      t90 = now;
+      if (cpu10) cpuUsPerJob = perJobUs(cpu10, cpuReading(worker.pid), total * 0.8);
+    }
     if (left === 0) {
       const seconds = round((now - (t0 ?? now)) / 1000, 2);
       const rate =
         t10 !== undefined && t90 !== undefined && t90 > t10
           ? (total * 0.8) / ((t90 - t10) / 1000)
           : total / Math.max(seconds, 0.001);
-      return { jobsPerSec: round(rate, 0), seconds, failed, peakRssMiB: peak() };
+      return { jobsPerSec: round(rate, 0), seconds, failed, peakRssMiB: peak(), cpuUsPerJob };
     }
     await sleep(100);
   }
   peak();
   throw new Error(`queue not drained within ${DRAIN_TIMEOUT_MS / 1000} s`);
+}
+
+/** "worker 195 + PostgreSQL 210 + Redis 64 µs CPU/job", or nothing when not measured. */
+function cpuText(cpu: CpuPerJob | undefined): string {
+  if (!cpu) return '';
+  return `; CPU/job worker ${cpu.worker} + PostgreSQL ${cpu.postgres} + Redis ${cpu.redis} µs`;
 }
 
 /**
@@ -135,7 +177,9 @@ export async function queueDrain(ctx: Ctx): Promise<ScenarioResult> {
     'bull-noop',
     Array.from({ length: JOBS }, (_, i) => ({ id: `noop-${i}`, i })),
   );
-  log(`  bare Bull no-op: ${bare.jobsPerSec} jobs/s (${bare.seconds} s for ${JOBS})`);
+  log(
+    `  bare Bull no-op: ${bare.jobsPerSec} jobs/s (${bare.seconds} s for ${JOBS})${cpuText(bare.cpuUsPerJob)}`,
+  );
 
   const queue = new Bull('outbox', ctx.infra.redisUrl, { prefix: ctx.infra.prefix });
   await enqueue(
@@ -164,10 +208,10 @@ export async function queueDrain(ctx: Ctx): Promise<ScenarioResult> {
   const [rows, floorRows] = [await stored(ctx, 'drain'), await stored(ctx, 'floor')];
   const floorRatio = round(floor.jobsPerSec / bare.jobsPerSec, 3);
   log(
-    `  app worker: ${app.jobsPerSec} jobs/s (${app.seconds} s); created ${rows.notifications} notifications; deliveries ${JSON.stringify(rows.deliveries)}`,
+    `  app worker: ${app.jobsPerSec} jobs/s (${app.seconds} s); created ${rows.notifications} notifications; deliveries ${JSON.stringify(rows.deliveries)}${cpuText(app.cpuUsPerJob)}`,
   );
   log(
-    `  storage floor (bare Bull + one INSERT per batch): ${floor.jobsPerSec} jobs/s → ${floorRatio} of the no-op; created ${floorRows.notifications}; failed ${floor.failed}`,
+    `  storage floor (bare Bull + one INSERT per batch): ${floor.jobsPerSec} jobs/s → ${floorRatio} of the no-op; created ${floorRows.notifications}; failed ${floor.failed}${cpuText(floor.cpuUsPerJob)}`,
   );
   const ratio = round(app.jobsPerSec / bare.jobsPerSec, 3);
   return {
