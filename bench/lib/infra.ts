@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
-import { startLocalRedis } from '../../src/queue/local-redis.js';
+import { redisAnswers, startLocalRedis } from '../../src/queue/local-redis.js';
 import { assertLoopback, log } from './util.js';
 
 const MACHINE_PG = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -32,23 +32,6 @@ async function reachablePg(url: string): Promise<boolean> {
     return false;
   } finally {
     await client.end().catch(() => undefined);
-  }
-}
-
-async function reachableRedis(url: string): Promise<boolean> {
-  const r = new Redis(url, {
-    lazyConnect: true,
-    connectTimeout: 1500,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  try {
-    await r.connect();
-    return (await r.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    r.disconnect();
   }
 }
 
@@ -82,7 +65,7 @@ export async function setupInfra(): Promise<Infra> {
   let redisUrl = process.env.BENCH_REDIS_URL;
   let redisKind = 'BENCH_REDIS_URL';
   if (!redisUrl) {
-    if (await reachableRedis(MACHINE_REDIS)) {
+    if (await redisAnswers(MACHINE_REDIS)) {
       redisUrl = MACHINE_REDIS;
       redisKind = 'machine Redis';
     } else {

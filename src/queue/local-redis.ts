@@ -62,17 +62,17 @@ async function whenReady(child: ChildProcess, port: number): Promise<void> {
   });
   const deadline = Date.now() + 10_000;
   for (;;) {
-    if (await Promise.race([ping(port), exited])) return;
+    if (await Promise.race([redisAnswers(`redis://127.0.0.1:${port}`), exited])) return;
     if (Date.now() > deadline) throw new Error(`redis-server did not answer on port ${port}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
 
-async function ping(port: number): Promise<boolean> {
-  const client = new Redis({
-    port,
-    host: '127.0.0.1',
+/** Whether a Redis answers PING at `url` within `connectTimeoutMs`: one connection, no retries. */
+export async function redisAnswers(url: string, connectTimeoutMs = 1500): Promise<boolean> {
+  const client = new Redis(url, {
     lazyConnect: true,
+    connectTimeout: connectTimeoutMs,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
   });

@@ -278,9 +278,9 @@ export class UsersService {
   }
 
   /**
-   * GET /users/me, on every app start: one primary-key SELECT of the response's columns only (the
-   * password hash is never read), mapped straight to the DTO; TypeORM's findOne costs several
-   * times more per call (bench/README.md, `me`).
+   * GET /users/me, which clients call at every launch: one primary-key SELECT of the response's
+   * columns only (the password hash is never read), mapped straight to the DTO; TypeORM's
+   * findOne costs several times more per call (bench/README.md, `me`).
    */
   async getResponse(userId: string): Promise<UserResponseDto> {
     const rows: ResponseRow[] = await this.users.query(
