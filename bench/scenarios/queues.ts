@@ -29,7 +29,7 @@ async function enqueue(queue: Bull.Queue, data: Array<Record<string, unknown>>):
 }
 
 /** CPU µs per job of the draining process, PostgreSQL (every process) and Redis. */
-export interface CpuPerJob {
+interface CpuPerJob {
   worker: number;
   postgres: number;
   redis: number;
@@ -49,22 +49,20 @@ function perJobUs(from: CpuPerJob, to: CpuPerJob, jobs: number): CpuPerJob {
   };
 }
 
-/**
- * Jobs/s while draining: the rate between 10 % and 90 % of the batch done, so process start-up
- * and the tail do not count; CPU per job over the same span. Polls the queue's counts every
- * 100 ms, bounded in time.
- */
-async function drainRate(
-  queue: Bull.Queue,
-  total: number,
-  worker: Service,
-): Promise<{
+interface DrainResult {
   jobsPerSec: number;
   seconds: number;
   failed: number;
   peakRssMiB: number;
   cpuUsPerJob?: CpuPerJob;
-}> {
+}
+
+/**
+ * Jobs/s while draining: the rate between 10 % and 90 % of the batch done, so process start-up
+ * and the tail do not count; CPU per job over the same span. Polls the queue's counts every
+ * 100 ms, bounded in time.
+ */
+async function drainRate(queue: Bull.Queue, total: number, worker: Service): Promise<DrainResult> {
   const peak = worker.trackPeak();
   const deadline = Date.now() + DRAIN_TIMEOUT_MS;
   let t10: number | undefined;
@@ -115,7 +113,7 @@ async function drainBaseline(
   ctx: Ctx,
   name: 'bull-noop' | 'bull-store',
   data: Array<Record<string, unknown>>,
-): Promise<Awaited<ReturnType<typeof drainRate>>> {
+): Promise<DrainResult> {
   const prefix = `${ctx.infra.prefix}-${name}`;
   const queue = new Bull('outbox', ctx.infra.redisUrl, { prefix });
   await enqueue(queue, data);
