@@ -121,7 +121,8 @@ export class NotificationsController {
   @ApiOperation({
     summary: 'Change channel switches and quiet hours',
     description:
-      'Switches not named keep their value. Security email cannot be turned off (400, `urn:problem:security-email-required`).',
+      'Switches not named keep their value. Security email cannot be turned off (400, `urn:problem:security-email-required`). ' +
+      'Concurrent updates are all applied, one after another, each on top of the previous: switches named by different requests all take effect; where several name the same switch or `quietHours`, the last applied wins.',
   })
   @ApiOkResponse({ type: PreferencesResponseDto })
   @ApiProblems(400, 401)

@@ -46,6 +46,10 @@ export class PreferencesService {
   /**
    * Applies a partial update: switches not named keep their value; `quietHours` undefined keeps
    * the window, null clears it. Throws a 400 problem naming the reason for a refused change.
+   *
+   * Concurrent updates of one user are applied one after another, each on top of the one before
+   * (the row is created empty if missing, then locked): switches named by different requests
+   * all take effect, and where several name the same switch or quiet hours, the last one wins.
    */
   async update(
     userId: string,
@@ -63,6 +67,14 @@ export class PreferencesService {
     }
     return this.rows.manager.transaction(async (manager) => {
       const repo = manager.getRepository(NotificationPreference);
+      // FOR UPDATE locks nothing that does not exist yet: two first writers would both insert.
+      // An empty row means "all defaults", so creating it first changes nothing visible.
+      await repo
+        .createQueryBuilder()
+        .insert()
+        .values({ userId, channels: {}, quietHoursStart: null, quietHoursEnd: null })
+        .orIgnore()
+        .execute();
       const existing = await repo.findOne({
         where: { userId },
         lock: { mode: 'pessimistic_write' },
