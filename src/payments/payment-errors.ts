@@ -1,5 +1,6 @@
 import { ProblemException } from '../http/problem.exception.js';
 import { MoneyError } from './domain/money.js';
+import type { PaymentOperation } from './entities/payment.entity.js';
 import {
   ProviderDeclinedError,
   ProviderRequestError,
@@ -15,6 +16,25 @@ export const paymentNotFound = (): ProblemException =>
 
 export const paymentStateConflict = (detail: string): ProblemException =>
   new ProblemException({ status: 409, slug: 'payment-state-conflict', detail });
+
+/** Seconds a client waits before retrying while another operation on the payment runs. */
+export const OPERATION_RETRY_AFTER_S = 1;
+
+const OPERATION_VERB: Record<PaymentOperation, string> = {
+  confirm: 'confirming',
+  cancel: 'canceling',
+};
+
+/** Another request is calling the provider for this payment right now: nothing was done. */
+export const paymentOperationInProgress = (running: PaymentOperation): ProblemException =>
+  new ProblemException({
+    status: 409,
+    slug: 'payment-operation-in-progress',
+    detail:
+      `Another request is ${OPERATION_VERB[running]} this payment right now; nothing was done. ` +
+      'Retry after it finishes to see its outcome.',
+    headers: { 'Retry-After': String(OPERATION_RETRY_AFTER_S) },
+  });
 
 export const providerUnavailable = (): ProblemException =>
   new ProblemException({

@@ -4,6 +4,7 @@ import {
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentUser, Roles, type AuthPrincipal } from '../common/auth/auth-principal.js';
@@ -22,6 +23,28 @@ import { PaymentsService } from './payments.service.js';
 import { RefundsService } from './refunds.service.js';
 
 const uuid = new ParseUUIDPipe({ version: '4' });
+
+const ONE_OPERATION_AT_A_TIME =
+  ' One confirm or cancel of a payment runs at a time: while another request (another ' +
+  'Idempotency-Key) is confirming or canceling it, this one answers 409 ' +
+  '`urn:problem:payment-operation-in-progress` with `Retry-After` and does nothing; retry to see ' +
+  'the outcome.';
+
+/** The 409 of a payment busy with another request's confirm or cancel, with its Retry-After. */
+const ApiPaymentBusy = () =>
+  ApiResponse({
+    status: 409,
+    description:
+      'The payment’s state does not allow this (`urn:problem:payment-state-conflict`), or ' +
+      'another request is confirming or canceling it (`urn:problem:payment-operation-in-progress`, ' +
+      'with Retry-After: nothing was done, retry after it)',
+    headers: {
+      'Retry-After': {
+        description: 'Seconds to wait before retrying (sent with `payment-operation-in-progress`)',
+        schema: { type: 'integer', minimum: 1 },
+      },
+    },
+  });
 
 @ApiTags('payments')
 @ApiBearerAuth('bearer')
@@ -86,10 +109,12 @@ export class PaymentsController {
     summary: 'Confirm a payment with a payment method',
     description:
       'A decline answers 200 with status `failed`; an unanswered provider call answers 200 with ' +
-      'status `processing` (the webhook or reconciliation settles it).',
+      'status `processing` (the webhook or reconciliation settles it).' +
+      ONE_OPERATION_AT_A_TIME,
   })
   @ApiOkResponse({ type: PaymentResponseDto, headers: IDEMPOTENT_RESPONSE_HEADERS })
-  @ApiProblems(400, 404, 409)
+  @ApiProblems(400, 404)
+  @ApiPaymentBusy()
   async confirm(
     @CurrentUser() user: AuthPrincipal,
     @Param('id', uuid) id: string,
@@ -101,9 +126,17 @@ export class PaymentsController {
   @Post(':id/cancel')
   @HttpCode(200)
   @Idempotent()
-  @ApiOperation({ summary: 'Cancel a payment that is still awaiting the customer' })
+  @ApiOperation({
+    summary: 'Cancel a payment that is still awaiting the customer',
+    description:
+      'A payment already canceled (or past cancelling) answers 409 ' +
+      '`urn:problem:payment-state-conflict`; 503 means the provider did not answer (retry with ' +
+      'the same Idempotency-Key).' +
+      ONE_OPERATION_AT_A_TIME,
+  })
   @ApiOkResponse({ type: PaymentResponseDto, headers: IDEMPOTENT_RESPONSE_HEADERS })
-  @ApiProblems(400, 404, 409, 503)
+  @ApiProblems(400, 404, 503)
+  @ApiPaymentBusy()
   async cancel(
     @CurrentUser() user: AuthPrincipal,
     @Param('id', uuid) id: string,
@@ -118,7 +151,9 @@ export class PaymentsController {
     summary: 'Refund a payment, fully or in part (admin)',
     description:
       'Refunds add up to at most the amount paid (409 beyond). `pending` refunds complete ' +
-      'later; the customer gets a receipt when a refund succeeds.',
+      'later; the customer gets a receipt when a refund succeeds. Concurrent refunds of one ' +
+      'payment (different Idempotency-Keys) are separate refunds: each is checked against what ' +
+      'the ones before it left (pending ones included), and each goes to the provider on its own.',
   })
   @ApiCreatedResponse({ type: RefundResponseDto, headers: IDEMPOTENT_RESPONSE_HEADERS })
   @ApiProblems(400, 403, 404, 409)

@@ -1,15 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthPrincipal } from '../common/auth/auth-principal.js';
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { ProblemException } from '../http/problem.exception.js';
 import { MoneyError, normalizeCurrency, validateAmount } from './domain/money.js';
 import { canCancel, canConfirm, type PaymentStatus } from './domain/payment-status.js';
-import { Payment } from './entities/payment.entity.js';
+import { Payment, type PaymentOperation } from './entities/payment.entity.js';
 import {
   moneyProblem,
   paymentNotFound,
+  paymentOperationInProgress,
   paymentStateConflict,
   providerRequestProblem,
   providerUnavailable,
@@ -51,6 +53,9 @@ export const providerKeys = {
   cancel: (paymentId: string) => `payment:${paymentId}:cancel`,
   refund: (refundId: string) => `refund:${refundId}`,
 };
+
+/** The sandbox answers at once; its own in-flight records last 30 s. */
+const SANDBOX_OPERATION_LEASE_MS = 30_000;
 
 /** The payment use cases behind the HTTP API (refunds: RefundsService). */
 @Injectable()
@@ -179,23 +184,40 @@ export class PaymentsService {
 
   /**
    * Confirms with a payment method. The attempt number is committed before the provider call, so
-   * its idempotency key (`payment:<id>:confirm:<n>`) is stable across a crash and a retry.
+   * its idempotency key (`payment:<id>:confirm:<n>`) is stable across a crash and a retry. One
+   * confirm or cancel at a time per payment: a concurrent one gets a 409 (operation lease).
    */
   async confirm(userId: string, id: string, paymentMethod: string): Promise<PaymentView> {
-    const { providerPaymentId, attempt } = await this.dataSource.transaction(async (manager) => {
-      const payment = await this.ledger.lock(manager, id);
-      if (!payment || payment.userId !== userId) throw paymentNotFound();
-      if (!canConfirm(payment.status)) {
-        throw paymentStateConflict(`A ${payment.status} payment cannot be confirmed.`);
-      }
-      if (!payment.providerPaymentId) {
-        throw paymentStateConflict('The payment is not ready yet; retry in a moment.');
-      }
-      const next = payment.confirmAttempts + 1;
-      await manager.update(Payment, { id }, { confirmAttempts: next });
-      return { providerPaymentId: payment.providerPaymentId, attempt: next };
-    });
+    const { providerPaymentId, attempt, lease } = await this.dataSource.transaction(
+      async (manager) => {
+        const payment = await this.ledger.lock(manager, id);
+        if (!payment || payment.userId !== userId) throw paymentNotFound();
+        if (!canConfirm(payment.status)) {
+          throw paymentStateConflict(`A ${payment.status} payment cannot be confirmed.`);
+        }
+        if (!payment.providerPaymentId) {
+          throw paymentStateConflict('The payment is not ready yet; retry in a moment.');
+        }
+        const lease = await this.claimOperation(manager, payment, 'confirm');
+        const next = payment.confirmAttempts + 1;
+        await manager.update(Payment, { id }, { confirmAttempts: next });
+        return { providerPaymentId: payment.providerPaymentId, attempt: next, lease };
+      },
+    );
+    try {
+      await this.confirmAtProvider(id, providerPaymentId, paymentMethod, attempt);
+    } finally {
+      await this.releaseOperation(id, lease);
+    }
+    return this.view(id, userId);
+  }
 
+  private async confirmAtProvider(
+    id: string,
+    providerPaymentId: string,
+    paymentMethod: string,
+    attempt: number,
+  ): Promise<void> {
     try {
       const result = await this.provider.confirm({
         providerPaymentId,
@@ -225,35 +247,103 @@ export class PaymentsService {
         throw error;
       }
     }
+  }
+
+  /**
+   * Cancels at the provider (key `payment:<id>:cancel`), or at once here while the payment has
+   * no intent yet. Concurrent cancels (other Idempotency-Keys) share that provider key, so only
+   * the one holding the payment's operation lease calls; the others get a 409 saying so.
+   */
+  async cancel(userId: string, id: string): Promise<PaymentView> {
+    const claimed = await this.dataSource.transaction(async (manager) => {
+      const payment = await this.ledger.lock(manager, id);
+      if (!payment || payment.userId !== userId) throw paymentNotFound();
+      if (!canCancel(payment.status)) {
+        throw paymentStateConflict(`A ${payment.status} payment cannot be canceled.`);
+      }
+      if (!payment.providerPaymentId) {
+        const outcome = await this.ledger.transition(manager, payment, {
+          to: 'canceled',
+          source: 'api',
+        });
+        if (outcome.kind === 'rejected') throw paymentStateConflict(outcome.reason);
+        return null;
+      }
+      return {
+        providerPaymentId: payment.providerPaymentId,
+        lease: await this.claimOperation(manager, payment, 'cancel'),
+      };
+    });
+    if (claimed) {
+      try {
+        await this.cancelAtProvider(id, claimed.providerPaymentId);
+      } finally {
+        await this.releaseOperation(id, claimed.lease);
+      }
+    }
     return this.view(id, userId);
   }
 
-  async cancel(userId: string, id: string): Promise<PaymentView> {
-    const payment = await this.dataSource.getRepository(Payment).findOneBy({ id });
-    if (!payment || payment.userId !== userId) throw paymentNotFound();
-    if (!canCancel(payment.status)) {
-      throw paymentStateConflict(`A ${payment.status} payment cannot be canceled.`);
-    }
-    if (payment.providerPaymentId) {
-      try {
-        const result = await this.provider.cancel({
-          providerPaymentId: payment.providerPaymentId,
-          idempotencyKey: providerKeys.cancel(id),
-        });
-        await this.sync.apply(id, { to: result.status, source: 'api' });
-      } catch (error) {
-        if (error instanceof ProviderUnavailableError) throw providerUnavailable();
-        if (error instanceof ProviderRequestError) {
-          await this.refreshQuietly(id);
-          throw providerRequestProblem(error);
-        }
-        throw error;
+  private async cancelAtProvider(id: string, providerPaymentId: string): Promise<void> {
+    try {
+      const result = await this.provider.cancel({
+        providerPaymentId,
+        idempotencyKey: providerKeys.cancel(id),
+      });
+      await this.sync.apply(id, { to: result.status, source: 'api' });
+    } catch (error) {
+      if (error instanceof ProviderUnavailableError) throw providerUnavailable();
+      if (error instanceof ProviderRequestError) {
+        await this.refreshQuietly(id);
+        throw providerRequestProblem(error);
       }
-    } else {
-      const outcome = await this.sync.apply(id, { to: 'canceled', source: 'api' });
-      if (outcome.kind === 'rejected') throw paymentStateConflict(outcome.reason);
+      throw error;
     }
-    return this.view(id, userId);
+  }
+
+  /**
+   * Takes the payment's operation lease (its row locked by `manager`'s transaction) for one
+   * provider call, or answers 409 while another request holds a live one. The lease outlives the
+   * slowest provider call we wait for, so it only lapses when its holder died.
+   */
+  private async claimOperation(
+    manager: EntityManager,
+    payment: Payment,
+    operation: PaymentOperation,
+  ): Promise<string> {
+    const now = this.clock.now();
+    if (payment.operation && payment.operationExpiresAt && payment.operationExpiresAt > now) {
+      throw paymentOperationInProgress(payment.operation);
+    }
+    const token = randomUUID();
+    await manager.update(
+      Payment,
+      { id: payment.id },
+      {
+        operation,
+        operationToken: token,
+        operationExpiresAt: new Date(now.getTime() + this.operationLeaseMs()),
+      },
+    );
+    return token;
+  }
+
+  /** Frees the lease if it is still ours (a lapsed one may have been taken by another request). */
+  private async releaseOperation(id: string, token: string): Promise<void> {
+    await this.dataSource
+      .getRepository(Payment)
+      .update(
+        { id, operationToken: token },
+        { operation: null, operationToken: null, operationExpiresAt: null },
+      );
+  }
+
+  /** The longest a provider call can keep us waiting, with room to record its outcome. */
+  private operationLeaseMs(): number {
+    const { provider, stripe } = this.config.payments;
+    if (provider !== 'stripe') return SANDBOX_OPERATION_LEASE_MS;
+    // The SDK's own network retries each wait up to the timeout, plus its backoff (≤ 2 s).
+    return (stripe.timeoutMs + 2_000) * (stripe.maxNetworkRetries + 1) + 5_000;
   }
 
   /** Stores the provider's intent on the payment (idempotent: a second attach changes nothing). */

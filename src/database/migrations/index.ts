@@ -5,6 +5,7 @@ import { Notifications1763715900000 } from './1763715900000-notifications.js';
 import { Payments1763716000000 } from './1763716000000-payments.js';
 import { IdempotencyKeys1763716000100 } from './1763716000100-idempotency-keys.js';
 import { OutboxRetention1763716100000 } from './1763716100000-outbox-retention.js';
+import { PaymentOperations1763716200000 } from './1763716200000-payment-operations.js';
 
 /**
  * Every migration, oldest first. The app and the tests run this list; the TypeORM CLI
@@ -18,4 +19,5 @@ export const migrations = [
   Payments1763716000000,
   IdempotencyKeys1763716000100,
   OutboxRetention1763716100000,
+  PaymentOperations1763716200000,
 ];

@@ -14,6 +14,8 @@ import type { PaymentStatus } from '../domain/payment-status.js';
 import type { NextAction, ProviderName } from '../providers/payment-provider.js';
 import { amountTransformer } from './amount.transformer.js';
 
+export type PaymentOperation = 'confirm' | 'cancel';
+
 const STATUSES = `'requires_payment_method', 'requires_confirmation', 'requires_action', 'processing', 'succeeded', 'failed', 'canceled', 'partially_refunded', 'refunded'`;
 
 @Entity({ name: 'payments' })
@@ -23,6 +25,11 @@ const STATUSES = `'requires_payment_method', 'requires_confirmation', 'requires_
 @Check('payments_status_check', `"status" IN (${STATUSES})`)
 @Check('payments_provider_check', `"provider" IN ('stripe', 'sandbox')`)
 @Check('payments_metadata_check', `jsonb_typeof("metadata") = 'object'`)
+@Check('payments_operation_check', `"operation" IN ('confirm', 'cancel')`)
+@Check(
+  'payments_operation_lease_check',
+  `("operation" IS NULL) = ("operation_token" IS NULL) AND ("operation" IS NULL) = ("operation_expires_at" IS NULL)`,
+)
 @Index('payments_user_created_idx', ['userId', 'createdAt', 'id'])
 @Index('payments_created_idx', ['createdAt', 'id'])
 @Index('payments_status_changed_idx', ['status', 'statusChangedAt'])
@@ -85,6 +92,21 @@ export class Payment {
   /** From the app clock: how long the payment has been in its status (reconciliation). */
   @Column('timestamptz')
   statusChangedAt: Date;
+
+  /**
+   * The confirm or cancel now calling the provider for this payment, if any: one at a time, so
+   * a concurrent one is answered 409 instead of racing it at the provider. The token tells the
+   * holder's release from another's; past `operationExpiresAt` (the holder died) it is free.
+   */
+  @Column('varchar', { length: 16, nullable: true })
+  operation: PaymentOperation | null;
+
+  @Column('uuid', { nullable: true })
+  operationToken: string | null;
+
+  /** From the app clock. */
+  @Column('timestamptz', { nullable: true })
+  operationExpiresAt: Date | null;
 
   /** From the app clock: when reconciliation last asked the provider about it. */
   @Column('timestamptz', { nullable: true })

@@ -1,0 +1,228 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Response } from 'supertest';
+import { DataSource, type QueryRunner } from 'typeorm';
+import { bearer, signUp, type SignedUp } from './support/auth.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
+import { waitFor } from './support/wait.js';
+
+/**
+ * Two requests on one payment at once, each with its own Idempotency-Key (a double tap, two
+ * devices), over HTTP against the sandbox provider. To make "at once" certain rather than likely,
+ * the first request is held inside its provider call: the sandbox hands its webhook to our
+ * ingestion before it answers, and the test holds a lock that makes that insert wait.
+ */
+
+let t: TestApp;
+let db: DataSource;
+let user: SignedUp;
+let admin: SignedUp;
+
+beforeAll(async () => {
+  t = await createTestApp({ PAYMENTS_RECONCILE_EVERY_MS: '3600000' });
+  db = t.app.get(DataSource);
+  [user, admin] = [await signUp(t), await signUp(t, { role: 'admin' })];
+});
+
+afterAll(async () => {
+  await t?.close();
+});
+
+/** Sends now (supertest is lazy) and records when the answer came. */
+function send(test: PromiseLike<Response>): { answer: Promise<Response>; answered: () => boolean } {
+  let done = false;
+  const answer = Promise.resolve(test).then((res) => {
+    done = true;
+    return res;
+  });
+  return { answer, answered: () => done };
+}
+
+function post(who: SignedUp, path: string, body: Record<string, unknown> = {}) {
+  return t.http
+    .post(`/api/v1/payments${path}`)
+    .set('Authorization', bearer(who.accessToken))
+    .set('Idempotency-Key', randomUUID())
+    .send(body);
+}
+
+async function newPayment(): Promise<{ id: string; intentId: string }> {
+  const res = await post(user, '', { amount: 1999, currency: 'usd' });
+  expect(res.status).toBe(201);
+  const [row] = await db.query(`SELECT provider_payment_id FROM payments WHERE id = $1`, [
+    res.body.id,
+  ]);
+  return { id: res.body.id as string, intentId: row.provider_payment_id as string };
+}
+
+/** Holds every webhook insert (the sandbox's delivery inside its provider calls) until released. */
+async function holdProviderCalls(): Promise<{
+  waiting: () => Promise<number>;
+  release: () => Promise<void>;
+}> {
+  const runner: QueryRunner = db.createQueryRunner();
+  await runner.connect();
+  await runner.startTransaction();
+  await runner.query(`LOCK TABLE webhook_events IN SHARE ROW EXCLUSIVE MODE`);
+  const [{ pid }] = await runner.query(`SELECT pg_backend_pid() AS pid`);
+  return {
+    // Sessions waiting on this lock, directly or behind another waiter.
+    waiting: async () => {
+      const [row] = await db.query(
+        `WITH RECURSIVE blocked(pid) AS (
+           SELECT pid FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))
+           UNION
+           SELECT a.pid FROM pg_stat_activity a JOIN blocked b ON b.pid = ANY(pg_blocking_pids(a.pid))
+         ) SELECT count(*)::int AS n FROM blocked`,
+        [pid],
+      );
+      return row.n as number;
+    },
+    release: async () => {
+      await runner.commitTransaction();
+      await runner.release();
+    },
+  };
+}
+
+/**
+ * Runs `first` until it is held in its provider call, then `others` while it is; releases the
+ * provider once each of the others has answered or is held too, and returns every answer.
+ */
+async function whileFirstIsAtProvider(
+  first: () => PromiseLike<Response>,
+  others: Array<() => PromiseLike<Response>>,
+): Promise<{ first: Response; others: Response[] }> {
+  const gate = await holdProviderCalls();
+  try {
+    const held = send(first());
+    await waitFor(async () => (await gate.waiting()) >= 1, { what: 'the first provider call' });
+    const rest = others.map((start) => send(start()));
+    await waitFor(
+      async () =>
+        rest.filter((r) => r.answered()).length + (await gate.waiting()) - 1 >= rest.length,
+      { what: 'the concurrent requests' },
+    );
+    await gate.release();
+    return { first: await held.answer, others: await Promise.all(rest.map((r) => r.answer)) };
+  } catch (error) {
+    await gate.release().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function providerEvents(intentId: string): Promise<string[]> {
+  const rows: Array<{ type: string }> = await db.query(
+    `SELECT type FROM webhook_events WHERE event->>'providerPaymentId' = $1 ORDER BY received_at`,
+    [intentId],
+  );
+  return rows.map((r) => r.type);
+}
+
+function expectOperationInProgress(res: Response, running: 'confirming' | 'canceling'): void {
+  expect(res.status).toBe(409);
+  expect(res.headers['content-type']).toContain('application/problem+json');
+  expect(res.headers['retry-after']).toBe('1');
+  expect(res.body).toMatchObject({
+    type: 'urn:problem:payment-operation-in-progress',
+    status: 409,
+  });
+  expect(res.body.detail).toContain(`Another request is ${running} this payment`);
+}
+
+describe('concurrent operations on one payment', () => {
+  it('cancels once; concurrent cancels get 409 + Retry-After, never a false 503', async () => {
+    const { id, intentId } = await newPayment();
+    const cancel = () => post(user, `/${id}/cancel`);
+
+    const { first, others } = await whileFirstIsAtProvider(cancel, [
+      cancel,
+      cancel,
+      cancel,
+      cancel,
+    ]);
+
+    expect(first.status).toBe(200);
+    expect(first.body.status).toBe('canceled');
+    for (const res of others) expectOperationInProgress(res, 'canceling');
+    expect(await providerEvents(intentId)).toEqual(['payment_intent.canceled']);
+    // Once it is done, another cancel hears what happened.
+    const after = await cancel();
+    expect(after.status).toBe(409);
+    expect(after.body.type).toBe('urn:problem:payment-state-conflict');
+    expect(after.body.detail).toBe('A canceled payment cannot be canceled.');
+  });
+
+  it('confirms once; concurrent confirms and a cancel get 409 + Retry-After', async () => {
+    const { id, intentId } = await newPayment();
+    // The sandbox's 3-D Secure card: a second confirm with it would pass the challenge, so a
+    // second provider call would show as a second transition.
+    const confirm = () =>
+      post(user, `/${id}/confirm`, { paymentMethod: 'pm_card_authenticationRequired' });
+
+    const { first, others } = await whileFirstIsAtProvider(confirm, [
+      confirm,
+      confirm,
+      confirm,
+      () => post(user, `/${id}/cancel`),
+    ]);
+
+    expect(first.status).toBe(200);
+    expect(first.body.status).toBe('requires_action');
+    for (const res of others) expectOperationInProgress(res, 'confirming');
+    expect(await providerEvents(intentId)).toEqual(['payment_intent.requires_action']);
+    const [row] = await db.query(`SELECT status, operation FROM payments WHERE id = $1`, [id]);
+    expect(row).toEqual({ status: 'requires_action', operation: null });
+  });
+
+  it('refunds independently: each its own provider refund, bounded by what is left', async () => {
+    const { id, intentId } = await newPayment();
+    expect((await post(user, `/${id}/confirm`, { paymentMethod: 'pm_card_visa' })).status).toBe(
+      200,
+    );
+    const refund = (amount: number) => () => post(admin, `/${id}/refunds`, { amount });
+
+    const { first, others } = await whileFirstIsAtProvider(refund(1500), [
+      refund(1000),
+      refund(499),
+      refund(1000),
+    ]);
+
+    expect(first.status).toBe(201);
+    expect(others.map((r) => r.status)).toEqual([409, 201, 409]);
+    for (const res of [others[0], others[2]]) {
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.body.type).toBe('urn:problem:refund-exceeds-remaining');
+    }
+    const refunds = (await providerEvents(intentId)).filter((type) => type === 'refund.updated');
+    expect(refunds).toHaveLength(2);
+    await waitFor(
+      async () => {
+        const [row] = await db.query(`SELECT status, amount_refunded FROM payments WHERE id = $1`, [
+          id,
+        ]);
+        return row.status === 'refunded' && Number(row.amount_refunded) === 1999;
+      },
+      { what: 'the payment to be refunded in full' },
+    );
+  });
+
+  it('frees the lease of a request that died, and not before', async () => {
+    const { id } = await newPayment();
+    // A process killed mid-call leaves its lease behind.
+    await db.query(
+      `UPDATE payments SET operation = 'confirm', operation_token = gen_random_uuid(),
+              operation_expires_at = now() + interval '1 hour' WHERE id = $1`,
+      [id],
+    );
+    expectOperationInProgress(await post(user, `/${id}/cancel`), 'confirming');
+    await db.query(
+      `UPDATE payments SET operation_expires_at = now() - interval '1 second'
+                     WHERE id = $1`,
+      [id],
+    );
+    const res = await post(user, `/${id}/cancel`);
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('canceled');
+  });
+});
