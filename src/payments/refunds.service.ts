@@ -143,25 +143,37 @@ export class RefundsService {
       const head = await manager.findOneByOrFail(Refund, { id: refundId });
       const payment = await this.ledger.lock(manager, head.paymentId);
       if (!payment) throw new Error(`payment of refund ${refundId} vanished`);
-      const refund = await manager.findOneOrFail(Refund, {
-        where: { id: refundId },
-        lock: { mode: 'pessimistic_write' },
-      });
-      const changes: Partial<Refund> = { lastAttemptAt: this.clock.now() };
-      if (outcome.providerRefundId && refund.providerRefundId === null) {
-        changes.providerRefundId = outcome.providerRefundId;
-      }
-      if (refund.status === 'pending' && outcome.status !== 'pending') {
-        changes.status = outcome.status;
-        if (outcome.status === 'failed') {
-          changes.failureReason = outcome.failureReason?.slice(0, 500) ?? 'refund failed';
-        }
-      }
-      await manager.update(Refund, { id: refundId }, changes);
-      if (changes.status === 'succeeded') {
-        await this.completed(manager, payment, refund, source, providerEventId);
-      }
+      await this.settleLocked(manager, payment, refundId, outcome, source, providerEventId);
     });
+  }
+
+  /** `settle` inside a transaction that already holds the refund's payment locked. */
+  private async settleLocked(
+    manager: EntityManager,
+    payment: Payment,
+    refundId: string,
+    outcome: ProviderRefundOutcome,
+    source: TransitionSource,
+    providerEventId: string | null,
+  ): Promise<void> {
+    const refund = await manager.findOneOrFail(Refund, {
+      where: { id: refundId },
+      lock: { mode: 'pessimistic_write' },
+    });
+    const changes: Partial<Refund> = { lastAttemptAt: this.clock.now() };
+    if (outcome.providerRefundId && refund.providerRefundId === null) {
+      changes.providerRefundId = outcome.providerRefundId;
+    }
+    if (refund.status === 'pending' && outcome.status !== 'pending') {
+      changes.status = outcome.status;
+      if (outcome.status === 'failed') {
+        changes.failureReason = outcome.failureReason?.slice(0, 500) ?? 'refund failed';
+      }
+    }
+    await manager.update(Refund, { id: refundId }, changes);
+    if (changes.status === 'succeeded') {
+      await this.completed(manager, payment, refund, source, providerEventId);
+    }
   }
 
   /**
@@ -192,6 +204,17 @@ export class RefundsService {
         providerPaymentId,
       );
       if (!payment) return 'ignored';
+      // Our API may have linked it since the look-up above (it settles under this same lock):
+      // then it is ours, not a refund made elsewhere that fails to fit.
+      const linked = await manager.findOneBy(Refund, {
+        paymentId: payment.id,
+        providerRefundId: event.providerRefundId,
+      });
+      if (linked) {
+        const outcome = { providerRefundId: event.providerRefundId, status: event.status };
+        await this.settleLocked(manager, payment, linked.id, outcome, 'webhook', providerEventId);
+        return 'processed';
+      }
       const unlinked = await manager.count(Refund, {
         where: { paymentId: payment.id, status: 'pending', providerRefundId: IsNull() },
       });

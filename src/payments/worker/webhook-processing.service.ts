@@ -5,7 +5,7 @@ import { isPaymentStatus } from '../domain/payment-status.js';
 import { WebhookEvent, type WebhookEventStatus } from '../entities/webhook-event.entity.js';
 import { PaymentLedger } from '../payment-ledger.js';
 import { PaymentSync } from '../payment-sync.service.js';
-import { RefundsService } from '../refunds.service.js';
+import { RefundNotYetRecordedError, RefundsService } from '../refunds.service.js';
 import type { ProviderRefundStatus } from '../providers/payment-provider.js';
 
 /** An event for a payment we have not linked to its intent yet (our create still in flight). */
@@ -50,7 +50,24 @@ export class WebhookProcessingService {
           finalAttempt ? 'failed' : row.status,
         ],
       );
+      this.logEarly(row, error, finalAttempt);
       throw error;
+    }
+  }
+
+  /**
+   * The provider's event may overtake our own record of what it is about (it answers our call
+   * and sends the webhook at once): that is ordering, not a fault, and the job is retried.
+   */
+  private logEarly(row: WebhookEvent, error: unknown, finalAttempt: boolean): void {
+    if (!(error instanceof RefundNotYetRecordedError || error instanceof PaymentNotYetKnownError)) {
+      return;
+    }
+    const fields = { webhookEventId: row.id, eventId: row.eventId, reason: error.message };
+    if (finalAttempt) {
+      this.logger.warn(fields, 'webhook event still ahead of our records; left to reconciliation');
+    } else {
+      this.logger.log(fields, 'webhook event arrived before our record of it; retrying later');
     }
   }
 
