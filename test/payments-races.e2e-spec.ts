@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
+import { Redis } from 'ioredis';
 import { DataSource, type QueryRunner } from 'typeorm';
+import { SANDBOX_KEY_PREFIX } from '../src/payments/providers/payment-provider.factory.js';
 import { bearer, signUp, type SignedUp } from './support/auth.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { waitFor } from './support/wait.js';
@@ -86,22 +88,28 @@ async function holdProviderCalls(): Promise<{
 }
 
 /**
- * Runs `first` until it is held in its provider call, then `others` while it is; releases the
- * provider once each of the others has answered or is held too, and returns every answer.
+ * Runs `first` until `atProvider` says it is inside its provider call (where the gate holds it),
+ * then `others` while it is. The provider is released once every other request has answered,
+ * except `othersAtProvider` of them that are expected to be held there too.
  */
 async function whileFirstIsAtProvider(
   first: () => PromiseLike<Response>,
+  atProvider: () => Promise<boolean>,
   others: Array<() => PromiseLike<Response>>,
+  othersAtProvider = 0,
 ): Promise<{ first: Response; others: Response[] }> {
   const gate = await holdProviderCalls();
   try {
     const held = send(first());
-    await waitFor(async () => (await gate.waiting()) >= 1, { what: 'the first provider call' });
+    await waitFor(async () => (await atProvider()) && (await gate.waiting()) >= 1, {
+      what: 'the first request at the provider',
+    });
     const rest = others.map((start) => send(start()));
     await waitFor(
       async () =>
-        rest.filter((r) => r.answered()).length + (await gate.waiting()) - 1 >= rest.length,
-      { what: 'the concurrent requests' },
+        rest.filter((r) => r.answered()).length >= rest.length - othersAtProvider &&
+        (await gate.waiting()) >= 1 + othersAtProvider,
+      { what: 'the others to answer (one unanswered is at the provider too)' },
     );
     await gate.release();
     return { first: await held.answer, others: await Promise.all(rest.map((r) => r.answer)) };
@@ -109,6 +117,14 @@ async function whileFirstIsAtProvider(
     await gate.release().catch(() => undefined);
     throw error;
   }
+}
+
+/** The sandbox gateway's record of a call in flight under one of our provider keys. */
+function providerCallInFlight(providerKey: string): () => Promise<boolean> {
+  return async () => {
+    const raw = await t.app.get(Redis).get(`${SANDBOX_KEY_PREFIX}:idem:${providerKey}`);
+    return raw !== null && (JSON.parse(raw) as { state: string }).state === 'inflight';
+  };
 }
 
 async function providerEvents(intentId: string): Promise<string[]> {
@@ -135,12 +151,11 @@ describe('concurrent operations on one payment', () => {
     const { id, intentId } = await newPayment();
     const cancel = () => post(user, `/${id}/cancel`);
 
-    const { first, others } = await whileFirstIsAtProvider(cancel, [
+    const { first, others } = await whileFirstIsAtProvider(
       cancel,
-      cancel,
-      cancel,
-      cancel,
-    ]);
+      providerCallInFlight(`payment:${id}:cancel`),
+      [cancel, cancel, cancel, cancel],
+    );
 
     expect(first.status).toBe(200);
     expect(first.body.status).toBe('canceled');
@@ -160,12 +175,11 @@ describe('concurrent operations on one payment', () => {
     const confirm = () =>
       post(user, `/${id}/confirm`, { paymentMethod: 'pm_card_authenticationRequired' });
 
-    const { first, others } = await whileFirstIsAtProvider(confirm, [
+    const { first, others } = await whileFirstIsAtProvider(
       confirm,
-      confirm,
-      confirm,
-      () => post(user, `/${id}/cancel`),
-    ]);
+      providerCallInFlight(`payment:${id}:confirm:1`),
+      [confirm, confirm, confirm, () => post(user, `/${id}/cancel`)],
+    );
 
     expect(first.status).toBe(200);
     expect(first.body.status).toBe('requires_action');
@@ -182,11 +196,19 @@ describe('concurrent operations on one payment', () => {
     );
     const refund = (amount: number) => () => post(admin, `/${id}/refunds`, { amount });
 
-    const { first, others } = await whileFirstIsAtProvider(refund(1500), [
-      refund(1000),
-      refund(499),
-      refund(1000),
-    ]);
+    const firstRefundCreated = async () => {
+      const [row] = await db.query(`SELECT count(*)::int AS n FROM refunds WHERE payment_id = $1`, [
+        id,
+      ]);
+      return row.n === 1;
+    };
+    // The one that fits goes to the provider too, and is held there with the first.
+    const { first, others } = await whileFirstIsAtProvider(
+      refund(1500),
+      firstRefundCreated,
+      [refund(1000), refund(499), refund(1000)],
+      1,
+    );
 
     expect(first.status).toBe(201);
     expect(others.map((r) => r.status)).toEqual([409, 201, 409]);
