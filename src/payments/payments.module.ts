@@ -7,6 +7,7 @@ import { Payment } from './entities/payment.entity.js';
 import { Refund } from './entities/refund.entity.js';
 import { WebhookEvent } from './entities/webhook-event.entity.js';
 import { PaymentLedger } from './payment-ledger.js';
+import { PaymentOperations } from './payment-operations.js';
 import { PaymentSync } from './payment-sync.service.js';
 import { PaymentsWebhooksController } from './payments-webhooks.controller.js';
 import { PaymentsController } from './payments.controller.js';
@@ -27,6 +28,7 @@ import { WebhookIngestionService } from './webhook-ingestion.service.js';
   providers: [
     paymentProviderFactory,
     PaymentLedger,
+    PaymentOperations,
     PaymentSync,
     PaymentsService,
     RefundsService,
@@ -36,6 +38,7 @@ import { WebhookIngestionService } from './webhook-ingestion.service.js';
   exports: [
     paymentProviderFactory,
     PaymentLedger,
+    PaymentOperations,
     PaymentSync,
     PaymentsService,
     RefundsService,

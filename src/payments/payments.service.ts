@@ -1,22 +1,21 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { AuthPrincipal } from '../common/auth/auth-principal.js';
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { ProblemException } from '../http/problem.exception.js';
 import { MoneyError, normalizeCurrency, validateAmount } from './domain/money.js';
 import { canCancel, canConfirm, type PaymentStatus } from './domain/payment-status.js';
-import { Payment, type PaymentOperation } from './entities/payment.entity.js';
+import { Payment } from './entities/payment.entity.js';
 import {
   moneyProblem,
   paymentNotFound,
-  paymentOperationInProgress,
   paymentStateConflict,
   providerRequestProblem,
   providerUnavailable,
 } from './payment-errors.js';
 import { PaymentLedger } from './payment-ledger.js';
+import { PaymentOperations } from './payment-operations.js';
 import { PaymentSync } from './payment-sync.service.js';
 import { toPaymentView, type PaymentView } from './payment-view.js';
 import {
@@ -54,9 +53,6 @@ export const providerKeys = {
   refund: (refundId: string) => `refund:${refundId}`,
 };
 
-/** The sandbox answers at once; its own in-flight records last 30 s. */
-const SANDBOX_OPERATION_LEASE_MS = 30_000;
-
 /** The payment use cases behind the HTTP API (refunds: RefundsService). */
 @Injectable()
 export class PaymentsService {
@@ -67,6 +63,7 @@ export class PaymentsService {
     private readonly provider: PaymentProvider,
     private readonly ledger: PaymentLedger,
     private readonly sync: PaymentSync,
+    private readonly operations: PaymentOperations,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -198,7 +195,7 @@ export class PaymentsService {
         if (!payment.providerPaymentId) {
           throw paymentStateConflict('The payment is not ready yet; retry in a moment.');
         }
-        const lease = await this.claimOperation(manager, payment, 'confirm');
+        const lease = await this.operations.claim(manager, payment, 'confirm');
         const next = payment.confirmAttempts + 1;
         await manager.update(Payment, { id }, { confirmAttempts: next });
         return { providerPaymentId: payment.providerPaymentId, attempt: next, lease };
@@ -207,7 +204,7 @@ export class PaymentsService {
     try {
       await this.confirmAtProvider(id, providerPaymentId, paymentMethod, attempt);
     } finally {
-      await this.releaseOperation(id, lease);
+      await this.operations.release(id, lease);
     }
     return this.view(id, userId);
   }
@@ -271,14 +268,14 @@ export class PaymentsService {
       }
       return {
         providerPaymentId: payment.providerPaymentId,
-        lease: await this.claimOperation(manager, payment, 'cancel'),
+        lease: await this.operations.claim(manager, payment, 'cancel'),
       };
     });
     if (claimed) {
       try {
         await this.cancelAtProvider(id, claimed.providerPaymentId);
       } finally {
-        await this.releaseOperation(id, claimed.lease);
+        await this.operations.release(id, claimed.lease);
       }
     }
     return this.view(id, userId);
@@ -299,51 +296,6 @@ export class PaymentsService {
       }
       throw error;
     }
-  }
-
-  /**
-   * Takes the payment's operation lease (its row locked by `manager`'s transaction) for one
-   * provider call, or answers 409 while another request holds a live one. The lease outlives the
-   * slowest provider call we wait for, so it only lapses when its holder died.
-   */
-  private async claimOperation(
-    manager: EntityManager,
-    payment: Payment,
-    operation: PaymentOperation,
-  ): Promise<string> {
-    const now = this.clock.now();
-    if (payment.operation && payment.operationExpiresAt && payment.operationExpiresAt > now) {
-      throw paymentOperationInProgress(payment.operation);
-    }
-    const token = randomUUID();
-    await manager.update(
-      Payment,
-      { id: payment.id },
-      {
-        operation,
-        operationToken: token,
-        operationExpiresAt: new Date(now.getTime() + this.operationLeaseMs()),
-      },
-    );
-    return token;
-  }
-
-  /** Frees the lease if it is still ours (a lapsed one may have been taken by another request). */
-  private async releaseOperation(id: string, token: string): Promise<void> {
-    await this.dataSource
-      .getRepository(Payment)
-      .update(
-        { id, operationToken: token },
-        { operation: null, operationToken: null, operationExpiresAt: null },
-      );
-  }
-
-  /** The longest a provider call can keep us waiting, with room to record its outcome. */
-  private operationLeaseMs(): number {
-    const { provider, stripe } = this.config.payments;
-    if (provider !== 'stripe') return SANDBOX_OPERATION_LEASE_MS;
-    // The SDK's own network retries each wait up to the timeout, plus its backoff (≤ 2 s).
-    return (stripe.timeoutMs + 2_000) * (stripe.maxNetworkRetries + 1) + 5_000;
   }
 
   /** Stores the provider's intent on the payment (idempotent: a second attach changes nothing). */

@@ -7,6 +7,8 @@ import { canCancel } from '../domain/payment-status.js';
 import { Payment } from '../entities/payment.entity.js';
 import { Refund } from '../entities/refund.entity.js';
 import { WebhookEvent } from '../entities/webhook-event.entity.js';
+import { PaymentLedger } from '../payment-ledger.js';
+import { PaymentOperations } from '../payment-operations.js';
 import { PaymentSync } from '../payment-sync.service.js';
 import { providerKeys } from '../payments.service.js';
 import { PaymentProvider } from '../providers/payment-provider.js';
@@ -44,6 +46,8 @@ export class ReconciliationService {
     private readonly dataSource: DataSource,
     private readonly provider: PaymentProvider,
     private readonly sync: PaymentSync,
+    private readonly ledger: PaymentLedger,
+    private readonly operations: PaymentOperations,
     private readonly refunds: RefundsService,
     private readonly webhooks: WebhookProcessingService,
     private readonly idempotency: IdempotencyStore,
@@ -126,14 +130,24 @@ export class ReconciliationService {
         WHERE id = $1 AND provider_payment_id IS NULL`,
       [payment.id, intent.providerPaymentId],
     );
-    if (canCancel(intent.status)) {
+    if (!canCancel(intent.status)) {
+      await this.sync.apply(payment.id, { to: intent.status, source: 'reconciliation' });
+      return;
+    }
+    // The owner may be canceling it right now (same provider key): then the next run looks again.
+    const lease = await this.dataSource.transaction(async (manager) => {
+      const locked = await this.ledger.lock(manager, payment.id);
+      return locked ? this.operations.tryClaim(manager, locked, 'cancel') : null;
+    });
+    if (lease === null) return;
+    try {
       const result = await this.provider.cancel({
         providerPaymentId: intent.providerPaymentId,
         idempotencyKey: providerKeys.cancel(payment.id),
       });
       await this.sync.apply(payment.id, { to: result.status, source: 'reconciliation' });
-    } else {
-      await this.sync.apply(payment.id, { to: intent.status, source: 'reconciliation' });
+    } finally {
+      await this.operations.release(payment.id, lease);
     }
   }
 
