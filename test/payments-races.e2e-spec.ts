@@ -4,6 +4,7 @@ import type { Response } from 'supertest';
 import { Redis } from 'ioredis';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { SANDBOX_KEY_PREFIX } from '../src/payments/providers/payment-provider.factory.js';
+import { ReconciliationService } from '../src/payments/worker/reconciliation.service.js';
 import { bearer, signUp, type SignedUp } from './support/auth.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { waitFor } from './support/wait.js';
@@ -246,5 +247,40 @@ describe('concurrent operations on one payment', () => {
     const res = await post(user, `/${id}/cancel`);
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('canceled');
+  });
+
+  it('reconciliation cancels an orphaned intent, but not while another operation holds it', async () => {
+    const { id, intentId } = await newPayment();
+    // The create call's answer was lost: we hold no intent id, the provider made the intent.
+    await db.query(
+      `UPDATE payments SET provider_payment_id = NULL, status_changed_at = now() - interval '1 hour'
+        WHERE id = $1`,
+      [id],
+    );
+    const reconciliation = t.app.get(ReconciliationService);
+    await db.query(
+      `UPDATE payments SET operation = 'cancel', operation_token = gen_random_uuid(),
+              operation_expires_at = now() + interval '1 hour' WHERE id = $1`,
+      [id],
+    );
+    await reconciliation.runOnce();
+    expect(await providerEvents(intentId)).toEqual([]);
+    const [waiting] = await db.query(
+      `SELECT status, provider_payment_id FROM payments WHERE id = $1`,
+      [id],
+    );
+    expect(waiting).toEqual({ status: 'requires_payment_method', provider_payment_id: null });
+
+    await db.query(
+      `UPDATE payments SET operation_expires_at = now() - interval '1 second' WHERE id = $1`,
+      [id],
+    );
+    await reconciliation.runOnce();
+    expect(await providerEvents(intentId)).toEqual(['payment_intent.canceled']);
+    const [row] = await db.query(
+      `SELECT status, provider_payment_id, operation FROM payments WHERE id = $1`,
+      [id],
+    );
+    expect(row).toEqual({ status: 'canceled', provider_payment_id: intentId, operation: null });
   });
 });

@@ -125,19 +125,19 @@ export class ReconciliationService {
       description: payment.description ?? undefined,
       idempotencyKey: providerKeys.create(payment.id),
     });
-    await this.dataSource.query(
-      `UPDATE payments SET provider_payment_id = $2, updated_at = now()
-        WHERE id = $1 AND provider_payment_id IS NULL`,
-      [payment.id, intent.providerPaymentId],
-    );
     if (!canCancel(intent.status)) {
+      await this.attach(payment.id, intent.providerPaymentId);
       await this.sync.apply(payment.id, { to: intent.status, source: 'reconciliation' });
       return;
     }
-    // The owner may be canceling it right now (same provider key): then the next run looks again.
+    // Attached and leased at once: a cancel by the owner from then on is told to retry (409)
+    // rather than racing ours under the same provider key. While another request holds the
+    // lease, the payment stays an orphan for the next run.
     const lease = await this.dataSource.transaction(async (manager) => {
       const locked = await this.ledger.lock(manager, payment.id);
-      return locked ? this.operations.tryClaim(manager, locked, 'cancel') : null;
+      const token = locked ? await this.operations.tryClaim(manager, locked, 'cancel') : null;
+      if (token !== null) await this.attach(payment.id, intent.providerPaymentId, manager);
+      return token;
     });
     if (lease === null) return;
     try {
@@ -149,6 +149,18 @@ export class ReconciliationService {
     } finally {
       await this.operations.release(payment.id, lease);
     }
+  }
+
+  private async attach(
+    paymentId: string,
+    providerPaymentId: string,
+    manager = this.dataSource.manager,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE payments SET provider_payment_id = $2, updated_at = now()
+        WHERE id = $1 AND provider_payment_id IS NULL`,
+      [paymentId, providerPaymentId],
+    );
   }
 
   private async retryRefunds(now: Date): Promise<number> {
