@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { AppModule, type AppModuleOptions } from '../app.module.js';
 import type { AppConfig } from '../config/index.js';
 import { finalErrorHandler, notFound } from '../http/fallback-handlers.js';
+import { inputLimits } from '../http/input-limits.js';
 import { ProblemDetailsFilter } from '../http/problem-details.filter.js';
 import { securityHeaders } from '../http/security-headers.js';
 import { setupSwagger } from '../http/swagger.js';
@@ -51,6 +52,8 @@ export function configureHttp(
 ): void {
   app.set('trust proxy', config.http.trustProxy);
   app.disable('x-powered-by');
+  // Express 5's default, pinned: flat keys only (`?a[b]=1` is the key "a[b]"), no qs nesting.
+  app.set('query parser', 'simple');
   app.use(requestLogging(logger, { autoLogging: config.http.requestLogging }));
   app.use(httpMetrics(app.get(MetricsService)));
   // Before helmet: bull-board's page needs its inline script (helmet's CSP would block it).
@@ -62,6 +65,7 @@ export function configureHttp(
   });
   app.useBodyParser('json', { limit: config.http.bodyLimit });
   app.useBodyParser('urlencoded', { limit: config.http.bodyLimit, extended: false });
+  app.use(inputLimits());
   configureRouting(app);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());

@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Response } from 'supertest';
+import { bearer, signUp, type SignedUp } from './support/auth.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
+
+/** `[[[…1…]]]`, `levels` arrays deep. */
+const nested = (levels: number) => JSON.parse(`${'['.repeat(levels)}1${']'.repeat(levels)}`);
+
+const expectProblem = (res: Response, status: number, type?: string) => {
+  expect({ status: res.status, contentType: res.headers['content-type'] }).toEqual({
+    status,
+    contentType: expect.stringMatching(/^application\/problem\+json/),
+  });
+  expect(res.body).toMatchObject({
+    status,
+    requestId: expect.any(String),
+    instance: expect.stringMatching(/^\//),
+  });
+  if (type) expect(res.body.type).toBe(type);
+  expect(res.text).not.toMatch(/\bat .+\.(js|ts):\d+/);
+};
+
+describe('HTTP edge: hostile input, nulls, caching, health and problems', () => {
+  let t: TestApp;
+  let user: SignedUp;
+  let admin: SignedUp;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    [user, admin] = await Promise.all([signUp(t), signUp(t, { role: 'admin' })]);
+  });
+  afterAll(() => t.close());
+
+  describe('deeply nested or oversized input is a 400, before any transformation', () => {
+    const deep = nested(1500);
+    const routes: Array<{ method: 'post' | 'patch' | 'put'; path: string; auth: boolean }> = [
+      { method: 'post', path: '/api/v1/auth/login', auth: false },
+      { method: 'post', path: '/api/v1/auth/register', auth: false },
+      { method: 'patch', path: '/api/v1/users/me', auth: true },
+      { method: 'put', path: '/api/v1/notifications/preferences', auth: true },
+    ];
+
+    it.each(routes)('$method $path: in a known and an unknown field', async (route) => {
+      const known = route.path.includes('preferences')
+        ? { channels: deep }
+        : route.path.includes('users')
+          ? { displayName: deep }
+          : { email: deep, password: 'x' };
+      for (const body of [known, { unexpected: deep }]) {
+        let req = t.http[route.method](route.path);
+        if (route.auth) req = req.set('Authorization', bearer(user.accessToken));
+        const res = await req.send(body);
+        expectProblem(res, 400, 'urn:problem:input-too-complex');
+        expect(res.body.errors[0].message).toMatch(/at most 32 levels/);
+      }
+    });
+
+    it('bounds arrays, strings and the number of values', async () => {
+      const cases = [
+        { body: { unexpected: new Array(1001).fill(0) }, message: /at most 1000 items/ },
+        { body: { displayName: 'x'.repeat(40_000) }, message: /at most 32768 characters/ },
+        {
+          body: Object.fromEntries(Array.from({ length: 10_001 }, (_, i) => [`k${i}`, 0])),
+          message: /at most 10000 values/,
+        },
+      ];
+      for (const { body, message } of cases) {
+        const res = await t.http
+          .patch('/api/v1/users/me')
+          .set('Authorization', bearer(user.accessToken))
+          .send(body);
+        expectProblem(res, 400, 'urn:problem:input-too-complex');
+        expect(res.body.errors[0].message).toMatch(message);
+      }
+    });
+
+    it('keeps bracketed query keys flat and bounds repeated ones', async () => {
+      const deepKey = `a${'[b]'.repeat(200)}=1`;
+      const flat = await t.http
+        .get(`/api/v1/notifications?${deepKey}`)
+        .set('Authorization', bearer(user.accessToken));
+      // Not parsed into objects: just an unknown query parameter.
+      expectProblem(flat, 400, 'urn:problem:validation-failed');
+      const repeated = await t.http
+        .get(`/api/v1/notifications?${Array.from({ length: 1001 }, () => 'limit=1').join('&')}`)
+        .set('Authorization', bearer(user.accessToken));
+      expect(repeated.status).toBe(400);
+      expectProblem(repeated, 400);
+    });
+
+    it('still accepts an ordinary body', async () => {
+      const res = await t.http
+        .patch('/api/v1/users/me')
+        .set('Authorization', bearer(user.accessToken))
+        .send({ displayName: 'Still Fine' })
+        .expect(200);
+      expect(res.body.displayName).toBe('Still Fine');
+    });
+  });
+
+  describe('null where the document does not declare it nullable is a 400', () => {
+    it.each(['displayName', 'locale', 'timeZone'])('PATCH /users/me %s: null', async (field) => {
+      const res = await t.http
+        .patch('/api/v1/users/me')
+        .set('Authorization', bearer(user.accessToken))
+        .send({ [field]: null });
+      expectProblem(res, 400, 'urn:problem:validation-failed');
+      expect(res.body.errors).toEqual([{ field, message: `${field} must not be null` }]);
+    });
+
+    it.each(['status', 'role'])('admin PATCH /users/{id} %s: null', async (field) => {
+      const res = await t.http
+        .patch(`/api/v1/users/${user.userId}`)
+        .set('Authorization', bearer(admin.accessToken))
+        .send({ [field]: null });
+      expectProblem(res, 400, 'urn:problem:validation-failed');
+      expect(res.body.errors).toEqual([{ field, message: `${field} must not be null` }]);
+    });
+
+    it('PUT /notifications/preferences: a null category or switch', async () => {
+      for (const [body, field] of [
+        [{ channels: { security: null } }, 'channels.security'],
+        [{ channels: null }, 'channels'],
+        [{ channels: { account: { push: null } } }, 'channels.account.push'],
+      ] as const) {
+        const res = await t.http
+          .put('/api/v1/notifications/preferences')
+          .set('Authorization', bearer(user.accessToken))
+          .send(body);
+        expectProblem(res, 400, 'urn:problem:validation-failed');
+        expect(res.body.errors).toEqual([{ field, message: `${field} must not be null` }]);
+      }
+    });
+
+    it('quietHours is declared nullable: null clears it', async () => {
+      const put = (body: object) =>
+        t.http
+          .put('/api/v1/notifications/preferences')
+          .set('Authorization', bearer(user.accessToken))
+          .send(body);
+      await put({ quietHours: { start: '22:00', end: '07:00' } }).expect(200);
+      const cleared = await put({ quietHours: null }).expect(200);
+      expect(cleared.body.quietHours).toBeNull();
+    });
+  });
+});
