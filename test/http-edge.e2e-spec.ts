@@ -154,4 +154,64 @@ describe('HTTP edge: hostile input, nulls, caching, health and problems', () => 
       expect(cleared.body.quietHours).toBeNull();
     });
   });
+
+  describe('the documented shape of what is sent', () => {
+    type Schema = {
+      $ref?: string;
+      properties?: Record<string, Schema>;
+      required?: string[];
+      additionalProperties?: Schema | boolean;
+    };
+
+    /** Members of `value` the schema does not declare, as dotted paths. */
+    const undeclared = (
+      value: unknown,
+      schema: Schema,
+      doc: { components: { schemas: Record<string, Schema> } },
+      path = '',
+    ): string[] => {
+      const resolved = schema.$ref
+        ? (doc.components.schemas[schema.$ref.split('/').pop() as string] as Schema)
+        : schema;
+      if (typeof value !== 'object' || value === null) return [];
+      return Object.entries(value).flatMap(([key, child]) => {
+        const declared =
+          resolved.properties?.[key] ??
+          (typeof resolved.additionalProperties === 'object'
+            ? resolved.additionalProperties
+            : undefined);
+        return declared ? undeclared(child, declared, doc, `${path}${key}.`) : [`${path}${key}`];
+      });
+    };
+
+    it('/health/ready sends only what its schema declares, and all it requires', async () => {
+      const doc = (await t.http.get('/docs-json').expect(200)).body;
+      const schema = doc.paths['/health/ready'].get.responses['200'].content['application/json']
+        .schema as Schema;
+      const ready = await t.http.get('/health/ready').expect(200);
+      expect(undeclared(ready.body, schema, doc)).toEqual([]);
+      const name = (schema.$ref as string).split('/').pop() as string;
+      expect(Object.keys(ready.body).sort()).toEqual(
+        [...(doc.components.schemas[name].required as string[])].sort(),
+      );
+      expect(ready.body).toMatchObject({
+        status: 'ok',
+        info: { database: { status: 'up' }, redis: { status: 'up' } },
+        error: {},
+      });
+    });
+  });
+
+  it('answers an admin demoting or disabling themselves with a sentence saying what to do', async () => {
+    for (const patch of [{ role: 'user' }, { status: 'disabled' }]) {
+      const res = await t.http
+        .patch(`/api/v1/users/${admin.userId}`)
+        .set('Authorization', bearer(admin.accessToken))
+        .send(patch);
+      expectProblem(res, 409, 'urn:problem:cannot-change-self');
+      expect(res.body.detail).toBe(
+        'You cannot remove your own admin role or disable your own account, so that no admin locks themselves out. Ask another admin to make this change.',
+      );
+    }
+  });
 });
