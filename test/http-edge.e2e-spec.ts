@@ -214,4 +214,77 @@ describe('HTTP edge: hostile input, nulls, caching, health and problems', () => 
       );
     }
   });
+
+  describe('caching: secrets are never stored, signed-in reads are private', () => {
+    const noStore = (res: Response, where: string) =>
+      expect({ where, cc: res.headers['cache-control'], pragma: res.headers.pragma }).toEqual({
+        where,
+        cc: 'no-store',
+        pragma: 'no-cache',
+      });
+
+    it('tokens, tickets, client secrets and the dashboard cookie: no-store', async () => {
+      const signedIn = await signUp(t);
+      const login = await t.http
+        .post('/api/v1/auth/login')
+        .send({ email: signedIn.email, password: signedIn.password })
+        .expect(200);
+      noStore(login, 'login');
+      const refresh = await t.http
+        .post('/api/v1/auth/refresh')
+        .send({ refreshToken: login.body.refreshToken })
+        .expect(200);
+      noStore(refresh, 'refresh');
+      const auth = bearer(refresh.body.accessToken);
+      noStore(
+        await t.http
+          .post('/api/v1/notifications/stream-ticket')
+          .set('Authorization', auth)
+          .expect(201),
+        'stream-ticket',
+      );
+      const payment = await t.http
+        .post('/api/v1/payments')
+        .set('Authorization', auth)
+        .set('Idempotency-Key', crypto.randomUUID())
+        .send({ amount: 1999, currency: 'usd' })
+        .expect(201);
+      noStore(payment, 'POST /payments');
+      noStore(
+        await t.http
+          .get(`/api/v1/payments/${payment.body.id}`)
+          .set('Authorization', auth)
+          .expect(200),
+        'GET /payments/{id}',
+      );
+      noStore(
+        await t.http
+          .post('/api/v1/admin/queue-dashboard/session')
+          .set('Authorization', bearer(admin.accessToken))
+          .expect(204),
+        'dashboard session',
+      );
+      // Also when the answer is an error.
+      noStore(
+        await t.http.post('/api/v1/auth/login').send({ email: signedIn.email, password: 'wrong' }),
+        'failed login',
+      );
+    });
+
+    it('signed-in reads: private, revalidated, varying by Authorization', async () => {
+      for (const path of ['/api/v1/users/me', '/api/v1/notifications', '/api/v1/auth/sessions']) {
+        const res = await t.http
+          .get(path)
+          .set('Authorization', bearer(user.accessToken))
+          .expect(200);
+        expect({ path, cc: res.headers['cache-control'], vary: res.headers.vary }).toEqual({
+          path,
+          cc: 'private, no-cache',
+          vary: expect.stringMatching(/\bAuthorization\b/),
+        });
+      }
+      const live = await t.http.get('/health/live').expect(200);
+      expect(live.headers['cache-control']).toBeUndefined();
+    });
+  });
 });

@@ -1,11 +1,12 @@
 import { RequestMethod, VersioningType, type INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { NestFactory, Reflector } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { json, type Express } from 'express';
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import { AppModule, type AppModuleOptions } from '../app.module.js';
 import type { AppConfig } from '../config/index.js';
+import { CacheControlInterceptor } from '../http/cache-control.js';
 import { finalErrorHandler, notFound } from '../http/fallback-handlers.js';
 import { inputLimits, scanJsonShape } from '../http/input-limits.js';
 import { ProblemDetailsFilter } from '../http/problem-details.filter.js';
@@ -69,6 +70,7 @@ export function configureHttp(
   app.use(inputLimits());
   configureRouting(app);
   app.useGlobalPipes(createValidationPipe());
+  app.useGlobalInterceptors(new CacheControlInterceptor(app.get(Reflector)));
   app.useGlobalFilters(new ProblemDetailsFilter());
   if (config.http.docsEnabled) setupSwagger(app);
 }
