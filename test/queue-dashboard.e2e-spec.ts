@@ -13,8 +13,19 @@ describe('admin queue dashboard', () => {
     t.http.post('/api/v1/admin/queue-dashboard/session').set('Authorization', bearer(token));
 
   it('is closed without a ticket, and to non-admins', async () => {
-    const anonymous = await t.http.get('/admin/queues').expect(401);
+    const anonymous = await t.http
+      .get('/admin/queues/api/queues?x=1')
+      .set('X-Request-Id', 'dash-anon-1')
+      .expect(401);
     expect(anonymous.headers['content-type']).toMatch(/problem\+json/);
+    expect(anonymous.body).toMatchObject({
+      type: 'urn:problem:unauthenticated',
+      status: 401,
+      requestId: 'dash-anon-1',
+      instance: '/admin/queues/api/queues',
+    });
+    // A malformed escape in the cookie is no ticket, not a 500.
+    await t.http.get('/admin/queues').set('Cookie', 'queue_dashboard=%E0%A4%A').expect(401);
     const user = await signUp(t);
     await openSession(user.accessToken).expect(403);
     await t.http.get('/admin/queues').set('Cookie', 'queue_dashboard=forged.value').expect(401);

@@ -36,7 +36,9 @@ export class AccountService {
 
   async adminDelete(actor: AuthPrincipal, userId: string, client: ClientInfo): Promise<void> {
     if (actor.userId === userId)
-      throw selfChange('delete your own account here; use DELETE /users/me');
+      throw selfChange(
+        'You cannot delete your own account through the admin route. Use DELETE /api/v1/users/me, which asks for your password.',
+      );
     await this.users.getById(userId);
     await this.deleteUser(userId, { client, actorId: actor.userId });
   }
@@ -48,7 +50,9 @@ export class AccountService {
     client: ClientInfo,
   ): Promise<UserResponseDto> {
     if (actor.userId === userId && (patch.role === 'user' || patch.status === 'disabled')) {
-      throw selfChange('demote or disable yourself; ask another admin');
+      throw selfChange(
+        'You cannot remove your own admin role or disable your own account, so that no admin locks themselves out. Ask another admin to make this change.',
+      );
     }
     const { after, revoked } = await this.db.transaction(async (manager) => {
       const { before, after } = await this.users.setRoleAndStatus(userId, patch, manager);
@@ -119,10 +123,6 @@ export class AccountService {
   }
 }
 
-function selfChange(what: string): ProblemException {
-  return new ProblemException({
-    status: 409,
-    slug: 'cannot-change-self',
-    detail: `Admins cannot ${what}.`,
-  });
+function selfChange(detail: string): ProblemException {
+  return new ProblemException({ status: 409, slug: 'cannot-change-self', detail });
 }

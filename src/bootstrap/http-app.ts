@@ -1,11 +1,14 @@
 import { RequestMethod, VersioningType, type INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { NestFactory, Reflector } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Express } from 'express';
+import { json, type Express } from 'express';
+import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import { AppModule, type AppModuleOptions } from '../app.module.js';
 import type { AppConfig } from '../config/index.js';
+import { CacheControlInterceptor } from '../http/cache-control.js';
 import { finalErrorHandler, notFound } from '../http/fallback-handlers.js';
+import { inputLimits, scanJsonShape } from '../http/input-limits.js';
 import { ProblemDetailsFilter } from '../http/problem-details.filter.js';
 import { securityHeaders } from '../http/security-headers.js';
 import { setupSwagger } from '../http/swagger.js';
@@ -51,6 +54,8 @@ export function configureHttp(
 ): void {
   app.set('trust proxy', config.http.trustProxy);
   app.disable('x-powered-by');
+  // Express 5's default, pinned: flat keys only (`?a[b]=1` is the key "a[b]"), no qs nesting.
+  app.set('query parser', 'simple');
   app.use(requestLogging(logger, { autoLogging: config.http.requestLogging }));
   app.use(httpMetrics(app.get(MetricsService)));
   // Before helmet: bull-board's page needs its inline script (helmet's CSP would block it).
@@ -60,12 +65,24 @@ export function configureHttp(
     origin: config.http.corsOrigins.length > 0 ? config.http.corsOrigins : false,
     exposedHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed'],
   });
-  app.useBodyParser('json', { limit: config.http.bodyLimit });
+  app.use(json({ limit: config.http.bodyLimit, verify: checkJsonBody }));
   app.useBodyParser('urlencoded', { limit: config.http.bodyLimit, extended: false });
+  app.use(inputLimits());
   configureRouting(app);
   app.useGlobalPipes(createValidationPipe());
+  app.useGlobalInterceptors(new CacheControlInterceptor(app.get(Reflector)));
   app.useGlobalFilters(new ProblemDetailsFilter());
   if (config.http.docsEnabled) setupSwagger(app);
+}
+
+/**
+ * The JSON parser's hook on the raw bytes: keeps them for webhook signatures (what Nest's
+ * `rawBody` option would do, which an own `verify` replaces) and rejects a hostile shape before
+ * JSON.parse spends time on it.
+ */
+function checkJsonBody(req: IncomingMessage, _res: unknown, body: Buffer): void {
+  (req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
+  scanJsonShape(body);
 }
 
 /** `/api/v1/...` for the API; health and metrics stay at the root. */

@@ -24,6 +24,12 @@ const BODY_ERRORS: Record<string, { slug: string; detail: string }> = {
   },
   'charset.unsupported': { slug: 'unsupported-charset', detail: 'The charset is not supported.' },
   'request.aborted': { slug: 'request-aborted', detail: 'The request was aborted.' },
+  // From input-limits.ts (scanJsonShape), via body-parser's verify hook.
+  'entity.too.complex': {
+    slug: 'input-too-complex',
+    detail:
+      'The JSON body is nested more than 32 levels deep or too large in one part: more than 1000 items in an array, 1000 object members or 10000 values in all.',
+  },
 };
 
 /** Every error leaves as RFC 9457 problem details; anything unknown is a logged, generic 500. */

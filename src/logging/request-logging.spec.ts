@@ -57,6 +57,26 @@ describe('requestLogging', () => {
     });
   });
 
+  it('logs the stream ticket and other secret query parameters redacted', async () => {
+    const ticket = 'tkt_9f2c7a0e5b1d4c43';
+    await fetch(`${base}/api/v1/notifications/stream?ticket=${ticket}&lastEventId=1-0`, {
+      headers: { 'X-Request-Id': 'stream-1' },
+    });
+    await fetch(`${base}/verify?Token=abc&%74oken=def&x=1&code`, {
+      headers: { 'X-Request-Id': 'link-1' },
+    });
+    const stream = await lineFor('stream-1');
+    expect(stream?.req).toEqual({
+      method: 'GET',
+      url: '/api/v1/notifications/stream?ticket=[redacted]&lastEventId=1-0',
+    });
+    expect(JSON.stringify(lines)).not.toContain(ticket);
+    expect((await lineFor('link-1'))?.req).toEqual({
+      method: 'GET',
+      url: '/verify?Token=[redacted]&%74oken=[redacted]&x=1&code=[redacted]',
+    });
+  });
+
   it('replaces an unsafe id and logs 5xx at error level', async () => {
     const res = await fetch(`${base}/boom`, { headers: { 'X-Request-Id': 'bad id\twith tab' } });
     const id = res.headers.get('x-request-id') as string;

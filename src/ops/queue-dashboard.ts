@@ -6,7 +6,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { Queue } from 'bull';
 import type { NextFunction, Request, Response } from 'express';
 import { SessionCache } from '../auth/session-cache.js';
-import { PROBLEM_CONTENT_TYPE } from '../http/problem-details.js';
+import { ProblemException } from '../http/problem.exception.js';
 import { QUEUES } from '../queue/queues.js';
 import { DashboardTickets } from './dashboard-tickets.js';
 
@@ -29,34 +29,35 @@ export function mountQueueDashboard(app: INestApplication): void {
 }
 
 function dashboardAuth(tickets: DashboardTickets, sessions: SessionCache) {
-  return (req: Request, res: Response, next: NextFunction): void => {
+  return (req: Request, _res: Response, next: NextFunction): void => {
     const ticket = tickets.verify(readCookie(req.headers.cookie, DASHBOARD_COOKIE));
-    if (!ticket) return deny(res);
+    if (!ticket) return next(unauthenticated());
     sessions.isActive(ticket.sessionId, ticket.userId).then(
-      (active) => (active ? next() : deny(res)),
+      (active) => next(active ? undefined : unauthenticated()),
       (err: unknown) => next(err),
     );
   };
 }
 
-function deny(res: Response): void {
-  res
-    .status(401)
-    .type(PROBLEM_CONTENT_TYPE)
-    .send(
-      JSON.stringify({
-        type: 'urn:problem:unauthenticated',
-        title: 'Unauthorized',
-        status: 401,
-        detail: `Open the dashboard with POST /api/v1/admin/queue-dashboard/session first (admins only).`,
-      }),
-    );
+/** Rendered by the app's final error handler, like every problem (requestId, instance). */
+function unauthenticated(): ProblemException {
+  return new ProblemException({
+    status: 401,
+    slug: 'unauthenticated',
+    detail: `Open the dashboard with POST /api/v1/admin/queue-dashboard/session first (admins only).`,
+  });
 }
 
 function readCookie(header: string | undefined, name: string): string | undefined {
   for (const part of (header ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(value.join('='));
+    } catch {
+      // A malformed escape is no ticket: 401, not a 500.
+      return undefined;
+    }
   }
   return undefined;
 }

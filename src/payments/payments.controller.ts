@@ -21,6 +21,7 @@ import {
 } from './dto/payment-response.dto.js';
 import { PaymentsService } from './payments.service.js';
 import { RefundsService } from './refunds.service.js';
+import { NoStore } from '../http/cache-control.js';
 
 const uuid = new ParseUUIDPipe({ version: '4' });
 
@@ -49,6 +50,8 @@ const ApiPaymentBusy = () =>
 @ApiTags('payments')
 @ApiBearerAuth('bearer')
 @ApiProblems(401)
+// Payments carry the provider's clientSecret while they await the customer.
+@NoStore()
 @Controller('payments')
 export class PaymentsController {
   constructor(
