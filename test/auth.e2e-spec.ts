@@ -337,6 +337,42 @@ describe('auth over HTTP', () => {
     await login(t, u.email, u.password);
   });
 
+  it('names the account in login_throttled audit rows, with the same 429 as for an unknown email', async () => {
+    const u = await signUp(t);
+    const ghost = `ghost-${randomUUID()}@example.test`;
+    const attacker = ip();
+    const throttledRequestOf = async (email: string) => {
+      for (let i = 0; i < 6; i += 1) {
+        await t.http
+          .post(`${API}/auth/login`)
+          .set('X-Forwarded-For', attacker)
+          .send({ email, password: `wrong password number ${i}` })
+          .expect(401);
+      }
+      const requestId = randomUUID();
+      const res = await t.http
+        .post(`${API}/auth/login`)
+        .set('X-Forwarded-For', attacker)
+        .set('X-Request-Id', requestId)
+        .send({ email, password: 'still not the password' })
+        .expect(429);
+      const rows: Array<{ user_id: string | null }> = await t.app
+        .get(DataSource)
+        .query(
+          `SELECT user_id FROM auth_events WHERE type = 'login_throttled' AND request_id = $1`,
+          [requestId],
+        );
+      return { res, rows };
+    };
+    const known = await throttledRequestOf(u.email);
+    const unknown = await throttledRequestOf(ghost);
+    expect(known.rows).toEqual([{ user_id: u.userId }]);
+    expect(unknown.rows).toEqual([{ user_id: null }]);
+    const strip = (b: Record<string, unknown>) => ({ ...b, requestId: undefined });
+    expect(strip(known.res.body)).toEqual(strip(unknown.res.body));
+    expect(known.res.headers['retry-after']).toBe(unknown.res.headers['retry-after']);
+  });
+
   it('limits forgot-password per account (429 + Retry-After) with the same answer otherwise', async () => {
     const u = await signUp(t);
     for (let i = 0; i < 5; i += 1) {

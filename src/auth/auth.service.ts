@@ -121,8 +121,11 @@ export class AuthService {
       account,
     });
     if (!allowed.ok) {
+      // The audit row names the account when there is one; the answer stays the same 429.
+      const target = await this.users.findByEmail(account);
       await this.events.record({
         type: 'login_throttled',
+        userId: target?.id ?? null,
         client,
         details: { scope: allowed.scope, retryAfterSeconds: allowed.retryAfterSeconds },
       });
