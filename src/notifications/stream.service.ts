@@ -120,8 +120,11 @@ export class StreamService implements BeforeApplicationShutdown {
       for (const event of await this.events.after(userId, resumeFrom)) this.write(conn, event);
     } else {
       const count = await this.repository.unreadCount(userId);
-      // No id: a count snapshot must not move the client's resume position.
-      res.write(`event: unread-count\ndata: ${JSON.stringify({ count })}\n\n`);
+      // No id: a count snapshot must not move the client's resume position. The stream may
+      // have ended (revoked) while the count was read.
+      if (!res.writableEnded) {
+        res.write(`event: unread-count\ndata: ${JSON.stringify({ count })}\n\n`);
+      }
     }
     const buffered = conn.pending ?? [];
     conn.pending = null;
