@@ -308,50 +308,142 @@ describe('auth over HTTP', () => {
     expect(wrong.body.type).toBe('urn:problem:invalid-credentials');
   });
 
-  it('slows an attacked account down with 429 + Retry-After, never for good', async () => {
+  it('slows an attacking client down with 429 + Retry-After, never for good', async () => {
     const u = await signUp(t);
-    for (let i = 0; i < 6; i += 1) {
-      await t.http
+    const attacker = '203.0.113.10';
+    const attempt = (from: string, password: string) =>
+      t.http
         .post(`${API}/auth/login`)
-        .set('X-Forwarded-For', ip())
-        .send({ email: u.email, password: `wrong password number ${i}` })
-        .expect(401);
-    }
-    const limited = await t.http
-      .post(`${API}/auth/login`)
-      .set('X-Forwarded-For', ip())
-      .send({ email: u.email, password: u.password })
-      .expect(429);
+        .set('X-Forwarded-For', from)
+        .send({ email: u.email, password });
+    for (let i = 0; i < 6; i += 1)
+      await attempt(attacker, `wrong password number ${i}`).expect(401);
+    const limited = await attempt(attacker, u.password).expect(429);
     expect(limited.headers['retry-after']).toBe('1');
     expect(limited.body).toMatchObject({ type: 'urn:problem:too-many-requests', status: 429 });
+    // The owner, on a device that did not fail, is not slowed down by someone else's failures.
+    await attempt('203.0.113.11', u.password).expect(200);
     clock.advance(1_000);
-    await login(t, u.email, u.password);
+    await attempt(attacker, u.password).expect(200);
     // The success reset the count: five more failures are free again, the sixth attempt passes.
     for (let i = 0; i < 5; i += 1) {
-      await t.http
-        .post(`${API}/auth/login`)
-        .set('X-Forwarded-For', ip())
-        .send({ email: u.email, password: `another wrong password ${i}` })
-        .expect(401);
+      await attempt(attacker, `another wrong password ${i}`).expect(401);
     }
-    await login(t, u.email, u.password);
+    await attempt(attacker, u.password).expect(200);
   });
 
-  it('limits forgot-password per account (429 + Retry-After) with the same answer otherwise', async () => {
+  it('keeps the owner signing in from their device while another IP uses up the account', async () => {
     const u = await signUp(t);
-    for (let i = 0; i < 5; i += 1) {
+    const attacker = '203.0.113.12';
+    // The attacker waits out its failure delay each time (the clock moves) and uses up the
+    // account's failure record and its own window of 30 attempts.
+    for (let i = 0; i < 30; i += 1) {
+      clock.advance(20 * 60_000);
       await t.http
-        .post(`${API}/auth/password/forgot`)
-        .set('X-Forwarded-For', ip())
-        .send({ email: u.email })
-        .expect(202);
+        .post(`${API}/auth/login`)
+        .set('X-Forwarded-For', attacker)
+        .send({ email: u.email, password: `wrong password number ${i}` });
     }
-    const limited = await t.http
-      .post(`${API}/auth/password/forgot`)
-      .set('X-Forwarded-For', ip())
-      .send({ email: u.email })
-      .expect(429);
+    const res = await t.http
+      .post(`${API}/auth/login`)
+      .set('X-Forwarded-For', '203.0.113.13')
+      .send({ email: u.email, password: u.password });
+    expect(res.status).toBe(200);
+  });
+
+  it('names the account in login_throttled audit rows, with the same 429 as for an unknown email', async () => {
+    const u = await signUp(t);
+    const ghost = `ghost-${randomUUID()}@example.test`;
+    const attacker = ip();
+    const throttledRequestOf = async (email: string) => {
+      for (let i = 0; i < 6; i += 1) {
+        await t.http
+          .post(`${API}/auth/login`)
+          .set('X-Forwarded-For', attacker)
+          .send({ email, password: `wrong password number ${i}` })
+          .expect(401);
+      }
+      const requestId = randomUUID();
+      const res = await t.http
+        .post(`${API}/auth/login`)
+        .set('X-Forwarded-For', attacker)
+        .set('X-Request-Id', requestId)
+        .send({ email, password: 'still not the password' })
+        .expect(429);
+      const rows: Array<{ user_id: string | null }> = await t.app
+        .get(DataSource)
+        .query(
+          `SELECT user_id FROM auth_events WHERE type = 'login_throttled' AND request_id = $1`,
+          [requestId],
+        );
+      return { res, rows };
+    };
+    const known = await throttledRequestOf(u.email);
+    const unknown = await throttledRequestOf(ghost);
+    expect(known.rows).toEqual([{ user_id: u.userId }]);
+    expect(unknown.rows).toEqual([{ user_id: null }]);
+    const strip = (b: Record<string, unknown>) => ({ ...b, requestId: undefined });
+    expect(strip(known.res.body)).toEqual(strip(unknown.res.body));
+    expect(known.res.headers['retry-after']).toBe(unknown.res.headers['retry-after']);
+  });
+
+  it('limits forgot-password per client and account (429 + Retry-After), not for the owner elsewhere', async () => {
+    const u = await signUp(t);
+    const forgot = (from: string) =>
+      t.http
+        .post(`${API}/auth/password/forgot`)
+        .set('X-Forwarded-For', from)
+        .send({ email: u.email });
+    for (let i = 0; i < 5; i += 1) await forgot('203.0.113.20').expect(202);
+    const limited = await forgot('203.0.113.20').expect(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(3500);
+    await forgot('203.0.113.21').expect(202);
+  });
+
+  it('bounds forgot-password on one account from many IPs, still answering each new one once', async () => {
+    const u = await signUp(t);
+    const forgot = (from: string) =>
+      t.http
+        .post(`${API}/auth/password/forgot`)
+        .set('X-Forwarded-For', from)
+        .send({ email: u.email });
+    // 20 an hour per account: ten IPs twice each, every one within its own limit of five.
+    for (let n = 0; n < 10; n += 1) {
+      await forgot(`192.0.2.${n + 1}`).expect(202);
+      await forgot(`192.0.2.${n + 1}`).expect(202);
+    }
+    // Over the ceiling, an IP's first attempt of the hour still passes, a second does not.
+    await forgot('192.0.2.50').expect(202);
+    const limited = await forgot('192.0.2.50').expect(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(3500);
+    await forgot('192.0.2.1').expect(429);
+  });
+
+  it('keeps the register limit for the owner when another IP used it up for their address', async () => {
+    const email = `coveted-${randomUUID()}@example.test`;
+    const register = (from: string, password: string) =>
+      t.http
+        .post(`${API}/auth/register`)
+        .set('X-Forwarded-For', from)
+        .send({ email, password, displayName: 'Owner' });
+    for (let i = 0; i < 5; i += 1)
+      await register('203.0.113.30', `squatter passphrase ${i}`).expect(202);
+    await register('203.0.113.30', 'squatter passphrase again').expect(429);
+    await register('203.0.113.31', 'the owner’s own passphrase').expect(202);
+  });
+
+  it('does not count registrations refused for a weak password against the limit', async () => {
+    const email = `weakling-${randomUUID()}@example.test`;
+    const register = (password: string) =>
+      t.http
+        .post(`${API}/auth/register`)
+        .set('X-Forwarded-For', '203.0.113.40')
+        .send({ email, password, displayName: 'Weak' });
+    for (let i = 0; i < 8; i += 1) {
+      const weak = await register('qwerty123456').expect(400);
+      expect(weak.body.type).toBe('urn:problem:weak-password');
+    }
+    await register('at last a decent passphrase').expect(202);
   });
 
   it('records the client IP from X-Forwarded-For when TRUST_PROXY names the hop', async () => {
@@ -387,9 +479,14 @@ describe('auth over HTTP', () => {
     await t.http.post(`${API}/auth/email/verify`).send({ token: second.token }).expect(204);
     // Verified: a further resend still answers 202 but mails nothing.
     await resend(u.email).expect(202);
-    // Per-account limit (5 an hour), whatever the IP.
-    let limited = await resend(u.email);
-    for (let i = 0; i < 5 && limited.status === 202; i++) limited = await resend(u.email);
+    // Per-client limit on an account (5 an hour).
+    const fromOneIp = () =>
+      t.http
+        .post(`${API}/auth/email/resend`)
+        .set('X-Forwarded-For', '203.0.113.50')
+        .send({ email: u.email });
+    let limited = await fromOneIp();
+    for (let i = 0; i < 5 && limited.status === 202; i++) limited = await fromOneIp();
     expect(limited.status).toBe(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(

@@ -187,6 +187,20 @@ describe('users over HTTP', () => {
     await as(admin.accessToken).delete(`/users/${u.userId}`).expect(404);
     await as(admin.accessToken).delete(`/users/${admin.userId}`).expect(409);
   });
+
+  it('keeps a deleted user’s auth events readable by admins; an unknown id stays a 404', async () => {
+    const u = await signUp(t);
+    await as(admin.accessToken).delete(`/users/${u.userId}`).expect(204);
+    await as(admin.accessToken).get(`/users/${u.userId}`).expect(404);
+    const events = await as(admin.accessToken)
+      .get(`/users/${u.userId}/auth-events?limit=50`)
+      .expect(200);
+    const types = events.body.data.map((e: { type: string }) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['account_deleted', 'login_succeeded']));
+    const unknown = await as(admin.accessToken).get(`/users/${randomUUID()}/auth-events`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.type).toBe('urn:problem:not-found');
+  });
 });
 
 describe('per-IP limits and proxies', () => {

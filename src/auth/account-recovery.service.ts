@@ -120,7 +120,10 @@ export class AccountRecoveryService {
       return ids;
     });
     await this.sessions.markRevoked(revoked);
-    await this.throttle.throttle.recordLoginSuccess(user.email);
+    await this.throttle.throttle.recordLoginSuccess({
+      ip: client.ip ?? 'unknown',
+      account: user.email,
+    });
   }
 
   /** Needs the current password; ends every other session; mails a notice. */

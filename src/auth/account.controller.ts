@@ -18,6 +18,7 @@ import {
 } from '@nestjs/swagger';
 import { CurrentUser, Roles, type AuthPrincipal } from '../common/auth/auth-principal.js';
 import { ApiProblems } from '../http/api-problems.decorator.js';
+import { ProblemException } from '../http/problem.exception.js';
 import { UserResponseDto } from '../users/dto/user-response.dto.js';
 import { UsersService } from '../users/users.service.js';
 import { AccountService } from './account.service.js';
@@ -87,14 +88,19 @@ export class AccountController {
 
   @Get(':id/auth-events')
   @Roles('admin')
-  @ApiOperation({ summary: "A user's security events, newest first (admin)" })
+  @ApiOperation({
+    summary: "A user's security events, newest first (admin); a deleted user's too",
+  })
   @ApiOkResponse({ type: AuthEventPageDto })
   @ApiProblems(400, 401, 403, 404)
   async authEvents(
     @Param('id', new ParseUUIDPipe({ version: '4' })) id: string,
     @Query() query: PageQueryDto,
   ): Promise<AuthEventPageDto> {
-    await this.users.getById(id);
+    // A deleted user's events stay readable: that is what the audit trail is kept for.
+    if (!(await this.users.everExisted(id))) {
+      throw new ProblemException({ status: 404, slug: 'not-found', detail: 'No such user.' });
+    }
     return this.events.listForUser(id, query.limit ?? 20, query.cursor);
   }
 }

@@ -60,11 +60,12 @@ export class AuthService {
    * hash the password first, so they take the same time.
    */
   async register(input: RegisterDto, client: ClientInfo): Promise<void> {
-    await this.throttle.consume('register', { ip: client.ip, account: input.email });
+    // A refused password costs nothing (no hash, no mail): it does not use up the limit.
     assertPasswordAllowed('password', input.password, {
       email: input.email,
       displayName: input.displayName,
     });
+    await this.throttle.consume('register', { ip: client.ip, account: input.email });
     const passwordHash = await this.hasher.hash(input.password);
     try {
       await this.createAccount(input, passwordHash, client);
@@ -116,13 +117,14 @@ export class AuthService {
    */
   async login(input: LoginDto, client: ClientInfo): Promise<TokenResponseDto> {
     const account = input.email;
-    const allowed = await this.throttle.throttle.checkLogin({
-      ip: client.ip ?? 'unknown',
-      account,
-    });
+    const keys = { ip: client.ip ?? 'unknown', account };
+    const allowed = await this.throttle.throttle.checkLogin(keys);
     if (!allowed.ok) {
+      // The audit row names the account when there is one; the answer stays the same 429.
+      const target = await this.users.findByEmail(account);
       await this.events.record({
         type: 'login_throttled',
+        userId: target?.id ?? null,
         client,
         details: { scope: allowed.scope, retryAfterSeconds: allowed.retryAfterSeconds },
       });
@@ -133,7 +135,7 @@ export class AuthService {
       ? await this.hasher.verify(user.passwordHash, input.password)
       : await this.hasher.verifyAgainstDummy(input.password);
     if (!user || !valid) {
-      const { consecutiveFailures } = await this.throttle.throttle.recordLoginFailure(account);
+      const { consecutiveFailures } = await this.throttle.throttle.recordLoginFailure(keys);
       await this.events.record({
         type: 'login_failed',
         userId: user?.id ?? null,
@@ -156,7 +158,7 @@ export class AuthService {
         detail: 'Confirm your email address first (see POST /auth/email/resend).',
       });
     }
-    if (allowed.failuresOnRecord > 0) await this.throttle.throttle.recordLoginSuccess(account);
+    if (allowed.failuresOnRecord > 0) await this.throttle.throttle.recordLoginSuccess(keys);
     if (this.hasher.needsRehash(user.passwordHash as string)) {
       await this.users.setPasswordHash(user.id, await this.hasher.hash(input.password));
     }
@@ -220,16 +222,14 @@ export class AuthService {
     client: ClientInfo,
     field = 'currentPassword',
   ): Promise<void> {
-    const allowed = await this.throttle.throttle.checkLogin({
-      ip: client.ip ?? 'unknown',
-      account: user.email,
-    });
+    const keys = { ip: client.ip ?? 'unknown', account: user.email };
+    const allowed = await this.throttle.throttle.checkLogin(keys);
     assertAllowed(allowed);
     if (user.passwordHash && (await this.hasher.verify(user.passwordHash, password))) {
-      if (allowed.failuresOnRecord > 0) await this.throttle.throttle.recordLoginSuccess(user.email);
+      if (allowed.failuresOnRecord > 0) await this.throttle.throttle.recordLoginSuccess(keys);
       return;
     }
-    await this.throttle.throttle.recordLoginFailure(user.email);
+    await this.throttle.throttle.recordLoginFailure(keys);
     await this.events.record({
       type: 'login_failed',
       userId: user.id,

@@ -1,4 +1,4 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Redis } from 'ioredis';
 import { EntityManager, In, IsNull, Not, Repository } from 'typeorm';
@@ -13,6 +13,7 @@ import {
 } from '../http/pagination/keyset-cursor.js';
 import type { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
+import { StreamService } from '../notifications/stream.service.js';
 import { AccessTokens } from './access-tokens.js';
 import { AuthEventsService } from './auth-events.service.js';
 import { AuthThrottle } from './auth-throttle.service.js';
@@ -39,6 +40,8 @@ const INVALID_REFRESH = () =>
 /** Sessions per device: creation at login, rotation with reuse detection, listing, revocation. */
 @Injectable()
 export class SessionsService {
+  private readonly logger = new Logger(SessionsService.name);
+
   constructor(
     @InjectRepository(Session) private readonly sessions: Repository<Session>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -49,6 +52,7 @@ export class SessionsService {
     private readonly events: AuthEventsService,
     private readonly throttle: AuthThrottle,
     private readonly users: UsersService,
+    private readonly streams: StreamService,
   ) {}
 
   /**
@@ -286,9 +290,21 @@ export class SessionsService {
     await this.revokeWhere({ id: In(ids), revokedAt: IsNull() }, reason);
   }
 
-  /** After a transaction that revoked sessions committed: make their access tokens fail now. */
-  markRevoked(ids: string[]): Promise<void> {
-    return this.cache.markRevoked(ids);
+  /**
+   * After a transaction that revoked sessions committed: make their access tokens fail and end
+   * their notification streams (on every instance) now. Failures are logged, not thrown: the
+   * revocation itself is committed, and the cache entries expire within a minute.
+   */
+  async markRevoked(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await Promise.all([
+      this.cache.markRevoked(ids),
+      this.streams
+        .closeSessions(ids)
+        .catch((err: unknown) =>
+          this.logger.error({ err, sessions: ids.length }, 'streams of revoked sessions not ended'),
+        ),
+    ]);
   }
 
   private async revokeWhere(
@@ -309,7 +325,7 @@ export class SessionsService {
       .execute();
     const revoked = (result.raw as Array<{ id: string }>).map((r) => r.id);
     // Inside a transaction the caller marks the cache after commit (a rollback must not log out).
-    if (!manager) await this.cache.markRevoked(revoked);
+    if (!manager) await this.markRevoked(revoked);
     return revoked;
   }
 

@@ -174,14 +174,14 @@ export class NotificationsController {
   @Post('stream-ticket')
   @NoStore()
   @ApiOperation({
-    summary: 'A single-use ticket for the event stream',
+    summary: 'A single-use ticket for the event stream of this session',
     description:
       'Browsers’ EventSource cannot send an Authorization header, so the stream is authenticated with this ticket in its URL instead of the access token: it works once and expires within a minute, so a URL that ends up in a log is worthless. Get a new ticket for every (re)connection.',
   })
   @ApiCreatedResponse({ type: StreamTicketDto })
   @ApiProblems(401)
   streamTicket(@CurrentUser() user: AuthPrincipal): Promise<StreamTicketDto> {
-    return this.stream.issueTicket(user.userId);
+    return this.stream.issueTicket(user);
   }
 
   @Get('stream')
@@ -195,6 +195,7 @@ export class NotificationsController {
       'Events: `notification` (data: a Notification as in the list) and `unread-count` (data: `{ "count": n }`).',
       'Each event has an `id`; reconnect with the `Last-Event-ID` header (or `?lastEventId=` on a new EventSource) to receive what was missed, in order, without repeats.',
       'A comment line is sent as a heartbeat every 20 s so proxies keep the connection open.',
+      'The stream belongs to the session that asked for the ticket: when that session is revoked (sign-out, sign-out everywhere, an admin disabling the account, refresh-token reuse), it ends with a `session-revoked` event. Reconnecting is then refused with 401 until the user signs in again.',
     ].join('\n\n'),
   })
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event' })
@@ -208,8 +209,8 @@ export class NotificationsController {
     @Headers('last-event-id') lastEventIdHeader: string | undefined,
     @Res() res: Response,
   ): Promise<void> {
-    const userId = await this.stream.redeemTicket(query.ticket);
-    await this.stream.open(userId, res, lastEventIdHeader ?? query.lastEventId ?? null);
+    const owner = await this.stream.redeemTicket(query.ticket);
+    await this.stream.open(owner, res, lastEventIdHeader ?? query.lastEventId ?? null);
   }
 
   @Post('broadcast')

@@ -15,6 +15,7 @@ import { StreamService } from './stream.service.js';
   imports: [NotificationsCoreModule],
   controllers: [NotificationsController],
   providers: [NotificationsService, InboxService, DevicesService, StreamService, BroadcastsService],
-  exports: [NotificationsService],
+  // StreamService: auth ends a revoked session's streams (closeSessions).
+  exports: [NotificationsService, StreamService],
 })
 export class NotificationsModule {}

@@ -143,6 +143,11 @@ export class UsersService {
     return user;
   }
 
+  /** Whether the id is or was a user (deleted accounts keep their row, scrubbed, for audit). */
+  everExisted(userId: string): Promise<boolean> {
+    return this.repo().exists({ where: { id: userId }, withDeleted: true });
+  }
+
   /** Live user by email, compared case-insensitively (uses the unique expression index). */
   findByEmail(email: string, manager?: EntityManager): Promise<User | null> {
     return this.repo(manager)

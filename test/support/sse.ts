@@ -12,6 +12,8 @@ export class SseClient {
   readonly events: SseEvent[] = [];
   heartbeats = 0;
   status = 0;
+  /** The server ended the response. */
+  ended = false;
   private req: ClientRequest | null = null;
   private buffer = '';
 
@@ -22,6 +24,7 @@ export class SseClient {
         client.status = res.statusCode ?? 0;
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => client.feed(chunk));
+        res.on('end', () => (client.ended = true));
         resolve(client);
       });
       client.req.on('error', reject);
@@ -31,6 +34,10 @@ export class SseClient {
 
   async waitForEvent(predicate: (e: SseEvent) => boolean, what = 'SSE event'): Promise<SseEvent> {
     return waitFor(() => this.events.find(predicate), { what });
+  }
+
+  async waitForEnd(): Promise<void> {
+    await waitFor(() => this.ended || undefined, { what: 'the server to end the stream' });
   }
 
   close(): void {
