@@ -9,7 +9,8 @@ import { DataSource } from 'typeorm';
 import { createWorkerApp } from '../src/bootstrap/worker-app.js';
 import { loadConfigFromEnv } from '../src/config/index.js';
 import { QUEUES } from '../src/queue/queues.js';
-import { startLocalRedis } from '../src/queue/local-redis.js';
+import { Redis } from 'ioredis';
+import { startLocalRedis, type LocalRedis } from '../src/queue/local-redis.js';
 import {
   startWorkerProcess,
   type LogLine,
@@ -228,34 +229,41 @@ describe('delivery claims and retry logs (in-process worker)', () => {
   });
 });
 
-describe('worker shutdown after a Redis restart', () => {
-  it('closes promptly and exits 0', async () => {
-    const redis = await startLocalRedis(
-      join(process.env.TEST_SCRATCH_DIR!, `redis-${randomUUID()}`),
-    );
+describe('worker shutdown after a Redis outage', () => {
+  const scratch = () => join(process.env.TEST_SCRATCH_DIR!, `redis-${randomUUID()}`);
+
+  /** A worker on a private redis-server of its own, with a short queue-close bound. */
+  async function workerOn(
+    redis: LocalRedis,
+    env: Record<string, string> = {},
+  ): Promise<WorkerProcess> {
+    return startWorkerProcess({
+      ...env,
+      REDIS_URL: redis.url,
+      // Its own prefix: this worker must not take jobs of the run's other workers.
+      QUEUE_PREFIX: `outage-${randomUUID().slice(0, 8)}`,
+      QUEUE_CLOSE_TIMEOUT_MS: '2000',
+      SHUTDOWN_TIMEOUT_MS: '15000',
+    });
+  }
+
+  it('closes and exits 0 after Redis was restarted', async () => {
+    const redis = await startLocalRedis(scratch());
     let restarted = redis;
     try {
-      const w = await startWorkerProcess({
-        REDIS_URL: redis.url,
-        // Its own prefix: this worker must not take jobs of the run's other workers.
-        QUEUE_PREFIX: `restart-${randomUUID().slice(0, 8)}`,
-        QUEUE_CLOSE_TIMEOUT_MS: '2000',
-        SHUTDOWN_TIMEOUT_MS: '15000',
-      });
+      const w = await workerOn(redis);
       await redis.stop();
-      restarted = await startLocalRedis(
-        join(process.env.TEST_SCRATCH_DIR!, `redis-${randomUUID()}`),
-        { port: redis.port },
-      );
-      // Reconnected (its blocking BRPOPLPUSH is waiting on the new server again).
+      restarted = await startLocalRedis(scratch(), { port: redis.port });
+      // Reconnected: its blocking BRPOPLPUSH waits on the new server again.
       await waitFor(
         async () => {
-          const { Redis } = await import('ioredis');
           const c = new Redis(restarted.url, { lazyConnect: true });
-          await c.connect();
-          const clients = await c.client('LIST');
-          c.disconnect();
-          return String(clients).includes('cmd=brpoplpush');
+          try {
+            await c.connect();
+            return String(await c.client('LIST')).includes('cmd=brpoplpush');
+          } finally {
+            c.disconnect();
+          }
         },
         { what: 'the worker back on the restarted Redis', timeoutMs: 20_000 },
       );
@@ -264,6 +272,29 @@ describe('worker shutdown after a Redis restart', () => {
       expect(await w.exited).toEqual({ code: 0, signal: null });
     } finally {
       await restarted.stop();
+    }
+  });
+
+  it('closes within its bound when Redis dies under a job in flight, and exits 0', async () => {
+    const inbox = await SmtpInbox.start();
+    const api = await createTestApp({ APP_ROLE: 'api' });
+    const redis = await startLocalRedis(scratch());
+    try {
+      const w = await workerOn(redis, { SMTP_URL: inbox.url, MAIL_FROM: 'no-reply@app.example' });
+      inbox.holdReplies();
+      const [key] = await welcome(api, 1);
+      await waitFor(() => inbox.holding >= 1, { what: 'the mail held by the relay' });
+      // The job is active and cannot finish (its relay and then Redis do not answer).
+      await redis.stop();
+      w.kill('SIGTERM');
+      // Unbounded, Bull's close waits for the job and ends in the 15 s shutdown timeout: exit 1.
+      expect(await w.exited).toEqual({ code: 0, signal: null });
+      // Left claimed, for another worker to take over once the lease ends.
+      const [delivery] = await emailDeliveries(api.app, [key!]);
+      expect(delivery?.status).toBe('sending');
+    } finally {
+      await api.close();
+      await inbox.stop();
     }
   });
 });
