@@ -19,11 +19,11 @@ const AFTER_DISCONNECT_MS = 500;
 
 /**
  * Closes `queue` (stop taking jobs, let the active ones finish, disconnect), but gives up after
- * `timeoutMs` and drops its Redis connections. Bull's close() alone can wait a minute or more
- * after a Redis restart (its blocking BRPOPLPUSH client and the active jobs' lock renewals wait
- * on a connection that is being re-established), which outlasts any shutdown budget. A job still
- * running when the bound passes is recovered by another worker once its lock runs out (stalled
- * job), and its work is guarded by the job's own claims. Idempotent: one close per queue.
+ * `timeoutMs` and drops its Redis connections. Bull's close() waits for every active job without
+ * a bound, and a job cannot finish while Redis is gone (its completion is a Redis command, queued
+ * until the connection returns), so after a Redis outage it outlasted any shutdown budget. A job
+ * still running when the bound passes is recovered by another worker once its lock runs out
+ * (stalled job), and its work is guarded by the job's own claims. Idempotent: one close per queue.
  */
 export function closeQueueWithin(queue: Queue, timeoutMs: number): Promise<void> {
   let closed = closing.get(queue);
