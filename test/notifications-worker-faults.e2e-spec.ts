@@ -21,7 +21,8 @@ import { SmtpInbox } from './support/smtp.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { waitFor } from './support/wait.js';
 
-jest.setTimeout(90_000);
+// Each child worker boots in 10–25 s on a busy 2-core machine (SWC compiles the app on load).
+jest.setTimeout(180_000);
 
 /** Short lease and stall detection, so a takeover is due within about two seconds. */
 const FAST_TAKEOVER = {

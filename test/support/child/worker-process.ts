@@ -65,6 +65,6 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     },
   };
-  await worker.waitForLog((l) => l.msg === 'worker started', 'worker started', 30_000);
+  await worker.waitForLog((l) => l.msg === 'worker started', 'worker started', 60_000);
   return worker;
 }
