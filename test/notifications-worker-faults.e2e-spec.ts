@@ -136,6 +136,9 @@ describe('notification worker under faults', () => {
   });
 
   it('lets a job in flight at SIGTERM finish and record its send, then exits 0', async () => {
+    // Only this worker may take the job.
+    for (const earlier of workers) earlier.kill('SIGKILL');
+    await Promise.all(workers.map((earlier) => earlier.exited));
     const w = await worker();
     inbox.holdReplies();
     const [key] = await welcome(api, 1);
