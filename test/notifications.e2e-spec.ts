@@ -325,10 +325,11 @@ describe('notifications: email delivery', () => {
   it('takes over a delivery whose worker died after claiming it, and sends it once', async () => {
     const { user, key, email } = await parkedWelcome();
     // What a worker killed mid-send leaves behind: a claim whose lease has run out.
+    // (Leases are read on the app's clock.)
     await t.app.get(DataSource).query(
       `UPDATE notification_deliveries SET status = 'sending', attempts = 1,
-              claimed_until = now() - interval '1 second' WHERE id = $1`,
-      [email.id],
+              claimed_until = $2 WHERE id = $1`,
+      [email.id, new Date(clock.now().getTime() - 1000).toISOString()],
     );
     const job = await waitFor(() => queue().getJob(email.id), { what: 'delivery job' });
     await job.promote();

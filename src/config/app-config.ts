@@ -29,7 +29,12 @@ export interface AppConfig {
   /** `url` is null until the embedded PostgreSQL is started (development without DATABASE_URL). */
   readonly database: { url: string | null; migrateOnBoot: boolean; poolSize: number };
   readonly redis: { url: string | null };
-  readonly queue: { prefix: string };
+  readonly queue: {
+    prefix: string;
+    lockMs: number;
+    stalledIntervalMs: number;
+    closeTimeoutMs: number;
+  };
   readonly outbox: {
     pollMs: number;
     batchSize: number;
@@ -89,7 +94,12 @@ function toConfig(env: Env): AppConfig {
       poolSize: env.DB_POOL_SIZE,
     },
     redis: { url: env.REDIS_URL ?? null },
-    queue: { prefix: env.QUEUE_PREFIX },
+    queue: {
+      prefix: env.QUEUE_PREFIX,
+      lockMs: env.QUEUE_LOCK_MS,
+      stalledIntervalMs: env.QUEUE_STALLED_INTERVAL_MS,
+      closeTimeoutMs: env.QUEUE_CLOSE_TIMEOUT_MS,
+    },
     outbox: {
       pollMs: env.OUTBOX_POLL_MS,
       batchSize: env.OUTBOX_BATCH_SIZE,

@@ -27,6 +27,12 @@ export const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits and _ . : - only, at most 64')
     .default('app'),
+  /** Bull's job lock: a dead worker's job is seen as stalled this long after its last renewal. */
+  QUEUE_LOCK_MS: int(500, 600_000).default(30_000),
+  /** How often each worker looks for stalled jobs (whose lock ran out) and re-queues them. */
+  QUEUE_STALLED_INTERVAL_MS: int(100, 600_000).default(10_000),
+  /** Bound on closing a queue at shutdown; past it, its Redis connections are dropped. */
+  QUEUE_CLOSE_TIMEOUT_MS: int(100, 120_000).default(8000),
   OUTBOX_POLL_MS: int(10, 60_000).default(250),
   OUTBOX_BATCH_SIZE: int(1, 1000).default(100),
   OUTBOX_RETENTION_HOURS: int(1, 24 * 365).default(72),

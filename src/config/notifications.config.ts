@@ -21,8 +21,12 @@ export const notificationsEnv = {
   /** First retry delay of a failed delivery; doubles each attempt. */
   NOTIFICATIONS_BACKOFF_MS: int(10, 3_600_000).default(5000),
   NOTIFICATIONS_CONCURRENCY: int(1, 200).default(10),
-  /** How long a worker's claim on a delivery lasts before another may take it over. */
-  NOTIFICATIONS_SEND_LEASE_MS: int(1000, 3_600_000).default(120_000),
+  /**
+   * How long a worker's claim on a delivery lasts before another may take it over. The worker
+   * renews it every third of this while it sends, so it bounds the takeover after a crash, not
+   * the length of a send.
+   */
+  NOTIFICATIONS_SEND_LEASE_MS: int(300, 3_600_000).default(30_000),
   NOTIFICATIONS_BROADCAST_BATCH: int(10, 10_000).default(1000),
   NOTIFICATIONS_SSE_HEARTBEAT_MS: int(100, 300_000).default(20_000),
   NOTIFICATIONS_STREAM_TICKET_TTL_S: int(5, 3600).default(60),

@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable } from '@nestjs/common';
 import type { JobOptions, Queue } from 'bull';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
+import { RETRY_AFTER_BACKOFF, type RetryAfterBackoffOptions } from '../queue/backoff.js';
 import { QUEUES } from '../queue/queues.js';
 
 /** Payload of `notifications:deliver`: one job per email or push delivery. */
@@ -51,7 +52,11 @@ export class NotificationsQueue {
     return {
       jobId,
       attempts: maxAttempts,
-      backoff: { type: 'exponential', delay: backoffMs },
+      // Exponential, unless the error names the time (a busy delivery: when the claim ends).
+      backoff: {
+        type: RETRY_AFTER_BACKOFF,
+        options: { delay: backoffMs } satisfies RetryAfterBackoffOptions,
+      },
       ...(delayMs > 0 ? { delay: Math.round(delayMs) } : {}),
     };
   }

@@ -40,6 +40,9 @@ export class SmtpInbox {
   failures = 0;
   /** Added before each reply to DATA (to widen race windows). */
   delayMs = 0;
+  /** Messages received in full whose reply is held back by holdReplies(). */
+  holding = 0;
+  private gate: { released: Promise<void>; release: () => void } | null = null;
   private rules: Rule[] = [];
   private server: SMTPServer;
   private port = 0;
@@ -57,6 +60,7 @@ export class SmtpInbox {
         simpleParser(stream)
           .then(async (parsed) => {
             if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+            await this.heldBack();
             const to = recipients(session);
             const error = to.map((r) => this.injected('data', r)).find(Boolean);
             if (error) return callback(error);
@@ -94,6 +98,33 @@ export class SmtpInbox {
     this.rules.push({ failure, remaining: Infinity, match: (to) => to === target });
   }
 
+  /**
+   * From now on, a received message gets no reply until releaseReplies(): a relay that holds
+   * the mail it was given while the sender waits for the acknowledgement. Mails are kept (and
+   * counted) on release even if the sender has gone meanwhile, as a real relay may deliver them.
+   */
+  holdReplies(): void {
+    if (this.gate) return;
+    let release = () => {};
+    const released = new Promise<void>((r) => (release = r));
+    this.gate = { released, release };
+  }
+
+  releaseReplies(): void {
+    this.gate?.release();
+    this.gate = null;
+  }
+
+  private async heldBack(): Promise<void> {
+    if (!this.gate) return;
+    this.holding++;
+    try {
+      await this.gate.released;
+    } finally {
+      this.holding--;
+    }
+  }
+
   clearFailures(): void {
     this.rules = [];
   }
@@ -120,6 +151,7 @@ export class SmtpInbox {
   }
 
   async stop(): Promise<void> {
+    this.releaseReplies();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
