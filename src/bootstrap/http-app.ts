@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { AppModule, type AppModuleOptions } from '../app.module.js';
 import type { AppConfig } from '../config/index.js';
 import { finalErrorHandler, notFound } from '../http/fallback-handlers.js';
-import { ProblemDetailsFilter } from '../http/problem-details.filter.js';
+import { ErrorLog, ProblemDetailsFilter } from '../http/problem-details.filter.js';
 import { securityHeaders } from '../http/security-headers.js';
 import { setupSwagger } from '../http/swagger.js';
 import { createValidationPipe } from '../http/validation.js';
@@ -33,13 +33,14 @@ export async function createHttpApp(
     logger: new PinoNestLogger(logger),
     abortOnError: false,
   });
-  configureHttp(app, config, logger);
+  const errors = new ErrorLog(logger);
+  configureHttp(app, config, logger, errors);
   await app.init();
   // After Nest's routes: unknown paths outside /api and errors of plain Express middleware
   // (the queue dashboard) still answer problem+json.
   const server = app.getHttpAdapter().getInstance() as Express;
   server.use(notFound);
-  server.use(finalErrorHandler(logger));
+  server.use(finalErrorHandler(errors));
   if (config.app.role === 'all') assertWorkerHandlers(app);
   return app;
 }
@@ -48,6 +49,7 @@ export function configureHttp(
   app: NestExpressApplication,
   config: AppConfig,
   logger: Logger,
+  errors = new ErrorLog(logger),
 ): void {
   app.set('trust proxy', config.http.trustProxy);
   app.disable('x-powered-by');
@@ -64,7 +66,7 @@ export function configureHttp(
   app.useBodyParser('urlencoded', { limit: config.http.bodyLimit, extended: false });
   configureRouting(app);
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalFilters(new ProblemDetailsFilter(errors));
   if (config.http.docsEnabled) setupSwagger(app);
 }
 

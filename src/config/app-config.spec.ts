@@ -21,7 +21,7 @@ describe('loadConfig', () => {
       url: 'http://localhost:3000',
     });
     expect(config.http).toMatchObject({ port: 3000, bodyLimit: '100kb', docsEnabled: true });
-    expect(config.database).toEqual({ url: null, migrateOnBoot: true, poolSize: 10 });
+    expect(config.database).toMatchObject({ url: null, migrateOnBoot: true, poolSize: 10 });
     expect(config.queue.prefix).toBe('app');
   });
 

@@ -27,8 +27,13 @@ export interface AppConfig {
     requestLogging: boolean;
   };
   /** `url` is null until the embedded PostgreSQL is started (development without DATABASE_URL). */
-  readonly database: { url: string | null; migrateOnBoot: boolean; poolSize: number };
-  readonly redis: { url: string | null };
+  readonly database: {
+    url: string | null;
+    migrateOnBoot: boolean;
+    poolSize: number;
+    timeouts: DatabaseTimeouts;
+  };
+  readonly redis: { url: string | null; commandTimeoutMs: number };
   readonly queue: { prefix: string };
   readonly outbox: {
     pollMs: number;
@@ -42,6 +47,18 @@ export interface AppConfig {
   readonly payments: PaymentsConfig;
 }
 
+/** Every wait on PostgreSQL, in milliseconds. */
+export interface DatabaseTimeouts {
+  /** A new connection, or a free one from the full pool. */
+  connectMs: number;
+  /** Server side: PostgreSQL cancels a statement running longer. */
+  statementMs: number;
+  /** Client side: a database that stops answering (no reply at all) fails the query. */
+  queryMs: number;
+  /** Server side: a session idle inside an open transaction is terminated. */
+  idleInTransactionMs: number;
+}
+
 type Source = Record<string, string | undefined>;
 
 /** Validates the environment and builds the config, or throws one ConfigError naming every bad variable. */
@@ -53,6 +70,13 @@ export function loadConfig(source: Source): AppConfig {
     );
   }
   const env = parsed.data;
+  if (env.DB_QUERY_TIMEOUT_MS <= env.DB_STATEMENT_TIMEOUT_MS) {
+    // The server's cancel must come first: it ends the statement cleanly, the client-side
+    // timeout only abandons the wait.
+    throw new ConfigError([
+      'DB_QUERY_TIMEOUT_MS: must be greater than DB_STATEMENT_TIMEOUT_MS',
+    ]);
+  }
   if (env.NODE_ENV === 'production') {
     const missing = productionRequired.filter((name) => env[name] === undefined);
     if (missing.length > 0) {
@@ -87,8 +111,14 @@ function toConfig(env: Env): AppConfig {
       url: env.DATABASE_URL ?? null,
       migrateOnBoot: env.DB_MIGRATE_ON_BOOT,
       poolSize: env.DB_POOL_SIZE,
+      timeouts: {
+        connectMs: env.DB_CONNECT_TIMEOUT_MS,
+        statementMs: env.DB_STATEMENT_TIMEOUT_MS,
+        queryMs: env.DB_QUERY_TIMEOUT_MS,
+        idleInTransactionMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      },
     },
-    redis: { url: env.REDIS_URL ?? null },
+    redis: { url: env.REDIS_URL ?? null, commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS },
     queue: { prefix: env.QUEUE_PREFIX },
     outbox: {
       pollMs: env.OUTBOX_POLL_MS,

@@ -1,7 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { Logger } from 'pino';
 import { currentRequestId } from '../logging/request-context.js';
-import { toProblem } from './problem-details.filter.js';
+import { problemHeaders, toProblem, type ErrorLog } from './problem-details.filter.js';
 import { PROBLEM_CONTENT_TYPE, statusTitle, type Problem } from './problem-details.js';
 
 /**
@@ -18,11 +17,13 @@ export function notFound(req: Request, res: Response): void {
   });
 }
 
-export function finalErrorHandler(logger: Logger) {
+export function finalErrorHandler(errors: ErrorLog) {
   return (err: unknown, req: Request, res: Response, next: NextFunction): void => {
     if (res.headersSent) return next(err);
     const problem = toProblem(err);
-    if (problem.status >= 500) logger.error({ err }, 'unhandled error in middleware');
+    errors.log(err, problem);
+    for (const [name, value] of Object.entries(problemHeaders(err, problem)))
+      res.setHeader(name, value);
     send(req, res, problem);
   };
 }

@@ -1,6 +1,9 @@
-import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { unavailableDependency } from '../common/dependency-errors.js';
 import { currentRequestId } from '../logging/request-context.js';
+import { OutageLog } from './outage-log.js';
 import { PROBLEM_CONTENT_TYPE, problemType, statusTitle, type Problem } from './problem-details.js';
 import { ProblemException } from './problem.exception.js';
 
@@ -26,10 +29,16 @@ const BODY_ERRORS: Record<string, { slug: string; detail: string }> = {
   'request.aborted': { slug: 'request-aborted', detail: 'The request was aborted.' },
 };
 
-/** Every error leaves as RFC 9457 problem details; anything unknown is a logged, generic 500. */
+/** Seconds a client is asked to wait when PostgreSQL or Redis is unavailable. */
+export const DEPENDENCY_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Every error leaves as RFC 9457 problem details: an unavailable dependency as a 503 to retry,
+ * anything unknown as a generic 500. Each is logged once, at the level it deserves.
+ */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
-  private readonly logger = new Logger('HTTP');
+  constructor(private readonly errors: ErrorLog) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -38,19 +47,49 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const problem = toProblem(exception);
     problem.instance = req.originalUrl?.split('?')[0];
     problem.requestId = currentRequestId() ?? (req as { id?: string }).id;
-    if (problem.status >= 500) {
-      this.logger.error({ err: exception, requestId: problem.requestId }, 'unhandled error');
-    }
+    this.errors.log(exception, problem);
     if (res.headersSent) {
       res.end();
       return;
     }
-    if (exception instanceof ProblemException) {
-      for (const [name, value] of Object.entries(exception.problem.headers ?? {}))
-        res.setHeader(name, value);
-    }
+    for (const [name, value] of Object.entries(problemHeaders(exception, problem)))
+      res.setHeader(name, value);
     res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
+}
+
+/**
+ * The one log line of a failed request, besides the access line: a client's mistake at debug, a
+ * deliberate 5xx (a problem the code chose to answer) at warn, an outage once per burst
+ * (OutageLog), and only a real, unknown error at error level with its stack, so that an
+ * error-level alert means a bug.
+ */
+export class ErrorLog {
+  constructor(
+    private readonly logger: Logger,
+    private readonly outages = new OutageLog(logger),
+  ) {}
+
+  log(exception: unknown, problem: Problem): void {
+    const dependency = exception instanceof HttpException ? null : unavailableDependency(exception);
+    if (dependency) {
+      this.outages.record(dependency, exception);
+      return;
+    }
+    const fields = { type: problem.type, status: problem.status, detail: problem.detail };
+    if (problem.status < 500) this.logger.debug(fields, 'request rejected');
+    else if (exception instanceof HttpException) this.logger.warn(fields, 'request not served');
+    else this.logger.error({ err: exception }, 'unhandled error');
+  }
+}
+
+/** Headers the problem asks for: its own (Retry-After of a 429), or Retry-After of an outage. */
+export function problemHeaders(exception: unknown, problem: Problem): Record<string, string> {
+  if (exception instanceof ProblemException) return exception.problem.headers ?? {};
+  if (problem.type === problemType('dependency-unavailable')) {
+    return { 'Retry-After': String(DEPENDENCY_RETRY_AFTER_SECONDS) };
+  }
+  return {};
 }
 
 export function toProblem(exception: unknown): Problem {
@@ -70,6 +109,15 @@ export function toProblem(exception: unknown): Problem {
   const bodyError = fromBodyParserError(cause);
   if (bodyError) return bodyError;
   if (exception instanceof HttpException) return fromHttpException(exception);
+  if (unavailableDependency(exception)) {
+    return {
+      type: problemType('dependency-unavailable'),
+      title: statusTitle(503),
+      status: 503,
+      detail: `The service is temporarily unavailable. Retry in ${DEPENDENCY_RETRY_AFTER_SECONDS} seconds.`,
+      retryAfter: DEPENDENCY_RETRY_AFTER_SECONDS,
+    };
+  }
   return {
     type: problemType('internal-error'),
     title: statusTitle(500),
