@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { currentRequestId } from '../logging/request-context.js';
-import { problemHeaders, toProblem, type ErrorLog } from './problem-details.filter.js';
+import type { ErrorLog } from './error-log.js';
+import { problemHeaders, toProblem } from './problem-details.filter.js';
 import { PROBLEM_CONTENT_TYPE, statusTitle, type Problem } from './problem-details.js';
 
 /**
