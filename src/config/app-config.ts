@@ -15,6 +15,8 @@ export interface AppConfig {
     url: string;
     dataDir: string;
     shutdownTimeoutMs: number;
+    /** api: how long readiness answers 503 before the listener closes at shutdown. */
+    shutdownReadinessDelayMs: number;
     /** Worker role: serves /health/live and /health/ready here when set. */
     workerHealthPort: number | null;
   };
@@ -70,12 +72,13 @@ export function loadConfig(source: Source): AppConfig {
     );
   }
   const env = parsed.data;
+  if (env.SHUTDOWN_READINESS_DELAY_MS >= env.SHUTDOWN_TIMEOUT_MS) {
+    throw new ConfigError(['SHUTDOWN_READINESS_DELAY_MS: must be less than SHUTDOWN_TIMEOUT_MS']);
+  }
   if (env.DB_QUERY_TIMEOUT_MS <= env.DB_STATEMENT_TIMEOUT_MS) {
     // The server's cancel must come first: it ends the statement cleanly, the client-side
     // timeout only abandons the wait.
-    throw new ConfigError([
-      'DB_QUERY_TIMEOUT_MS: must be greater than DB_STATEMENT_TIMEOUT_MS',
-    ]);
+    throw new ConfigError(['DB_QUERY_TIMEOUT_MS: must be greater than DB_STATEMENT_TIMEOUT_MS']);
   }
   if (env.NODE_ENV === 'production') {
     const missing = productionRequired.filter((name) => env[name] === undefined);
@@ -95,6 +98,7 @@ function toConfig(env: Env): AppConfig {
       url: env.APP_URL.replace(/\/+$/, ''),
       dataDir: env.DATA_DIR,
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+      shutdownReadinessDelayMs: env.SHUTDOWN_READINESS_DELAY_MS,
       workerHealthPort: env.WORKER_HEALTH_PORT ?? null,
     },
     http: {

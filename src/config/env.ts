@@ -16,6 +16,9 @@ export const envSchema = z.object({
   APP_URL: url(/^https?:$/).default('http://localhost:3000'),
   DATA_DIR: z.string().min(1).default('.data'),
   SHUTDOWN_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  // api: after SIGTERM, readiness answers 503 this long before the listener closes, so a load
+  // balancer that polls readiness stops sending new connections first.
+  SHUTDOWN_READINESS_DELAY_MS: int(0, 60_000).default(0),
   WORKER_HEALTH_PORT: int(1, 65535).optional(),
 
   DATABASE_URL: url(/^postgres(ql)?:$/).optional(),
