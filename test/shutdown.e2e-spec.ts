@@ -173,15 +173,22 @@ describe('SIGTERM to the api process', () => {
     await waitFor(() => stripe.held === 1, { what: 'the payment waiting on the provider' });
 
     api.kill('SIGTERM');
-    // Readiness is asked on a new connection, during SHUTDOWN_READINESS_DELAY_MS.
+    // Readiness is asked on a new connection, during SHUTDOWN_READINESS_DELAY_MS: the instance
+    // says it is going away while PostgreSQL and Redis are still up and requests still served.
     const ready = await waitFor(
       async () => {
         const res = await send(port, 'GET', '/health/ready');
-        return res.status === 503 ? res : null;
+        const body = JSON.parse(res.body) as { status?: string };
+        return res.status === 503 && body.status === 'shutting_down' ? res : null;
       },
-      { what: 'readiness 503' },
+      { what: 'readiness 503 shutting_down' },
     );
     expect(ready.headers.connection).toBe('close');
+    const me = await send(port, 'GET', '/api/v1/users/me', {
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+    expect(me.status).toBe(200);
+    expect(me.headers.connection).toBe('close');
     await waitFor(() => idle.closed(), { what: 'the idle keep-alive socket closed' });
     await waitFor(() => refused(port), { what: 'new connections refused' });
 
