@@ -143,11 +143,12 @@ describe('SIGTERM to the api process', () => {
     api.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     api.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     exited = new Promise((resolve) => api.once('exit', (code) => resolve(code)));
+    // Compiling the sources on the fly takes a while on a busy machine.
     await waitFor(
       async () => (await send(port, 'GET', '/health/ready').catch(() => null))?.status === 200,
-      { what: `api ready (output: ${output})`, timeoutMs: 25_000, intervalMs: 200 },
+      { what: `api ready (output: ${output})`, timeoutMs: 80_000, intervalMs: 200 },
     );
-  }, 40_000);
+  }, 90_000);
 
   afterAll(async () => {
     if (api.exitCode === null) api.kill('SIGKILL');
