@@ -64,7 +64,13 @@ function send(
         method,
         path,
         agent: false,
-        headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...options.headers },
+        // Keep-alive, like a browser or a load balancer: `Connection: close` in an answer is the
+        // server's decision.
+        headers: {
+          connection: 'keep-alive',
+          ...(body ? { 'content-type': 'application/json' } : {}),
+          ...options.headers,
+        },
       },
       (res) => {
         let text = '';
