@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { Repository } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
+import { redisReady } from '../redis/redis.module.js';
 import { sessionExpiry } from './domain/session-rules.js';
 import { Session } from './entities/session.entity.js';
 
@@ -34,12 +35,11 @@ export class SessionCache {
   }
 
   async isActive(sessionId: string, userId: string): Promise<boolean> {
+    // Only an optimisation: without Redis, PostgreSQL answers (no wait on a Redis that is away,
+    // and no log line per request: the outage shows in readiness and in OutageLog).
+    const usable = redisReady(this.redis);
     let cached: string | null = null;
-    try {
-      cached = await this.redis.get(key(sessionId));
-    } catch (err) {
-      this.logger.warn({ err }, 'session cache unavailable; checking the database');
-    }
+    if (usable) cached = await this.redis.get(key(sessionId)).catch(() => null);
     if (cached === REVOKED) return false;
     if (cached === ACTIVE) return true;
     const session = await this.sessions.findOne({
@@ -55,9 +55,11 @@ export class SessionCache {
         this.config.auth.session,
         this.clock.now(),
       ) === 'active';
-    await this.write(sessionId, active).catch((err: unknown) =>
-      this.logger.warn({ err }, 'session cache not updated'),
-    );
+    if (usable) {
+      await this.write(sessionId, active).catch((err: unknown) =>
+        this.logger.debug({ err }, 'session cache not updated'),
+      );
+    }
     return active;
   }
 

@@ -9,6 +9,7 @@ import type { AppConfig } from '../config/index.js';
 import { CacheControlInterceptor } from '../http/cache-control.js';
 import { finalErrorHandler, notFound } from '../http/fallback-handlers.js';
 import { inputLimits, scanJsonShape } from '../http/input-limits.js';
+import { ErrorLog } from '../http/error-log.js';
 import { ProblemDetailsFilter } from '../http/problem-details.filter.js';
 import { securityHeaders } from '../http/security-headers.js';
 import { setupSwagger } from '../http/swagger.js';
@@ -36,13 +37,14 @@ export async function createHttpApp(
     logger: new PinoNestLogger(logger),
     abortOnError: false,
   });
-  configureHttp(app, config, logger);
+  const errors = new ErrorLog(logger);
+  configureHttp(app, config, logger, errors);
   await app.init();
   // After Nest's routes: unknown paths outside /api and errors of plain Express middleware
   // (the queue dashboard) still answer problem+json.
   const server = app.getHttpAdapter().getInstance() as Express;
   server.use(notFound);
-  server.use(finalErrorHandler(logger));
+  server.use(finalErrorHandler(errors));
   if (config.app.role === 'all') assertWorkerHandlers(app);
   return app;
 }
@@ -51,6 +53,7 @@ export function configureHttp(
   app: NestExpressApplication,
   config: AppConfig,
   logger: Logger,
+  errors = new ErrorLog(logger),
 ): void {
   app.set('trust proxy', config.http.trustProxy);
   app.disable('x-powered-by');
@@ -71,7 +74,7 @@ export function configureHttp(
   configureRouting(app);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalInterceptors(new CacheControlInterceptor(app.get(Reflector)));
-  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalFilters(new ProblemDetailsFilter(errors));
   if (config.http.docsEnabled) setupSwagger(app);
 }
 

@@ -58,7 +58,7 @@ export async function resolveServices(
       config: {
         ...config,
         database: { ...config.database, url: databaseUrl },
-        redis: { url: redisUrl },
+        redis: { ...config.redis, url: redisUrl },
       },
       stop,
     };

@@ -7,8 +7,10 @@ import {
   type AppConfig,
   type AppRole,
 } from '../config/index.js';
+import { Readiness } from '../health/readiness.js';
 import { startWorkerHealthServer } from '../health/worker-health.server.js';
 import { createLogger } from '../logging/logger.js';
+import { HttpDrain } from './http-drain.js';
 import { createHttpApp } from './http-app.js';
 import { resolveServices, type ResolvedServices } from './local-services.js';
 import { prepareDatabase } from './prepare-database.js';
@@ -26,8 +28,8 @@ export async function run(role?: AppRole): Promise<void> {
   try {
     services = await resolveServices(config, logger);
     await prepareDatabase(services.config, logger);
-    const app = await start(services.config, logger);
-    onShutdownSignal(app, services, config, logger);
+    const started = await start(services.config, logger);
+    onShutdownSignal(started, services, config, logger);
   } catch (err) {
     logger.fatal({ err }, 'failed to start');
     await services?.stop();
@@ -35,7 +37,13 @@ export async function run(role?: AppRole): Promise<void> {
   }
 }
 
-async function start(config: AppConfig, logger: Logger): Promise<INestApplicationContext> {
+interface Started {
+  app: INestApplicationContext;
+  /** api and all roles: the HTTP listener's graceful drain. */
+  http?: HttpDrain;
+}
+
+async function start(config: AppConfig, logger: Logger): Promise<Started> {
   if (config.app.role === 'worker') {
     const worker = await createWorkerApp(config, logger);
     const healthPort = config.app.workerHealthPort;
@@ -45,9 +53,10 @@ async function start(config: AppConfig, logger: Logger): Promise<INestApplicatio
       process.once('SIGTERM', () => server.close());
     }
     logger.info({ healthPort }, 'worker started');
-    return worker;
+    return { app: worker };
   }
   const app = await createHttpApp(config, logger);
+  const http = new HttpDrain(app.getHttpServer());
   await app.listen(config.http.port);
   logger.info(
     {
@@ -56,7 +65,7 @@ async function start(config: AppConfig, logger: Logger): Promise<INestApplicatio
     },
     'api listening',
   );
-  return app;
+  return { app, http };
 }
 
 function configOrExit(role?: AppRole): AppConfig {
@@ -70,11 +79,13 @@ function configOrExit(role?: AppRole): AppConfig {
 }
 
 /**
- * Stop taking work, let in-flight requests and jobs finish (bounded by SHUTDOWN_TIMEOUT_MS),
- * close queues and connections, stop local services, exit 0.
+ * api: readiness 503 at once, idle connections closed and every answer from now on with
+ * `Connection: close`; after SHUTDOWN_READINESS_DELAY_MS the listener closes and in-flight
+ * requests finish. Then (every role) queues and connections close, local services stop, exit 0;
+ * all of it bounded by SHUTDOWN_TIMEOUT_MS.
  */
 function onShutdownSignal(
-  app: INestApplicationContext,
+  { app, http }: Started,
   services: ResolvedServices,
   config: AppConfig,
   logger: Logger,
@@ -90,7 +101,9 @@ function onShutdownSignal(
     }, config.app.shutdownTimeoutMs);
     deadline.unref();
     try {
+      if (http) await drainHttp(app, http, config);
       await app.close();
+      http?.closeAll();
       await services.stop();
       logger.info('stopped');
       process.exit(0);
@@ -101,4 +114,17 @@ function onShutdownSignal(
   };
   process.once('SIGTERM', (s) => void shutdown(s));
   process.once('SIGINT', (s) => void shutdown(s));
+}
+
+async function drainHttp(
+  app: INestApplicationContext,
+  http: HttpDrain,
+  config: AppConfig,
+): Promise<void> {
+  app.get(Readiness, { strict: false }).drain();
+  http.drain();
+  const delayMs = config.app.shutdownReadinessDelayMs;
+  if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+  http.stopAccepting();
+  await http.finished();
 }

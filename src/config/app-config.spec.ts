@@ -21,7 +21,7 @@ describe('loadConfig', () => {
       url: 'http://localhost:3000',
     });
     expect(config.http).toMatchObject({ port: 3000, bodyLimit: '100kb', docsEnabled: true });
-    expect(config.database).toEqual({ url: null, migrateOnBoot: true, poolSize: 10 });
+    expect(config.database).toMatchObject({ url: null, migrateOnBoot: true, poolSize: 10 });
     expect(config.queue.prefix).toBe('app');
   });
 
@@ -65,5 +65,28 @@ describe('loadConfig', () => {
 
   it('rejects a short JWT secret', () => {
     expect(problems({ JWT_SECRET: 'short' })).toEqual([expect.stringMatching(/^JWT_SECRET: /)]);
+  });
+
+  it('bounds every wait on PostgreSQL and Redis by default, the server-side timeout first', () => {
+    const config = loadConfig({});
+    expect(config.database.timeouts).toEqual({
+      connectMs: 5_000,
+      statementMs: 10_000,
+      queryMs: 15_000,
+      idleInTransactionMs: 30_000,
+    });
+    expect(config.redis.commandTimeoutMs).toBe(1_000);
+    expect(problems({ DB_STATEMENT_TIMEOUT_MS: '20000' })).toEqual([
+      'DB_QUERY_TIMEOUT_MS: must be greater than DB_STATEMENT_TIMEOUT_MS',
+    ]);
+    expect(problems({ DB_CONNECT_TIMEOUT_MS: '0' })).toEqual([
+      expect.stringMatching(/^DB_CONNECT_TIMEOUT_MS: /),
+    ]);
+  });
+
+  it('keeps the readiness delay inside the shutdown timeout', () => {
+    expect(problems({ SHUTDOWN_READINESS_DELAY_MS: '10000' })).toEqual([
+      'SHUTDOWN_READINESS_DELAY_MS: must be less than SHUTDOWN_TIMEOUT_MS',
+    ]);
   });
 });

@@ -15,6 +15,8 @@ export interface AppConfig {
     url: string;
     dataDir: string;
     shutdownTimeoutMs: number;
+    /** api: how long readiness answers 503 before the listener closes at shutdown. */
+    shutdownReadinessDelayMs: number;
     /** Worker role: serves /health/live and /health/ready here when set. */
     workerHealthPort: number | null;
   };
@@ -27,8 +29,13 @@ export interface AppConfig {
     requestLogging: boolean;
   };
   /** `url` is null until the embedded PostgreSQL is started (development without DATABASE_URL). */
-  readonly database: { url: string | null; migrateOnBoot: boolean; poolSize: number };
-  readonly redis: { url: string | null };
+  readonly database: {
+    url: string | null;
+    migrateOnBoot: boolean;
+    poolSize: number;
+    timeouts: DatabaseTimeouts;
+  };
+  readonly redis: { url: string | null; commandTimeoutMs: number };
   readonly queue: {
     prefix: string;
     lockMs: number;
@@ -47,6 +54,18 @@ export interface AppConfig {
   readonly payments: PaymentsConfig;
 }
 
+/** Every wait on PostgreSQL, in milliseconds. */
+export interface DatabaseTimeouts {
+  /** A new connection, or a free one from the full pool. */
+  connectMs: number;
+  /** Server side: PostgreSQL cancels a statement running longer. */
+  statementMs: number;
+  /** Client side: a database that stops answering (no reply at all) fails the query. */
+  queryMs: number;
+  /** Server side: a session idle inside an open transaction is terminated. */
+  idleInTransactionMs: number;
+}
+
 type Source = Record<string, string | undefined>;
 
 /** Validates the environment and builds the config, or throws one ConfigError naming every bad variable. */
@@ -58,6 +77,14 @@ export function loadConfig(source: Source): AppConfig {
     );
   }
   const env = parsed.data;
+  if (env.SHUTDOWN_READINESS_DELAY_MS >= env.SHUTDOWN_TIMEOUT_MS) {
+    throw new ConfigError(['SHUTDOWN_READINESS_DELAY_MS: must be less than SHUTDOWN_TIMEOUT_MS']);
+  }
+  if (env.DB_QUERY_TIMEOUT_MS <= env.DB_STATEMENT_TIMEOUT_MS) {
+    // The server's cancel must come first: it ends the statement cleanly, the client-side
+    // timeout only abandons the wait.
+    throw new ConfigError(['DB_QUERY_TIMEOUT_MS: must be greater than DB_STATEMENT_TIMEOUT_MS']);
+  }
   if (env.NODE_ENV === 'production') {
     const missing = productionRequired.filter((name) => env[name] === undefined);
     if (missing.length > 0) {
@@ -76,6 +103,7 @@ function toConfig(env: Env): AppConfig {
       url: env.APP_URL.replace(/\/+$/, ''),
       dataDir: env.DATA_DIR,
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+      shutdownReadinessDelayMs: env.SHUTDOWN_READINESS_DELAY_MS,
       workerHealthPort: env.WORKER_HEALTH_PORT ?? null,
     },
     http: {
@@ -92,8 +120,14 @@ function toConfig(env: Env): AppConfig {
       url: env.DATABASE_URL ?? null,
       migrateOnBoot: env.DB_MIGRATE_ON_BOOT,
       poolSize: env.DB_POOL_SIZE,
+      timeouts: {
+        connectMs: env.DB_CONNECT_TIMEOUT_MS,
+        statementMs: env.DB_STATEMENT_TIMEOUT_MS,
+        queryMs: env.DB_QUERY_TIMEOUT_MS,
+        idleInTransactionMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      },
     },
-    redis: { url: env.REDIS_URL ?? null },
+    redis: { url: env.REDIS_URL ?? null, commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS },
     queue: {
       prefix: env.QUEUE_PREFIX,
       lockMs: env.QUEUE_LOCK_MS,

@@ -16,13 +16,23 @@ export const envSchema = z.object({
   APP_URL: url(/^https?:$/).default('http://localhost:3000'),
   DATA_DIR: z.string().min(1).default('.data'),
   SHUTDOWN_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  // api: after SIGTERM, readiness answers 503 this long before the listener closes, so a load
+  // balancer that polls readiness stops sending new connections first.
+  SHUTDOWN_READINESS_DELAY_MS: int(0, 60_000).default(0),
   WORKER_HEALTH_PORT: int(1, 65535).optional(),
 
   DATABASE_URL: url(/^postgres(ql)?:$/).optional(),
   DB_MIGRATE_ON_BOOT: bool.default(true),
   DB_POOL_SIZE: int(1, 200).default(10),
+  // A database that refuses, stops answering or holds a transaction open must not hold requests:
+  // every wait on PostgreSQL is bounded (see the README's "Outages" section).
+  DB_CONNECT_TIMEOUT_MS: int(100, 120_000).default(5_000),
+  DB_STATEMENT_TIMEOUT_MS: int(100, 3_600_000).default(10_000),
+  DB_QUERY_TIMEOUT_MS: int(100, 3_600_000).default(15_000),
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(100, 3_600_000).default(30_000),
 
   REDIS_URL: url(/^rediss?:$/).optional(),
+  REDIS_COMMAND_TIMEOUT_MS: int(50, 60_000).default(1_000),
   QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits and _ . : - only, at most 64')

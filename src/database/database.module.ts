@@ -1,17 +1,20 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import type { AppConfig } from '../config/index.js';
+import type { AppConfig, DatabaseTimeouts } from '../config/index.js';
 import { baseDataSourceOptions } from './data-source-options.js';
+import { TimeoutSafeClient } from './timeout-safe-client.js';
 
 @Module({})
 export class DatabaseModule {
   static forRoot(config: AppConfig): DynamicModule {
     if (!config.database.url) throw new Error('database.url is not resolved');
+    const base = baseDataSourceOptions(config.database.url, config.database.poolSize);
     return {
       module: DatabaseModule,
       imports: [
         TypeOrmModule.forRoot({
-          ...baseDataSourceOptions(config.database.url, config.database.poolSize),
+          ...base,
+          extra: { ...base.extra, ...poolTimeouts(config.database.timeouts) },
           // Migrations run before the app is built (bootstrap), under an advisory lock.
           migrationsRun: false,
           autoLoadEntities: true,
@@ -22,4 +25,22 @@ export class DatabaseModule {
       ],
     };
   }
+}
+
+/**
+ * node-postgres pool options bounding every wait of a request on PostgreSQL. Only the app's pool
+ * gets them: migrations (their own DataSource) may legitimately run longer than a request.
+ */
+export function poolTimeouts(timeouts: DatabaseTimeouts) {
+  return {
+    // Connecting, and waiting for a free client of a full pool.
+    connectionTimeoutMillis: timeouts.connectMs,
+    statement_timeout: timeouts.statementMs,
+    // A server that accepted the query and went silent (not refusing: hanging).
+    query_timeout: timeouts.queryMs,
+    idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
+    // Notice a dead peer on an idle pooled connection instead of trusting it.
+    keepAlive: true,
+    Client: TimeoutSafeClient,
+  };
 }

@@ -17,6 +17,7 @@ import type { Response } from 'express';
 import { Public } from '../common/auth/public.decorator.js';
 import { QUEUES } from '../queue/queues.js';
 import { HealthResponseDto, LiveResponseDto } from './health.dto.js';
+import { Readiness } from './readiness.js';
 
 const CHECK_TIMEOUT_MS = 1500;
 
@@ -29,6 +30,7 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     private readonly db: TypeOrmHealthIndicator,
     @InjectQueue(QUEUES.outbox.name) private readonly queue: Queue,
+    private readonly readiness: Readiness,
   ) {}
 
   @Get('live')
@@ -42,7 +44,13 @@ export class HealthController {
   @ApiOperation({ summary: 'Readiness: PostgreSQL and Redis are reachable' })
   @ApiOkResponse({ type: HealthResponseDto })
   @ApiServiceUnavailableResponse({ type: HealthResponseDto, description: 'A dependency is down' })
-  async ready(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
+  async ready(
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<HealthCheckResult | HealthResponseDto> {
+    if (this.readiness.draining) {
+      res.status(HttpStatus.SERVICE_UNAVAILABLE);
+      return { status: 'shutting_down', details: {} };
+    }
     try {
       return await this.health.check([
         () => this.db.pingCheck('database').withTimeout(CHECK_TIMEOUT_MS),

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { Logger } from 'pino';
 import { currentRequestId } from '../logging/request-context.js';
-import { toProblem } from './problem-details.filter.js';
+import type { ErrorLog } from './error-log.js';
+import { problemHeaders, toProblem } from './problem-details.filter.js';
 import { PROBLEM_CONTENT_TYPE, statusTitle, type Problem } from './problem-details.js';
 
 /**
@@ -18,11 +18,13 @@ export function notFound(req: Request, res: Response): void {
   });
 }
 
-export function finalErrorHandler(logger: Logger) {
+export function finalErrorHandler(errors: ErrorLog) {
   return (err: unknown, req: Request, res: Response, next: NextFunction): void => {
     if (res.headersSent) return next(err);
     const problem = toProblem(err);
-    if (problem.status >= 500) logger.error({ err }, 'unhandled error in middleware');
+    errors.log(err, problem);
+    for (const [name, value] of Object.entries(problemHeaders(err, problem)))
+      res.setHeader(name, value);
     send(req, res, problem);
   };
 }

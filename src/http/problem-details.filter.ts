@@ -1,6 +1,8 @@
-import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { unavailableDependency } from '../common/dependency-errors.js';
 import { currentRequestId } from '../logging/request-context.js';
+import { ErrorLog } from './error-log.js';
 import { PROBLEM_CONTENT_TYPE, problemType, statusTitle, type Problem } from './problem-details.js';
 import { ProblemException } from './problem.exception.js';
 
@@ -32,10 +34,16 @@ const BODY_ERRORS: Record<string, { slug: string; detail: string }> = {
   },
 };
 
-/** Every error leaves as RFC 9457 problem details; anything unknown is a logged, generic 500. */
+/** Seconds a client is asked to wait when PostgreSQL or Redis is unavailable. */
+export const DEPENDENCY_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Every error leaves as RFC 9457 problem details: an unavailable dependency as a 503 to retry,
+ * anything unknown as a generic 500. Each is logged once, at the level it deserves.
+ */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
-  private readonly logger = new Logger('HTTP');
+  constructor(private readonly errors: ErrorLog) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -44,19 +52,24 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const problem = toProblem(exception);
     problem.instance = req.originalUrl?.split('?')[0];
     problem.requestId = currentRequestId() ?? (req as { id?: string }).id;
-    if (problem.status >= 500) {
-      this.logger.error({ err: exception, requestId: problem.requestId }, 'unhandled error');
-    }
+    this.errors.log(exception, problem);
     if (res.headersSent) {
       res.end();
       return;
     }
-    if (exception instanceof ProblemException) {
-      for (const [name, value] of Object.entries(exception.problem.headers ?? {}))
-        res.setHeader(name, value);
-    }
+    for (const [name, value] of Object.entries(problemHeaders(exception, problem)))
+      res.setHeader(name, value);
     res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
+}
+
+/** Headers the problem asks for: its own (Retry-After of a 429), or Retry-After of an outage. */
+export function problemHeaders(exception: unknown, problem: Problem): Record<string, string> {
+  if (exception instanceof ProblemException) return exception.problem.headers ?? {};
+  if (problem.type === problemType('dependency-unavailable')) {
+    return { 'Retry-After': String(DEPENDENCY_RETRY_AFTER_SECONDS) };
+  }
+  return {};
 }
 
 export function toProblem(exception: unknown): Problem {
@@ -76,6 +89,15 @@ export function toProblem(exception: unknown): Problem {
   const bodyError = fromBodyParserError(cause);
   if (bodyError) return bodyError;
   if (exception instanceof HttpException) return fromHttpException(exception);
+  if (unavailableDependency(exception)) {
+    return {
+      type: problemType('dependency-unavailable'),
+      title: statusTitle(503),
+      status: 503,
+      detail: `The service is temporarily unavailable. Retry in ${DEPENDENCY_RETRY_AFTER_SECONDS} seconds.`,
+      retryAfter: DEPENDENCY_RETRY_AFTER_SECONDS,
+    };
+  }
   return {
     type: problemType('internal-error'),
     title: statusTitle(500),

@@ -77,13 +77,13 @@ describe('requestLogging', () => {
     });
   });
 
-  it('replaces an unsafe id and logs 5xx at error level', async () => {
+  it('replaces an unsafe id and logs a 5xx access line at info (the error has its own line)', async () => {
     const res = await fetch(`${base}/boom`, { headers: { 'X-Request-Id': 'bad id\twith tab' } });
     const id = res.headers.get('x-request-id') as string;
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     expect(await lineFor(id)).toMatchObject({
-      level: 50,
-      msg: 'request failed with status 503',
+      level: 30,
+      msg: 'request completed',
       res: { statusCode: 503 },
     });
   });

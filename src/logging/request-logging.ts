@@ -58,8 +58,10 @@ function decodeName(name: string): string {
  * Hand-written instead of pino-http: that one builds a child logger and two serializer passes per
  * request, which cost about a third of a trivial request's CPU in the benchmarks (bench/README.md).
  * The line keeps pino-http's shape: `req` {method, url}, `res` {statusCode}, `responseTime` (ms),
- * `requestId`; secret query parameters redacted (redactUrl); `request completed` at info, 5xx at error, a response that never finished (the
- * client went away) at warn as `request aborted`.
+ * `requestId`; secret query parameters redacted (redactUrl); `request completed` at info whatever
+ * the status (the error itself is logged once, at its own level, by the problem filter: an access
+ * line at error would log it twice), a response that never finished (the client went away) at
+ * warn as `request aborted`.
  */
 export function requestLogging(logger: Logger, options: { autoLogging: boolean }) {
   // The access line has fixed fields (id, method, URL, status, time) that no redaction path can
@@ -95,7 +97,5 @@ function logRequest(
     responseTime: Date.now() - started,
   };
   if (!res.writableFinished) logger.warn(line, 'request aborted');
-  else if (res.statusCode >= 500)
-    logger.error(line, `request failed with status ${res.statusCode}`);
   else logger.info(line, 'request completed');
 }

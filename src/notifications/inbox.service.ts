@@ -6,6 +6,7 @@ import {
   type NotificationPageDto,
   type NotificationResponseDto,
 } from './dto/notification.dto.js';
+import { unavailableDependency } from '../common/dependency-errors.js';
 import { NotificationEvents } from './notification-events.js';
 import { NotificationsRepository, type InboxCursor } from './notifications.repository.js';
 
@@ -62,9 +63,17 @@ export class InboxService {
     return marked;
   }
 
+  /**
+   * After the change committed: the real-time count is a courtesy to open streams (a client
+   * re-reads it on reconnect), so a Redis outage must not turn a done write into an error.
+   */
   private async publishCount(userId: string): Promise<void> {
     const count = await this.repository.unreadCount(userId);
-    await this.events.publish([{ userId, event: 'unread-count', data: { count } }]);
+    await this.events
+      .publish([{ userId, event: 'unread-count', data: { count } }])
+      .catch((error: unknown) => {
+        if (unavailableDependency(error) !== 'redis') throw error;
+      });
   }
 }
 

@@ -221,10 +221,28 @@ describe('LoginThrottle (real Redis)', () => {
     expect(ttls.every((ttl) => ttl > 0 && ttl <= failureDelay.forgetAfterMs)).toBe(true);
   });
 
-  it('surfaces Redis failures instead of reporting a limit', async () => {
+  it('fails open to per-process windows while Redis is unavailable', async () => {
     const down = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true });
-    const broken = new LoginThrottle({ redis: down, keyPrefix: prefix, clock });
+    const twoPerIp: ThrottleLimits = {
+      ...DEFAULT_THROTTLE_LIMITS,
+      login: { ...DEFAULT_THROTTLE_LIMITS.login, perIp: { points: 2, durationSeconds: 60 } },
+    };
+    const broken = new LoginThrottle({ redis: down, keyPrefix: prefix, clock, limits: twoPerIp });
     down.disconnect();
-    await expect(broken.consume('login', { ip: '198.51.100.60' })).rejects.toThrow();
+    const ip = '198.51.100.60';
+    expect(await broken.consume('login', { ip })).toEqual({ ok: true });
+    expect(await broken.checkLogin({ ip, account: 'down@example.com' })).toEqual({
+      ok: true,
+      failuresOnRecord: 0,
+    });
+    expect(await broken.consume('login', { ip })).toMatchObject({ ok: false, scope: 'ip' });
+    await expect(
+      broken.recordLoginFailure({ ip, account: 'down@example.com' }),
+    ).resolves.toMatchObject({
+      consecutiveFailures: 0,
+    });
+    await expect(
+      broken.recordLoginSuccess({ ip, account: 'down@example.com' }),
+    ).resolves.toBeUndefined();
   });
 });

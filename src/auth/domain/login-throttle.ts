@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Clock } from '../../common/clock.js';
+import { unavailableDependency } from '../../common/dependency-errors.js';
 import { hashToken } from './tokens.js';
 
 export type ThrottleAction = 'login' | 'register' | 'forgot' | 'resend' | 'refresh';
@@ -227,16 +228,19 @@ export class LoginThrottle {
   async recordLoginSuccess(keys: { ip?: string; account: string }): Promise<void> {
     const stale = [this.failureKey(keys.account)];
     if (keys.ip !== undefined) stale.push(this.clientFailureKey({ ...keys, ip: keys.ip }));
-    await this.redis.del(...stale);
+    await failOpen(this.redis.del(...stale), 0);
   }
 
   private async countFailure(key: string, now: Date): Promise<number> {
-    const replies = await this.redis
-      .multi()
-      .hincrby(key, 'failures', 1)
-      .hset(key, 'lastFailureAt', String(now.getTime()))
-      .pexpire(key, this.failureDelay.forgetAfterMs)
-      .exec();
+    const replies = await failOpen(
+      this.redis
+        .multi()
+        .hincrby(key, 'failures', 1)
+        .hset(key, 'lastFailureAt', String(now.getTime()))
+        .pexpire(key, this.failureDelay.forgetAfterMs)
+        .exec(),
+      [[null, 0]],
+    );
     const [error, count] = replies?.[0] ?? [new Error('login failure not recorded'), null];
     if (error) throw error;
     return Number(count);
@@ -245,7 +249,10 @@ export class LoginThrottle {
   private async checkFailureDelay(
     key: string,
   ): Promise<{ result: ThrottleResult; onRecord: number }> {
-    const [failures, lastFailureAt] = await this.redis.hmget(key, 'failures', 'lastFailureAt');
+    const [failures, lastFailureAt] = await failOpen(
+      this.redis.hmget(key, 'failures', 'lastFailureAt'),
+      [null, null],
+    );
     if (failures === null || lastFailureAt === null) return { result: { ok: true }, onRecord: 0 };
     const onRecord = Number(failures);
     const delay = failureDelayMs(onRecord, this.failureDelay);
@@ -268,6 +275,12 @@ export class LoginThrottle {
         keyPrefix: `${this.keyPrefix}:${action}:${scope}`,
         points: limit.points,
         duration: limit.durationSeconds,
+        // Redis unavailable: the same window, counted by this process alone (see failOpen).
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: new RateLimiterMemory({
+          points: limit.points,
+          duration: limit.durationSeconds,
+        }),
       });
     const entries = (Object.keys(limits) as ThrottleAction[]).map((action) => [
       action,
@@ -278,6 +291,20 @@ export class LoginThrottle {
       },
     ]);
     return Object.fromEntries(entries) as Limiters;
+  }
+}
+
+/**
+ * While Redis is unavailable, sign-in keeps working (the README's "Outages" explains why): the
+ * windows fall back to per-process memory counters and the failure delay is not applied (no
+ * shared record of failures). A Redis that answers with an error still fails the request.
+ */
+async function failOpen<T>(command: Promise<T>, whileUnavailable: T): Promise<T> {
+  try {
+    return await command;
+  } catch (error) {
+    if (unavailableDependency(error) === 'redis') return whileUnavailable;
+    throw error;
   }
 }
 
