@@ -8,7 +8,9 @@ export interface StripeRequest {
   idempotencyKey: string | undefined;
 }
 
-type Handler = (req: StripeRequest) => { status: number; body: unknown } | 'hang';
+type Reply = { status: number; body: unknown } | 'hang';
+/** May answer later (a slow provider, or one that lets the test act before it answers). */
+type Handler = (req: StripeRequest) => Reply | Promise<Reply>;
 
 /**
  * A local HTTP server standing in for api.stripe.com (the SDK's host/port/protocol options point
@@ -51,7 +53,7 @@ export class FakeStripeApi {
       idempotencyKey: req.headers['idempotency-key'] as string | undefined,
     };
     this.requests.push(seen);
-    const reply = this.handler(seen);
+    const reply = await this.handler(seen);
     if (reply === 'hang') return;
     res.writeHead(reply.status, { 'content-type': 'application/json', 'request-id': 'req_test' });
     res.end(JSON.stringify(reply.body));
