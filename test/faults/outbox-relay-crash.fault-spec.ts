@@ -19,8 +19,7 @@ it('re-relays the events of a relay killed before it marked them sent, deliverin
   // unsent and locked by the relay's open transaction.
   let held: { cut(): void } | null = null;
   s.dbProxy.stallOn(
-    (chunk, direction) =>
-      direction === 'up' && chunk.includes('UPDATE outbox_events SET sent_at'),
+    (chunk, direction) => direction === 'up' && chunk.includes('UPDATE outbox_events SET sent_at'),
     (link) => (held = link),
   );
   const first = await s.startWorker();

@@ -70,6 +70,7 @@ export class Stack {
   ) {}
 
   static async start(options: StackOptions = {}): Promise<Stack> {
+    const t0 = Date.now();
     const dir = mkdtempSync(join(tmpdir(), 'app-faults-'));
     chmodSync(dir, 0o755);
     const pg = await PgCluster.start(join(dir, 'pg'));
@@ -86,10 +87,17 @@ export class Stack {
       await FaultProxy.start(smtpPort),
       options,
     );
+    const t1 = Date.now();
     try {
       await pg.createDatabase(DATABASE);
-      stack.api = await AppProcess.start('api', stack.env('api'), dir);
-      if (options.worker !== false) stack.worker = await stack.startWorker();
+      // Both apply migrations at boot (advisory-locked): they start side by side.
+      const [api, worker] = await Promise.all([
+        AppProcess.start('api', stack.env('api'), dir),
+        options.worker === false ? null : stack.startWorker({ DB_MIGRATE_ON_BOOT: 'true' }),
+      ]);
+      stack.api = api;
+      stack.worker = worker;
+      report('stack', { servicesMs: t1 - t0, appsMs: Date.now() - t1 });
     } catch (error) {
       await stack.stop();
       throw error;
@@ -251,7 +259,8 @@ export class Stack {
 /** Mail counts: how many arrived, to how many recipients, and duplicates by Message-ID. */
 export function mailCounts(mails: ReceivedMail[], expected: string[] = []) {
   const byMessageId = new Map<string, number>();
-  for (const m of mails) byMessageId.set(m.messageId ?? '', (byMessageId.get(m.messageId ?? '') ?? 0) + 1);
+  for (const m of mails)
+    byMessageId.set(m.messageId ?? '', (byMessageId.get(m.messageId ?? '') ?? 0) + 1);
   const byRecipient = new Map<string, number>();
   for (const m of mails) for (const to of m.to) byRecipient.set(to, (byRecipient.get(to) ?? 0) + 1);
   return {
@@ -282,4 +291,40 @@ export async function eventually<T>(
     if (value || Date.now() > deadline) return value;
     await sleep(intervalMs);
   }
+}
+
+export interface Sample extends Answer {
+  op: string;
+  /** When the request was sent (Date.now()). */
+  at: number;
+}
+
+/**
+ * Load: `concurrency` clients each sending the next operation (round robin) as soon as the last
+ * answered, until `stop()` says so. Every answer is kept, with its start time.
+ */
+export async function drive(
+  ops: Array<{ op: string; run: () => Promise<Answer> }>,
+  concurrency: number,
+  stop: () => boolean,
+): Promise<Sample[]> {
+  const samples: Sample[] = [];
+  let next = 0;
+  const client = async () => {
+    while (!stop()) {
+      const { op, run } = ops[next++ % ops.length] as (typeof ops)[number];
+      const at = Date.now();
+      const answer = await run();
+      samples.push({ ...answer, op, at });
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, client));
+  return samples;
+}
+
+/** How many answers had each status (0: no answer). */
+export function statusCounts(samples: Answer[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const s of samples) counts[s.status] = (counts[s.status] ?? 0) + 1;
+  return counts;
 }

@@ -138,7 +138,9 @@ function ok(body: unknown): Reply {
 function notFound(): Reply {
   return {
     status: 404,
-    body: { error: { type: 'invalid_request_error', code: 'resource_missing', message: 'No such object' } },
+    body: {
+      error: { type: 'invalid_request_error', code: 'resource_missing', message: 'No such object' },
+    },
   };
 }
 

@@ -71,7 +71,9 @@ it('applies each event once and ends in the provider’s final state, ignoring b
     signedAt: now - 3600,
   });
   const tampered = {
-    payload: succeeded.payload.replace('"succeeded"', '"canceled"').replace('.succeeded', '.canceled'),
+    payload: succeeded.payload
+      .replace('"succeeded"', '"canceled"')
+      .replace('.succeeded', '.canceled'),
     signature: succeeded.signature,
   };
   const forged = sim.event(intent, 'payment_intent.canceled', 'canceled', {
@@ -120,7 +122,10 @@ it('applies each event once and ends in the provider’s final state, ignoring b
     perEvent.set(id, (perEvent.get(id) ?? 0) + 1);
   }
   // The "Payment received" mail: one, whatever the number of copies.
-  await eventually(() => s.smtp.mailsTo(user.email).some((m) => /payment/i.test(m.subject)), 10_000);
+  await eventually(
+    () => s.smtp.mailsTo(user.email).some((m) => /payment/i.test(m.subject)),
+    10_000,
+  );
   await new Promise((r) => setTimeout(r, 1500));
   const paymentMails = s.smtp.mailsTo(user.email).filter((m) => /payment/i.test(m.subject));
 

