@@ -84,7 +84,8 @@ it('answers 503 during a PostgreSQL crash and recovers by itself', async () => {
     requests: samples.length,
     before: statusCounts(before),
     outage: statusCounts(outage),
-    outageNot503Problem: outage.filter((a) => !isOutageProblem(a)).length,
+    // Served without PostgreSQL (from a cache) is fine; a failure must be the 503 problem.
+    outageNot503Problem: outage.filter((a) => a.status >= 300 && !isOutageProblem(a)).length,
     outageSlowestMs: Math.max(0, ...outage.map((a) => a.ms)),
     timedOut: samples.filter((a) => a.status === 0).length,
     afterRecovery: statusCounts(recovered),

@@ -256,13 +256,21 @@ export class Stack {
   }
 }
 
-/** Mail counts: how many arrived, to how many recipients, and duplicates by Message-ID. */
-export function mailCounts(mails: ReceivedMail[], expected: string[] = []) {
+/**
+ * Mail counts over the mails to `expected` recipients (all mails when none are given): how many
+ * arrived, duplicates by Message-ID, expected recipients with no mail or with more than one.
+ */
+export function mailCounts(all: ReceivedMail[], expected: string[] = []) {
+  const wanted = new Set(expected);
+  const mails = wanted.size ? all.filter((m) => m.to.some((to) => wanted.has(to))) : all;
   const byMessageId = new Map<string, number>();
-  for (const m of mails)
+  for (const m of mails) {
     byMessageId.set(m.messageId ?? '', (byMessageId.get(m.messageId ?? '') ?? 0) + 1);
+  }
   const byRecipient = new Map<string, number>();
-  for (const m of mails) for (const to of m.to) byRecipient.set(to, (byRecipient.get(to) ?? 0) + 1);
+  for (const m of mails) {
+    for (const to of m.to) byRecipient.set(to, (byRecipient.get(to) ?? 0) + 1);
+  }
   return {
     mails: mails.length,
     distinctMessageIds: byMessageId.size,
