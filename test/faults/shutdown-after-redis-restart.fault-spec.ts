@@ -31,10 +31,8 @@ it('shuts the api and the worker down cleanly after Redis came back', async () =
     20_000,
     200,
   );
-  // Work after the outage still flows.
-  const more = await s.seedWelcomeNotifications(5);
-  const flowed = await eventually(() => s.smtp.mails.length >= 10, 20_000);
-
+  // Shut down at once: the queues' blocking clients were cut mid-command by the crash and have
+  // had no job since, the case in which Bull's close() used to wait for a minute.
   const worker = s.worker;
   const api = s.api;
   worker?.kill('SIGTERM');
@@ -42,15 +40,13 @@ it('shuts the api and the worker down cleanly after Redis came back', async () =
   const [workerExit, apiExit] = await Promise.all([worker?.waitExit(20_000), api.waitExit(20_000)]);
   const counts = {
     readyAfterRestart: ready,
-    deliveredAfterOutage: flowed,
     workerExit,
     apiExit,
-    ...mailCounts(s.smtp.mails, [...expected, ...more]),
+    ...mailCounts(s.smtp.mails, expected),
   };
   report('10 shutdown after a Redis restart', counts);
   expect(ready).toBe(true);
-  expect(flowed).toBe(true);
   expect(workerExit?.code).toBe(0);
   expect(apiExit?.code).toBe(0);
-  expect(counts).toMatchObject({ mails: 10, duplicates: 0, missing: 0 });
+  expect(counts).toMatchObject({ mails: 5, duplicates: 0, missing: 0 });
 });

@@ -31,14 +31,17 @@ it('takes over the job of a killed worker and sends its mail once', async () => 
   s.smtpProxy.resume();
 
   await s.startWorker();
-  const arrived = await eventually(() => s.smtp.mails.length > 0, 60_000, 100);
-  const takeoverMs = Date.now() - killedAt;
+  const arrived = await eventually(() => s.smtp.mails.length > 0, 45_000, 100);
+  // Late or not, measure when it is taken over (for the report), up to half a minute more.
+  const late = arrived || (await eventually(() => s.smtp.mails.length > 0, 30_000, 100));
+  const takeoverMs = late ? Date.now() - killedAt : null;
   await sleep(3000); // a second send would follow within the backoff
   const [row] = await s.sql<{ status: string; attempts: number }>(
     `SELECT status, attempts FROM notification_deliveries WHERE channel = 'email'`,
   );
   const counts = {
-    takeoverMs: arrived ? takeoverMs : null,
+    takeoverMs,
+    takenOverWithin45s: arrived,
     delivery: row,
     ...mailCounts(s.smtp.mails, [email as string]),
   };
