@@ -6,7 +6,7 @@ const EVENTS = 50;
 let s: Stack;
 
 beforeAll(async () => {
-  s = await Stack.start({ worker: false });
+  s = await Stack.start({ worker: false, proxied: ['db', 'smtp'] });
 });
 
 afterAll(async () => {

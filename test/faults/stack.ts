@@ -34,6 +34,12 @@ export interface StackOptions {
   worker?: boolean;
   /** A Stripe stand-in: the app runs with PAYMENTS_PROVIDER=stripe against it. */
   stripe?: FakeStripeApi;
+  /**
+   * Peers the app reaches through their fault proxy (default: SMTP only). PostgreSQL and Redis
+   * are reached directly unless asked: a real outage refuses connections, which a proxy (it
+   * accepts, then closes) would not reproduce.
+   */
+  proxied?: Array<'db' | 'redis' | 'smtp'>;
 }
 
 export interface Answer {
@@ -48,8 +54,8 @@ export interface Answer {
 /**
  * One scenario's world: a private PostgreSQL cluster and redis-server (free ports, never the
  * machine's), an SMTP sink counting every mail, the api and the worker as separate processes of
- * the built app. The app reaches PostgreSQL, Redis and SMTP through fault proxies, so a scenario
- * can also slow, stall or cut those links.
+ * the built app. A fault proxy stands before each peer (`proxied` says which ones the app goes
+ * through), so a scenario can also slow, stall or cut those links.
  */
 export class Stack {
   api!: AppProcess;
@@ -108,11 +114,17 @@ export class Stack {
   /** The production environment of one process. */
   env(role: 'api' | 'worker', extra: Record<string, string> = {}): Record<string, string> {
     const stripe = this.options.stripe;
+    const proxied = new Set(this.options.proxied ?? ['smtp']);
+    const dbPort = proxied.has('db') ? this.dbProxy.port : this.pg.port;
+    const redisPort = proxied.has('redis') ? this.redisProxy.port : this.redis.port;
+    const smtpPort = proxied.has('smtp')
+      ? this.smtpProxy.port
+      : Number(new URL(this.smtp.url).port);
     return {
       NODE_ENV: 'production',
-      DATABASE_URL: `postgres://postgres:postgres@127.0.0.1:${this.dbProxy.port}/${DATABASE}`,
-      REDIS_URL: `redis://127.0.0.1:${this.redisProxy.port}`,
-      SMTP_URL: `smtp://127.0.0.1:${this.smtpProxy.port}`,
+      DATABASE_URL: `postgres://postgres:postgres@127.0.0.1:${dbPort}/${DATABASE}`,
+      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       QUEUE_PREFIX: 'faults',
       JWT_SECRET: this.jwtSecret,
       SANDBOX_WEBHOOK_SECRET: WEBHOOK_SECRET,
