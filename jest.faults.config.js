@@ -6,7 +6,8 @@ import base from './jest.config.js';
 const e2e = base.projects.find((p) => p.displayName === 'e2e');
 
 export default {
-  testTimeout: 90_000,
+  // A scenario boots two Node processes; on a loaded 2-core machine that alone can take 40 s.
+  testTimeout: 120_000,
   maxWorkers: 1,
   projects: [
     {

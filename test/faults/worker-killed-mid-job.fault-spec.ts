@@ -52,4 +52,4 @@ it('takes over the job of a killed worker and sends its mail once', async () => 
   expect(arrived).toBe(true);
   expect(counts).toMatchObject({ mails: 1, duplicates: 0, missing: 0 });
   expect(row?.status).toBe('sent');
-}, 150_000);
+}, 180_000);

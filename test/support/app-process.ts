@@ -117,7 +117,7 @@ export class AppProcess {
     return this.log().trimEnd().split('\n').slice(-lines).join('\n');
   }
 
-  private async waitReady(timeoutMs = 60_000): Promise<void> {
+  private async waitReady(timeoutMs = 90_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.exit) break;
