@@ -12,6 +12,7 @@ export default tseslint.config(
       'bench/results/**',
       '**/*.mjs',
       'jest.config.js',
+      'jest.faults.config.js',
     ],
   },
   js.configs.recommended,

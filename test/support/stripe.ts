@@ -9,7 +9,7 @@ export interface StripeRequest {
 }
 
 type Reply = { status: number; body: unknown } | 'hang';
-/** May answer later (a promise): the SDK waits, as it would on a slow Stripe. */
+/** May answer later (a slow provider, or one that lets the test act before it answers). */
 type Handler = (req: StripeRequest) => Reply | Promise<Reply>;
 
 /**
