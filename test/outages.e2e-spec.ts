@@ -9,7 +9,7 @@ import { createHttpApp } from '../src/bootstrap/http-app.js';
 import { loadConfigFromEnv } from '../src/config/index.js';
 import { startLocalRedis, type LocalRedis } from '../src/queue/local-redis.js';
 import { bearer, signUp, type SignedUp } from './support/auth.js';
-import { startStallProxy, type StallProxy } from './support/stall-proxy.js';
+import { FaultProxy } from './support/fault-proxy.js';
 import type { TestApp } from './support/test-app.js';
 import { waitFor } from './support/wait.js';
 
@@ -161,14 +161,16 @@ describe('with Redis down', () => {
 });
 
 describe('with PostgreSQL unavailable', () => {
-  let proxy: StallProxy;
+  let proxy: FaultProxy;
   let t: TestApp & { logs: LogLine[] };
   let user: SignedUp;
 
   beforeAll(async () => {
-    proxy = await startStallProxy(process.env.DATABASE_URL ?? '');
+    const database = new URL(process.env.DATABASE_URL ?? '');
+    proxy = await FaultProxy.start(Number(database.port), database.hostname);
+    database.port = String(proxy.port);
     t = await appWithLogs({
-      DATABASE_URL: proxy.url,
+      DATABASE_URL: database.toString(),
       DB_CONNECT_TIMEOUT_MS: '1000',
       DB_STATEMENT_TIMEOUT_MS: '1000',
       DB_QUERY_TIMEOUT_MS: '1500',
@@ -176,13 +178,18 @@ describe('with PostgreSQL unavailable', () => {
     user = await signUp(t);
   });
   afterAll(async () => {
-    await proxy.set('forward');
+    forward();
     await t.close();
-    await proxy.close();
+    await proxy.stop();
   });
 
+  function forward(): void {
+    proxy.refusing = false;
+    proxy.resume();
+  }
+
   async function recovers(): Promise<void> {
-    await proxy.set('forward');
+    forward();
     await waitFor(
       async () => {
         const res = await t.http
@@ -195,7 +202,8 @@ describe('with PostgreSQL unavailable', () => {
   }
 
   it('answers 503 problem+json with Retry-After when the database refuses connections', async () => {
-    await proxy.set('refuse');
+    proxy.refusing = true;
+    proxy.cut();
     const before = t.logs.length;
     for (let i = 0; i < 20; i++) {
       const res = await t.http
@@ -213,7 +221,7 @@ describe('with PostgreSQL unavailable', () => {
   });
 
   it('answers a bounded 503 when the database stops answering, and recovers', async () => {
-    await proxy.set('stall');
+    proxy.stall();
     const read = await t.http
       .get('/api/v1/users/me')
       .set('Authorization', bearer(user.accessToken))

@@ -124,28 +124,32 @@ describe('SIGTERM to the api process', () => {
   beforeAll(async () => {
     stripe = await new GatedStripe().start();
     port = await freePort();
-    api = spawn(process.execPath, ['--import', './test/support/swc-register.mjs', 'src/main.ts'], {
-      env: {
-        ...process.env,
-        APP_ROLE: 'api',
-        PORT: String(port),
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'warn',
-        DB_MIGRATE_ON_BOOT: 'false',
-        PAYMENTS_PROVIDER: 'stripe',
-        STRIPE_SECRET_KEY: 'sk_test_shutdown',
-        STRIPE_WEBHOOK_SECRET: 'whsec_test_shutdown',
-        STRIPE_API_HOST: '127.0.0.1',
-        STRIPE_API_PORT: String(stripe.port),
-        STRIPE_API_PROTOCOL: 'http',
-        STRIPE_TIMEOUT_MS: '30000',
-        STRIPE_MAX_NETWORK_RETRIES: '0',
-        SHUTDOWN_TIMEOUT_MS: '30000',
-        SHUTDOWN_READINESS_DELAY_MS: '2000',
-        QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-shutdown`,
+    api = spawn(
+      process.execPath,
+      ['--import', './test/support/child/register.mjs', 'src/main.ts'],
+      {
+        env: {
+          ...process.env,
+          APP_ROLE: 'api',
+          PORT: String(port),
+          NODE_ENV: 'test',
+          LOG_LEVEL: 'warn',
+          DB_MIGRATE_ON_BOOT: 'false',
+          PAYMENTS_PROVIDER: 'stripe',
+          STRIPE_SECRET_KEY: 'sk_test_shutdown',
+          STRIPE_WEBHOOK_SECRET: 'whsec_test_shutdown',
+          STRIPE_API_HOST: '127.0.0.1',
+          STRIPE_API_PORT: String(stripe.port),
+          STRIPE_API_PROTOCOL: 'http',
+          STRIPE_TIMEOUT_MS: '30000',
+          STRIPE_MAX_NETWORK_RETRIES: '0',
+          SHUTDOWN_TIMEOUT_MS: '30000',
+          SHUTDOWN_READINESS_DELAY_MS: '2000',
+          QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-shutdown`,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     api.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     api.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     exited = new Promise((resolve) => api.once('exit', (code) => resolve(code)));
