@@ -290,7 +290,17 @@ describe('API fuzz (FUZZ_SEED, FUZZ_RUNS)', () => {
 
   it('ten concurrent writes on every idempotent or upserting route: no 5xx, the final state is one of the writes', async () => {
     const fuzzer = new Fuzzer(base, book);
-    const c = await signUp(t);
+    const [c, d] = await Promise.all([signUp(t), signUp(t)]);
+    // Two "payment received" notifications for D, arriving while the other bursts run.
+    for (const id of [await createPayment(d), await createPayment(d)]) {
+      await api(
+        d.accessToken,
+        'POST',
+        `/payments/${id}/confirm`,
+        { paymentMethod: 'pm_card_visa' },
+        { 'Idempotency-Key': randomUUID() },
+      );
+    }
     const burst = async (
       key: string,
       make: (i: number) => { path: string; body?: Json; headers?: Record<string, string> },
@@ -464,23 +474,30 @@ describe('API fuzz (FUZZ_SEED, FUZZ_RUNS)', () => {
       100,
     );
 
+    // D keeps the default preferences (C's bursts may have turned in-app payments off).
     const inbox = await waitFor(
       async () => {
-        const data = (await api(c.accessToken, 'GET', '/notifications?unread=true')).body
+        const data = (await api(d.accessToken, 'GET', '/notifications?unread=true')).body
           .data as Array<{ id: string }>;
         return data.length >= 2 ? data : null;
       },
-      { what: 'two unread notifications of C' },
+      { what: 'two unread notifications of D', timeoutMs: 20_000 },
     );
-    const reads = await burst(`POST ${API}/notifications/{id}/read`, () => ({
-      path: `/notifications/${inbox[0]!.id}/read`,
-    }));
+    const reads = await burst(
+      `POST ${API}/notifications/{id}/read`,
+      () => ({ path: `/notifications/${inbox[0]!.id}/read` }),
+      undefined,
+      d.accessToken,
+    );
     const readAts = new Set(reads.filter(Boolean).map((n) => n!.readAt));
     expect(readAts.size).toBe(1);
-    const marked = await burst(`POST ${API}/notifications/read-all`, () => ({
-      path: '/notifications/read-all',
-    }));
-    const unread = (await api(c.accessToken, 'GET', '/notifications/unread-count')).body.count;
+    const marked = await burst(
+      `POST ${API}/notifications/read-all`,
+      () => ({ path: '/notifications/read-all' }),
+      undefined,
+      d.accessToken,
+    );
+    const unread = (await api(d.accessToken, 'GET', '/notifications/unread-count')).body.count;
     expect({
       unread,
       markedOnce: marked.reduce((sum, m) => sum + Number(m?.marked ?? 0), 0) >= inbox.length - 1,
