@@ -128,7 +128,8 @@ async function createPayment(user: SignedUp, amount = 1999) {
 
 /** A's payments (fresh, paid, cancelled), device, notification and second session. */
 async function resourcesOfA() {
-  const [fresh, paid, cancelled] = [
+  const [fresh, paid, cancelled, toCancel] = [
+    await createPayment(a),
     await createPayment(a),
     await createPayment(a),
     await createPayment(a),
@@ -164,7 +165,7 @@ async function resourcesOfA() {
   });
   owned[`${API}/payments/{id}`] = [fresh, paid, cancelled];
   owned[`${API}/payments/{id}/confirm`] = [fresh, paid, cancelled];
-  owned[`${API}/payments/{id}/cancel`] = [fresh, paid, cancelled];
+  owned[`${API}/payments/{id}/cancel`] = [toCancel, cancelled];
   owned[`${API}/payments/{id}/refunds`] = [paid];
   owned[`${API}/notifications/{id}/read`] = [notification.id];
   owned[`${API}/notifications/devices/{id}`] = [device.body.id as string];
@@ -285,7 +286,16 @@ describe('API fuzz (FUZZ_SEED, FUZZ_RUNS)', () => {
       `fuzz: ${fuzzer.sent} requests over ${ops.length} operations in ${((Date.now() - started) / 1000).toFixed(1)} s ` +
         `(FUZZ_SEED=${FUZZ_SEED} FUZZ_RUNS=${FUZZ_RUNS}); ${fuzzer.findings.length} oracle failures`,
     );
-    expect(findingsText(fuzzer)).toBe('no findings');
+    const text = findingsText(fuzzer);
+    // The generated requests reach the routes' logic, not only their guards and validation.
+    const unreached = ops.filter(
+      (op) => ![...(fuzzer.statuses.get(op.key) ?? [])].some((x) => x < 300),
+    );
+    console.log(
+      `fuzz: never a 2xx (need secrets the suite does not forge): ${unreached.map((op) => `${op.key} (${[...(fuzzer.statuses.get(op.key) ?? [])].join(' ')})`).join(', ')}`,
+    );
+    expect(unreached.length).toBeLessThanOrEqual(Math.ceil(ops.length / 3));
+    expect(text).toBe('no findings');
   }, 240_000);
 
   it('ten concurrent writes on every idempotent or upserting route: no 5xx, the final state is one of the writes', async () => {
@@ -577,6 +587,26 @@ function fixedCases(op: Operation): FuzzCase[] {
   if (op.secured) out.push({ ...valid, actor: 'none', kind: 'no-user', specInvalid: true });
   if (!op.body || valid.body === undefined) return out;
   const body = JSON.parse(valid.body) as Json;
+  // Another media type than the document's only one, and keys class-transformer skips.
+  const form = new URLSearchParams(
+    Object.entries(body ?? {}).map(([k, v]): [string, string] => [k, String(v)]),
+  ).toString();
+  for (const [type, text] of [
+    ['text/plain', valid.body],
+    ['application/x-www-form-urlencoded', form],
+  ]) {
+    out.push({
+      ...valid,
+      kind: `content-type ${type}`,
+      headers: { ...valid.headers, 'Content-Type': type! },
+      body: text || 'a=1',
+      specInvalid: true,
+    });
+  }
+  for (const key of ['__proto__', 'constructor']) {
+    const text = valid.body.replace(/^\{/, `{"${key}":{"role":"admin"},`).replace(',}', '}');
+    out.push({ ...valid, kind: 'extra-field', body: text, specInvalid: true });
+  }
   const deep = `${'['.repeat(DEEP)}${']'.repeat(DEEP)}`;
   const nest = (path: string[]) =>
     JSON.stringify(setAt(body, path, '__deep__')).replace('"__deep__"', deep);

@@ -30,6 +30,14 @@ export const DEFAULT_HINTS: Hints = {
   ),
   amount: fc.oneof(fc.integer({ min: 1, max: 100_000 }), fc.constant(1)),
   token: fc.stringMatching(/^[A-Za-z0-9:_-]{20,160}$/),
+  // Keys as the server bounds them (Stripe's rule); the document says only "at most 20 keys".
+  metadata: fc.dictionary(
+    fc.stringMatching(/^[A-Za-z0-9_.-]{1,40}$/),
+    fc.string({ maxLength: 100 }),
+    {
+      maxKeys: 5,
+    },
+  ),
 };
 
 function hhmm(): fc.Arbitrary<string> {

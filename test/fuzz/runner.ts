@@ -21,6 +21,8 @@ export function seedFor(key: string): number {
 /** Sends cases to the app over real HTTP and keeps every oracle failure. */
 export class Fuzzer {
   readonly findings: Finding[] = [];
+  /** Statuses seen per operation: shows the requests got past authentication and validation. */
+  readonly statuses = new Map<string, Set<number>>();
   sent = 0;
 
   constructor(
@@ -42,6 +44,8 @@ export class Fuzzer {
       ...(c.body !== undefined ? { body: Buffer.from(c.body, 'utf8') } : {}),
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
+    const seen = this.statuses.get(c.op.key) ?? new Set<number>();
+    this.statuses.set(c.op.key, seen.add(res.status));
     return { status: res.status, headers: res.headers, text: await res.text() };
   }
 
