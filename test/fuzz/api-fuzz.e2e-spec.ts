@@ -3,6 +3,7 @@ import { appendFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { DataSource } from 'typeorm';
 import { login, signUp, type SignedUp } from '../support/auth.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { waitFor } from '../support/wait.js';
@@ -15,7 +16,7 @@ import {
   type Operation,
 } from './cases.js';
 import { setAt, slotsOf, type Json } from './generators.js';
-import { KNOWN, report, type Finding } from './oracles.js';
+import { KNOWN, report } from './oracles.js';
 import { Fuzzer, FUZZ_ONLY, FUZZ_RUNS, FUZZ_SEED, seedFor } from './runner.js';
 import { SchemaBook, type OpenApiDocument } from './schema.js';
 
@@ -87,7 +88,22 @@ beforeAll(async () => {
   await resourcesOfA();
 }, 60_000);
 
-afterAll(() => t?.close());
+afterAll(async () => {
+  // The next test file of this jest worker shares the database and queue prefix: leave it no
+  // half-done broadcast to thousands of users and no unrelayed event.
+  const db = t?.app.get(DataSource);
+  await waitFor(
+    async () => {
+      const [{ open }] = (await db.query(
+        `SELECT (SELECT count(*) FROM notification_broadcasts WHERE status <> 'completed')
+              + (SELECT count(*) FROM outbox_events WHERE sent_at IS NULL) AS open`,
+      )) as Array<{ open: string }>;
+      return open === '0';
+    },
+    { timeoutMs: 20_000, what: 'broadcasts and outbox drained' },
+  ).catch(() => undefined);
+  await t?.close();
+}, 30_000);
 
 async function api(
   token: string,
@@ -285,6 +301,10 @@ describe('API fuzz (FUZZ_SEED, FUZZ_RUNS)', () => {
     console.log(
       `fuzz: ${fuzzer.sent} requests over ${ops.length} operations in ${((Date.now() - started) / 1000).toFixed(1)} s ` +
         `(FUZZ_SEED=${FUZZ_SEED} FUZZ_RUNS=${FUZZ_RUNS}); ${fuzzer.findings.length} oracle failures`,
+    );
+    const slowest = [...fuzzer.spent].sort(([, x], [, y]) => y - x).slice(0, 6);
+    console.log(
+      `fuzz: slowest operations (ms): ${slowest.map(([k, ms]) => `${k} ${ms}`).join(', ')}`,
     );
     const text = findingsText(fuzzer);
     // The generated requests reach the routes' logic, not only their guards and validation.

@@ -4,14 +4,13 @@ import type { Schema, SchemaBook } from './schema.js';
 /** A JSON value (what a request body is made of). */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-/**
- * Values the document cannot express but the server checks (a strong password, an email, a time
- * zone it knows, "HH:MM"), keyed by property name: without them almost every "valid" body would
- * stop at validation and the routes behind it would go untested. Used only where the schema has
- * no enum and no pattern of its own.
- */
 export type Hints = Record<string, fc.Arbitrary<Json>>;
 
+/**
+ * Values the document cannot express but the server checks (a strong password, an email, a time
+ * zone it knows, "HH:MM", a currency of the allowlist), keyed by property name: without them
+ * almost every "valid" body would stop at validation and the routes behind it would go untested.
+ */
 export const DEFAULT_HINTS: Hints = {
   email: fc
     .tuple(fc.uuid({ version: 4 }), fc.constantFrom('example.test', 'EXAMPLE.test'))
@@ -71,7 +70,10 @@ export function valueOf(
 ): fc.Arbitrary<Json> {
   const s = book.flatten(schema);
   if (s.enum) return fc.constantFrom(...(s.enum as Json[]));
-  const hint = name !== undefined && !s.pattern ? hints[name] : undefined;
+  // Hints are strings, numbers and objects: never for a boolean switch named like one (`email`),
+  // and the push `token` hint is not a one-time token (those have a pattern of their own).
+  const usable = name !== undefined && s.type !== 'boolean' && !(s.pattern && name === 'token');
+  const hint = usable ? hints[name] : undefined;
   if (hint) return hint;
   const type = s.type ?? (s.properties ? 'object' : undefined);
   switch (type) {

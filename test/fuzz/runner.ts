@@ -23,6 +23,8 @@ export class Fuzzer {
   readonly findings: Finding[] = [];
   /** Statuses seen per operation: shows the requests got past authentication and validation. */
   readonly statuses = new Map<string, Set<number>>();
+  /** Milliseconds spent per operation, to keep the suite's cost visible. */
+  readonly spent = new Map<string, number>();
   sent = 0;
 
   constructor(
@@ -37,6 +39,7 @@ export class Fuzzer {
       headers.set('Authorization', `Bearer ${token}`);
     }
     this.sent += 1;
+    const started = Date.now();
     const res = await fetch(this.baseUrl + c.url, {
       method: c.op.method,
       headers,
@@ -46,7 +49,12 @@ export class Fuzzer {
     });
     const seen = this.statuses.get(c.op.key) ?? new Set<number>();
     this.statuses.set(c.op.key, seen.add(res.status));
-    return { status: res.status, headers: res.headers, text: await res.text() };
+    const text = await res.text();
+    this.spent.set(c.op.key, (this.spent.get(c.op.key) ?? 0) + Date.now() - started);
+    if (process.env.FUZZ_DEBUG && c.kind === 'valid' && res.status >= 300) {
+      console.log(`${c.op.key} valid → ${res.status} ${text.slice(0, 300)} ${c.body ?? ''}`);
+    }
+    return { status: res.status, headers: res.headers, text };
   }
 
   /** Sends `c`, applies the oracles, records what failed; returns the answer (null on no answer). */
