@@ -14,8 +14,12 @@ export class HealthResponseDto {
     type: 'object',
     additionalProperties: {
       type: 'object',
-      properties: { status: { type: 'string', enum: ['up', 'down'] } },
+      properties: {
+        status: { type: 'string', enum: ['up', 'down'] },
+        message: { type: 'string', description: 'Why it is down' },
+      },
+      required: ['status'],
     },
   })
-  details: Record<string, { status: 'up' | 'down' }>;
+  details: Record<string, { status: 'up' | 'down'; message?: string }>;
 }
