@@ -636,6 +636,14 @@ function fixedCases(op: Operation): FuzzCase[] {
     body: nest(['fuzzDeep']),
     specInvalid: true,
   });
+  // Whether 1,500 levels overflow the stack depends on how warm the JIT is; 10,000 always did.
+  const deeper = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+  out.push({
+    ...valid,
+    kind: 'deep-nesting-unknown-field',
+    body: JSON.stringify(setAt(body, ['fuzzDeep'], '__deep__')).replace('"__deep__"', deeper),
+    specInvalid: true,
+  });
   for (const slot of slotsOf(book, op.body, body).filter((s) => s.path.length > 0)) {
     const nulled = setAt(body, slot.path, null);
     out.push({
@@ -645,6 +653,15 @@ function fixedCases(op: Operation): FuzzCase[] {
       specInvalid: book.validate(op.body, nulled).length > 0,
     });
     out.push({ ...valid, kind: 'deep-nesting', body: nest(slot.path), specInvalid: true });
+    if (slot.schema.type === 'object' || slot.schema.properties) {
+      // An array where an object belongs: what a nested DTO without @IsObject() let through.
+      out.push({
+        ...valid,
+        kind: 'wrong-type',
+        body: JSON.stringify(setAt(body, slot.path, [])),
+        specInvalid: true,
+      });
+    }
   }
   return out;
 }
