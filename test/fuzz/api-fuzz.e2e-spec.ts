@@ -273,6 +273,7 @@ describe('API fuzz (FUZZ_SEED, FUZZ_RUNS)', () => {
       const leaked = ids.filter((id) => text.includes(id));
       expect({ path, status: res.status, leaked }).toEqual({ path, status, leaked: [] });
     }
+    console.log(`fuzz: ${fuzzer.sent} requests of B at A's resources`);
     expect(await snapshotOfA()).toEqual(before);
     expect(findingsText(fuzzer)).toBe('no findings');
   });
@@ -533,6 +534,7 @@ describe('API fuzz (FUZZ_SEED, FUZZ_RUNS)', () => {
       markedOnce: marked.reduce((sum, m) => sum + Number(m?.marked ?? 0), 0) >= inbox.length - 1,
     }).toEqual({ unread: 0, markedOnce: true });
 
+    console.log(`fuzz: ${fuzzer.sent} concurrent writes`);
     expect(findingsText(fuzzer)).toBe('no findings');
   }, 60_000);
 });
