@@ -14,12 +14,8 @@ export class HealthResponseDto {
     type: 'object',
     additionalProperties: {
       type: 'object',
-      properties: {
-        status: { type: 'string', enum: ['up', 'down'] },
-        message: { type: 'string', description: 'Why it is down' },
-      },
-      required: ['status'],
+      properties: { status: { type: 'string', enum: ['up', 'down'] } },
     },
   })
-  details: Record<string, { status: 'up' | 'down'; message?: string }>;
+  details: Record<string, { status: 'up' | 'down' }>;
 }
