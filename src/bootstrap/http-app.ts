@@ -10,6 +10,7 @@ import { CacheControlInterceptor } from '../http/cache-control.js';
 import { finalErrorHandler, notFound } from '../http/fallback-handlers.js';
 import { inputLimits, scanJsonShape } from '../http/input-limits.js';
 import { ErrorLog } from '../http/error-log.js';
+import { jsonBodiesOnly } from '../http/json-bodies.js';
 import { ProblemDetailsFilter } from '../http/problem-details.filter.js';
 import { securityHeaders } from '../http/security-headers.js';
 import { setupSwagger } from '../http/swagger.js';
@@ -71,6 +72,7 @@ export function configureHttp(
   app.use(json({ limit: config.http.bodyLimit, verify: checkJsonBody }));
   app.useBodyParser('urlencoded', { limit: config.http.bodyLimit, extended: false });
   app.use(inputLimits());
+  app.use(jsonBodiesOnly());
   configureRouting(app);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalInterceptors(new CacheControlInterceptor(app.get(Reflector)));

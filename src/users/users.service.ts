@@ -192,11 +192,20 @@ export class UsersService {
   }
 
   async updateProfile(userId: string, patch: ProfilePatch): Promise<User> {
-    const user = await this.getById(userId);
-    if (patch.displayName !== undefined) user.displayName = patch.displayName.trim();
-    if (patch.locale !== undefined) user.locale = Intl.getCanonicalLocales(patch.locale)[0] ?? 'en';
-    if (patch.timeZone !== undefined) user.timeZone = patch.timeZone;
-    return this.users.save(user);
+    // Under a row lock: save() writes only the columns it sees changed since its read, so
+    // concurrent patches used to interleave into a mix of several (found by the fuzz suite).
+    return this.users.manager.transaction(async (manager) => {
+      const user = await this.repo(manager).findOne({
+        where: { id: userId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!user) throw new NotFoundException('No such user.');
+      if (patch.displayName !== undefined) user.displayName = patch.displayName.trim();
+      if (patch.locale !== undefined)
+        user.locale = Intl.getCanonicalLocales(patch.locale)[0] ?? 'en';
+      if (patch.timeZone !== undefined) user.timeZone = patch.timeZone;
+      return this.repo(manager).save(user);
+    });
   }
 
   async setPasswordHash(userId: string, passwordHash: string, manager?: EntityManager) {

@@ -26,6 +26,7 @@ export function decodeCursor(raw: string | undefined): KeysetCursor | null {
       typeof parsed[0] === 'string' &&
       typeof parsed[1] === 'string' &&
       PG_TIMESTAMP.test(parsed[0]) &&
+      isRealTime(parsed[0]) &&
       UUID.test(parsed[1])
     ) {
       return { createdAt: parsed[0], id: parsed[1] };
@@ -39,6 +40,16 @@ export function decodeCursor(raw: string | undefined): KeysetCursor | null {
     detail: 'The cursor is not one this API returned.',
     errors: [{ field: 'cursor', message: 'cursor is invalid' }],
   });
+}
+
+/**
+ * A time PostgreSQL will accept: the shape alone lets through month 99 or 30 February, which the
+ * query then fails on (a 500). A real time prints back as itself; year 0 does not exist there.
+ */
+function isRealTime(text: string): boolean {
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms) || text.startsWith('0000')) return false;
+  return new Date(ms).toISOString().slice(0, 19) === text.slice(0, 19);
 }
 
 /** SQL selecting a row's created_at as cursor text (UTC, microseconds). */
