@@ -99,6 +99,17 @@ describe('HTTP edge: hostile input, nulls, caching, health and problems', () => 
       expectProblem(repeated, 400);
     });
 
+    it('refuses a query string that is not UTF-8 (a lone surrogate) instead of reading it as Latin-1', async () => {
+      const res = await t.http
+        .get('/api/v1/notifications?cursor=%ED%A0%80')
+        .set('Authorization', bearer(user.accessToken));
+      expectProblem(res, 400, 'urn:problem:malformed-query');
+      const fine = await t.http
+        .get('/api/v1/notifications?limit=%35')
+        .set('Authorization', bearer(user.accessToken));
+      expect(fine.status).toBe(200);
+    });
+
     it('still accepts an ordinary body', async () => {
       const res = await t.http
         .patch('/api/v1/users/me')

@@ -492,7 +492,8 @@ describe('notifications API', () => {
     );
     // Only users with a registered device get a push job; everyone else is skipped at fan-out.
     const [{ withDevices }] = await db().query(
-      `SELECT count(DISTINCT user_id)::int AS "withDevices" FROM push_devices`,
+      `SELECT count(DISTINCT d.user_id)::int AS "withDevices"
+         FROM push_devices d JOIN users u ON u.id = d.user_id WHERE u.status = 'active'`,
     );
     expect(progress.deliveries.push.skipped).toBe(expected - withDevices);
     const push = progress.deliveries.push;

@@ -98,6 +98,15 @@ function violation(node: Node, message: string): InputViolation {
  */
 export function inputLimits() {
   return (req: Request, _res: Response, next: NextFunction): void => {
+    if (!wellEncodedQuery(req.originalUrl)) {
+      return next(
+        new ProblemException({
+          status: 400,
+          slug: 'malformed-query',
+          detail: 'The query string is not valid percent-encoded UTF-8.',
+        }),
+      );
+    }
     const violation = findInputViolation(req.body) ?? findInputViolation(req.query);
     if (!violation) return next();
     next(
@@ -109,6 +118,21 @@ export function inputLimits() {
       }),
     );
   };
+}
+
+/**
+ * Node's querystring falls back to a Latin-1 reading of a sequence that is not UTF-8 (`%ED%A0%80`,
+ * a lone surrogate), so such a value would reach validation as different text than was sent.
+ */
+function wellEncodedQuery(url: string): boolean {
+  const start = url.indexOf('?');
+  if (start < 0) return true;
+  try {
+    decodeURIComponent(url.slice(start + 1));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** What scanJsonShape throws: body-parser passes it on, the problem filter makes it a 400. */
