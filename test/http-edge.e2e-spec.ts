@@ -110,6 +110,18 @@ describe('HTTP edge: hostile input, nulls, caching, health and problems', () => 
       expect(fine.status).toBe(200);
     });
 
+    it('refuses NUL characters and lone surrogates in bodies and queries (both were 500s)', async () => {
+      const resend = await t.http.post('/api/v1/auth/email/resend').send({ email: 'a\udc00b' });
+      expectProblem(resend, 400, 'urn:problem:invalid-text');
+      expect(resend.body.errors).toEqual([
+        { field: 'email', message: 'must be valid Unicode text without NUL characters' },
+      ]);
+      const search = await t.http
+        .get('/api/v1/users?email=%00')
+        .set('Authorization', bearer(admin.accessToken));
+      expectProblem(search, 400, 'urn:problem:invalid-text');
+    });
+
     it('still accepts an ordinary body', async () => {
       const res = await t.http
         .patch('/api/v1/users/me')

@@ -10,6 +10,16 @@ const members = (count: number) =>
   Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, i]));
 
 describe('findInputViolation', () => {
+  it('refuses NUL characters and lone surrogates in values and keys, not surrogate pairs', () => {
+    expect(findInputViolation({ email: 'a\u0000b' })).toMatchObject({
+      field: 'email',
+      invalidText: true,
+    });
+    expect(findInputViolation({ list: ['ok', 'a\udc00b'] })?.field).toBe('list[1]');
+    expect(findInputViolation({ ['k\ud800']: 1 })?.invalidText).toBe(true);
+    expect(findInputViolation({ emoji: '😀 تجربة' })).toBeNull();
+  });
+
   it('accepts ordinary input up to the limits', () => {
     expect(findInputViolation({ a: 'x'.repeat(32_768), b: new Array(1000).fill(1) })).toBeNull();
     expect(findInputViolation(nested(15))).toBeNull();

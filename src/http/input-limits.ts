@@ -24,7 +24,16 @@ export interface InputViolation {
   /** Dotted path of the offending value (`$` is the root). */
   field: string;
   message: string;
+  /** Set when the value is not text PostgreSQL can store, rather than too large. */
+  invalidText?: true;
 }
+
+/**
+ * NUL (PostgreSQL text and jsonb cannot hold it: the query failed with a 500) and lone surrogates
+ * (not Unicode; with `u`, a well-formed pair is one code point and does not match).
+ */
+const INVALID_TEXT = /\0|\p{Cs}/u;
+const INVALID_TEXT_MESSAGE = 'must be valid Unicode text without NUL characters';
 
 export const LIMIT_MESSAGES = {
   depth: (l: Limits) => `must nest at most ${l.depth} levels deep`,
@@ -59,6 +68,7 @@ export function findInputViolation(
     if (typeof value === 'string') {
       if (value.length > limits.stringLength)
         return violation(node, LIMIT_MESSAGES.stringLength(limits));
+      if (INVALID_TEXT.test(value)) return invalidText(node);
       continue;
     }
     if (typeof value !== 'object' || value === null) continue;
@@ -73,11 +83,16 @@ export function findInputViolation(
       const key = names ? (names[i] as string) : i;
       if (typeof key === 'string' && key.length > limits.stringLength)
         return violation(node, LIMIT_MESSAGES.stringLength(limits));
+      if (typeof key === 'string' && INVALID_TEXT.test(key)) return invalidText(node);
       const child = (value as Record<string | number, unknown>)[key];
       stack.push({ value: child, depth: depth + 1, key, parent: node });
     }
   }
   return null;
+}
+
+function invalidText(node: Node): InputViolation {
+  return { ...violation(node, INVALID_TEXT_MESSAGE), invalidText: true };
 }
 
 /** `a.b[2].c`, each key cut to 40 characters (hostile keys are long). */
@@ -109,12 +124,17 @@ export function inputLimits() {
     }
     const violation = findInputViolation(req.body) ?? findInputViolation(req.query);
     if (!violation) return next();
+    const { field, message, invalidText } = violation;
     next(
       new ProblemException({
         status: 400,
-        slug: 'input-too-complex',
-        detail: 'The request is nested too deeply or too large in one part; see errors.',
-        errors: [violation],
+        ...(invalidText
+          ? { slug: 'invalid-text', detail: 'Part of the request is not valid text; see errors.' }
+          : {
+              slug: 'input-too-complex',
+              detail: 'The request is nested too deeply or too large in one part; see errors.',
+            }),
+        errors: [{ field, message }],
       }),
     );
   };
