@@ -24,8 +24,16 @@ it('re-relays the events of a relay killed before it marked them sent, deliverin
   );
   const first = await s.startWorker();
   expect(await eventually(() => held !== null, 15_000)).toBe(true);
-  // The first worker's consumers go on working meanwhile: let its deliveries finish.
-  await eventually(() => s.smtp.mails.length >= EVENTS, 20_000);
+  // The first worker's consumers go on working meanwhile: let its deliveries finish and record
+  // themselves `sent`, so that the kill hits the relay only. (A mail the relay has but whose
+  // `sent` row is not committed yet is the delivery's own at-least-once window, scenario 3b.)
+  await eventually(async () => {
+    const [row] = await s.sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM notification_deliveries
+        WHERE channel = 'email' AND status = 'sent'`,
+    );
+    return row.n >= EVENTS;
+  }, 20_000);
   const beforeCrash = s.smtp.mails.length;
   first.kill('SIGKILL');
   await first.exited;
@@ -45,8 +53,9 @@ it('re-relays the events of a relay killed before it marked them sent, deliverin
     return row.n === EVENTS;
   }, 20_000);
   await eventually(() => s.smtp.mails.length >= EVENTS, 20_000);
-  // A resend would come within the notification backoff; give it the time to show.
-  await new Promise((r) => setTimeout(r, 2000));
+  // A resend would come within the notification backoff, or once the dead worker's Bull lock
+  // (QUEUE_LOCK_MS, 4 s in the harness) ran out and a stalled-job check re-queued its jobs.
+  await new Promise((r) => setTimeout(r, 6000));
   const [stored] = await s.sql<{ notifications: number; sent: number }>(
     `SELECT (SELECT count(*)::int FROM notifications) AS notifications,
             (SELECT count(*)::int FROM notification_deliveries

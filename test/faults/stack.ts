@@ -20,6 +20,12 @@ const FAST = {
   OUTBOX_POLL_MS: '25',
   NOTIFICATIONS_BACKOFF_MS: '300',
   NOTIFICATIONS_SEND_LEASE_MS: '3000',
+  // A dead worker's job is re-queued once its Bull lock (renewed every half of it) has run out,
+  // at the next stalled-job check: seconds instead of the production 30 s + 10 s.
+  QUEUE_LOCK_MS: '4000',
+  QUEUE_STALLED_INTERVAL_MS: '1000',
+  // Below SHUTDOWN_TIMEOUT_MS, as the product requires of it.
+  QUEUE_CLOSE_TIMEOUT_MS: '4000',
   PAYMENTS_RECONCILE_EVERY_MS: '1000',
   PAYMENTS_STUCK_AFTER_MS: '1000',
   SHUTDOWN_TIMEOUT_MS: '10000',
@@ -205,7 +211,7 @@ export class Stack {
   }
 
   /** Registers and signs in a user through the API. */
-  async signUp(): Promise<{ userId: string; email: string; token: string }> {
+  async signUp(): Promise<{ userId: string; email: string; password: string; token: string }> {
     const email = `u-${randomUUID()}@example.test`;
     const password = `pw ${randomUUID()}`;
     const registered = await this.call('POST', '/api/v1/auth/register', {
@@ -215,7 +221,7 @@ export class Stack {
     const login = await this.call('POST', '/api/v1/auth/login', { body: { email, password } });
     if (login.status !== 200) throw new Error(`login: ${login.status}`);
     const user = login.body?.user as { id: string };
-    return { userId: user.id, email, token: String(login.body?.accessToken) };
+    return { userId: user.id, email, password, token: String(login.body?.accessToken) };
   }
 
   async sql<T = Record<string, unknown>>(query: string, params: unknown[] = []): Promise<T[]> {

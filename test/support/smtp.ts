@@ -42,6 +42,8 @@ export class SmtpInbox {
   delayMs = 0;
   /** Messages received in full whose reply is held back by holdReplies(). */
   holding = 0;
+  /** DATA commands accepted (354 sent): messages whose transfer began, complete or not. */
+  messagesBegun = 0;
   private gate: { released: Promise<void>; release: () => void } | null = null;
   private rules: Rule[] = [];
   private server: SMTPServer;
@@ -57,6 +59,7 @@ export class SmtpInbox {
         callback(error ?? undefined);
       },
       onData: (stream, session, callback) => {
+        this.messagesBegun++;
         simpleParser(stream)
           .then(async (parsed) => {
             if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
