@@ -425,16 +425,18 @@ describe('notifications API', () => {
   it('broadcasts to a few thousand users in batches with the right counts', async () => {
     const admin = await signUp(t, { role: 'admin' });
     const before: number = (
-      await db().query(`SELECT count(*)::int AS n FROM users WHERE status = 'active'`)
+      await db().query(
+        `SELECT count(*)::int AS n FROM users WHERE status = 'active' AND deleted_at IS NULL`,
+      )
     )[0].n;
     // Other test files share the database: their users may have changed announcement switches.
     const [{ inAppOffBefore, emailOnBefore }] = await db().query(
-      `SELECT count(*) FILTER (WHERE p.channels -> 'marketing' ->> 'inApp' = 'false')::int
+      `SELECT count(*) FILTER (WHERE p.channels -> 'marketing' ->> 'in_app' = 'false')::int
                 AS "inAppOffBefore",
               count(*) FILTER (WHERE p.channels -> 'marketing' ->> 'email' = 'true')::int
                 AS "emailOnBefore"
          FROM users u JOIN notification_preferences p ON p.user_id = u.id
-        WHERE u.status = 'active'`,
+        WHERE u.status = 'active' AND u.deleted_at IS NULL`,
     );
     const bulk = 3000;
     await db().query(
@@ -490,10 +492,13 @@ describe('notifications API', () => {
     expect(progress.deliveries.email.queued + progress.deliveries.email.sent).toBe(
       1 + emailOnBefore,
     );
-    // Only users with a registered device get a push job; everyone else is skipped at fan-out.
+    // Only users with a device and announcement push on get a push job; the rest are skipped.
     const [{ withDevices }] = await db().query(
       `SELECT count(DISTINCT d.user_id)::int AS "withDevices"
-         FROM push_devices d JOIN users u ON u.id = d.user_id WHERE u.status = 'active'`,
+         FROM push_devices d JOIN users u ON u.id = d.user_id
+         LEFT JOIN notification_preferences p ON p.user_id = d.user_id
+        WHERE u.status = 'active' AND u.deleted_at IS NULL
+          AND p.channels -> 'marketing' ->> 'push' IS DISTINCT FROM 'false'`,
     );
     expect(progress.deliveries.push.skipped).toBe(expected - withDevices);
     const push = progress.deliveries.push;
