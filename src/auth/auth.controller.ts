@@ -27,7 +27,6 @@ import {
   TokenResponseDto,
 } from './dto/auth.dto.js';
 import { SessionsService } from './sessions.service.js';
-import { NoStore } from '../http/cache-control.js';
 
 const ACCEPTED: AcceptedDto = {
   message: 'If the address belongs to an account, an email is on its way.',
@@ -62,7 +61,6 @@ export class AuthController {
 
   @Post('login')
   @Public()
-  @NoStore()
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in: starts a session on this device' })
   @ApiOkResponse({ type: TokenResponseDto })
@@ -73,7 +71,6 @@ export class AuthController {
 
   @Post('refresh')
   @Public()
-  @NoStore()
   @HttpCode(200)
   @ApiOperation({
     summary: 'Exchange the refresh token for a new pair (the old refresh token stops working)',

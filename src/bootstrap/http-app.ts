@@ -1,12 +1,12 @@
 import { RequestMethod, VersioningType, type INestApplication } from '@nestjs/common';
-import { NestFactory, Reflector } from '@nestjs/core';
+import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { json, type Express } from 'express';
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import { AppModule, type AppModuleOptions } from '../app.module.js';
 import type { AppConfig } from '../config/index.js';
-import { CacheControlInterceptor } from '../http/cache-control.js';
+import { cacheControl } from '../http/cache-control.js';
 import { finalErrorHandler, notFound } from '../http/fallback-handlers.js';
 import { inputLimits, scanJsonShape } from '../http/input-limits.js';
 import { ErrorLog } from '../http/error-log.js';
@@ -62,6 +62,7 @@ export function configureHttp(
   app.set('query parser', 'simple');
   app.use(requestLogging(logger, { autoLogging: config.http.requestLogging }));
   app.use(httpMetrics(app.get(MetricsService)));
+  app.use(cacheControl());
   // Before helmet: bull-board's page needs its inline script (helmet's CSP would block it).
   mountQueueDashboard(app);
   app.use(securityHeaders());
@@ -75,7 +76,6 @@ export function configureHttp(
   app.use(jsonBodiesOnly());
   configureRouting(app);
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalInterceptors(new CacheControlInterceptor(app.get(Reflector)));
   app.useGlobalFilters(new ProblemDetailsFilter(errors));
   if (config.http.docsEnabled) setupSwagger(app);
 }

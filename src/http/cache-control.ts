@@ -1,61 +1,33 @@
-import {
-  Injectable,
-  SetMetadata,
-  type CallHandler,
-  type ExecutionContext,
-  type NestInterceptor,
-} from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import type { Request, Response } from 'express';
-import type { Observable } from 'rxjs';
-import { IS_PUBLIC } from '../common/auth/public.decorator.js';
+import { applyDecorators, Header } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
 
 /**
- * - `no-store`: the response carries a secret (tokens, tickets, a client secret, a session
- *   cookie): no cache may keep it (RFC 6749 §5.1 for tokens; `Pragma` for HTTP/1.0 caches).
- * - `private`: a signed-in read: browsers may keep it but must revalidate, shared caches never
- *   serve it, and one user's copy is never another's (`Vary: Authorization`).
+ * Marks a read whose answer carries a secret (a payment's client secret): `no-store`, as every
+ * write already gets from `cacheControl()`. Nest sets these after the handler, over the default.
  */
-export type CachePolicy = 'no-store' | 'private';
-
-const CACHE_POLICY = 'http:cache-policy';
-
-/** Marks a route (or a controller) whose responses carry a secret. */
-export const NoStore = (): MethodDecorator & ClassDecorator =>
-  SetMetadata(CACHE_POLICY, 'no-store' satisfies CachePolicy);
+export const NoStore = (): MethodDecorator =>
+  applyDecorators(Header('Cache-Control', 'no-store'), Header('Pragma', 'no-cache'));
 
 /**
- * Sets `Cache-Control` before the handler runs, so error answers and idempotent replays carry it
- * too. Without a decorator: writes are `no-store`, signed-in reads `private`, public reads are
- * left to their handler.
+ * The default caching of every answer, set before routing so that errors and idempotent replays
+ * carry it too:
+ * - writes: `no-store` (tokens, tickets, cookies and client secrets all come from writes; RFC
+ *   6749 §5.1 for tokens; `Pragma` for HTTP/1.0 caches);
+ * - reads sent with credentials: `private, no-cache`: browsers may keep them but must
+ *   revalidate, shared caches never serve them, one user's copy is never another's (`Vary`);
+ * - anonymous reads (health, docs): left to their handler.
+ * A middleware rather than an interceptor: an interceptor wraps every handler in RxJS
+ * observables, which cost `/users/me` measurable CPU (bench/README.md).
  */
-@Injectable()
-export class CacheControlInterceptor implements NestInterceptor {
-  constructor(private readonly reflector: Reflector) {}
-
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'http') return next.handle();
-    const targets = [context.getHandler(), context.getClass()];
-    const req = context.switchToHttp().getRequest<Request>();
-    const policy =
-      this.reflector.getAllAndOverride<CachePolicy | undefined>(CACHE_POLICY, targets) ??
-      defaultPolicy(req.method, this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets));
-    if (policy) applyPolicy(context.switchToHttp().getResponse<Response>(), policy);
-    return next.handle();
-  }
-}
-
-function defaultPolicy(method: string, isPublic: boolean | undefined): CachePolicy | null {
-  if (method !== 'GET' && method !== 'HEAD') return 'no-store';
-  return isPublic ? null : 'private';
-}
-
-export function applyPolicy(res: Response, policy: CachePolicy): void {
-  if (policy === 'no-store') {
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('Pragma', 'no-cache');
-    return;
-  }
-  res.setHeader('Cache-Control', 'private, no-cache');
-  res.vary('Authorization');
+export function cacheControl() {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Cache-Control', 'no-store');
+      res.setHeader('Pragma', 'no-cache');
+    } else if (req.headers.authorization !== undefined) {
+      res.setHeader('Cache-Control', 'private, no-cache');
+      res.vary('Authorization');
+    }
+    next();
+  };
 }

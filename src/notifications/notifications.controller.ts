@@ -47,7 +47,6 @@ import { InboxService } from './inbox.service.js';
 import { toPreferencesResponse, toPreferencesUpdate } from './preferences.mapper.js';
 import { PreferencesService } from './preferences.service.js';
 import { StreamService } from './stream.service.js';
-import { NoStore } from '../http/cache-control.js';
 
 const uuid = () => new ParseUUIDPipe({ version: '4' });
 const notFound = (what: string) =>
@@ -172,7 +171,6 @@ export class NotificationsController {
   }
 
   @Post('stream-ticket')
-  @NoStore()
   @ApiOperation({
     summary: 'A single-use ticket for the event stream of this session',
     description:

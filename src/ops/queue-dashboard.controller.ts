@@ -5,15 +5,12 @@ import { CurrentUser, Roles, type AuthPrincipal } from '../common/auth/auth-prin
 import { ApiProblems } from '../http/api-problems.decorator.js';
 import { DASHBOARD_TICKET_TTL_SECONDS, DashboardTickets } from './dashboard-tickets.js';
 import { DASHBOARD_COOKIE, DASHBOARD_PATH } from './queue-dashboard.js';
-import { NoStore } from '../http/cache-control.js';
 
 @ApiTags('ops')
 @ApiBearerAuth('bearer')
 @Controller('admin/queue-dashboard')
 export class QueueDashboardController {
   constructor(private readonly tickets: DashboardTickets) {}
-
-  @NoStore()
   @Post('session')
   @Roles('admin')
   @HttpCode(204)

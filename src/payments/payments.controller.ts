@@ -50,8 +50,6 @@ const ApiPaymentBusy = () =>
 @ApiTags('payments')
 @ApiBearerAuth('bearer')
 @ApiProblems(401)
-// Payments carry the provider's clientSecret while they await the customer.
-@NoStore()
 @Controller('payments')
 export class PaymentsController {
   constructor(
@@ -77,6 +75,8 @@ export class PaymentsController {
     return toPaymentResponse(await this.payments.create(user.userId, body));
   }
 
+  // A payment carries the provider's clientSecret while it awaits the customer.
+  @NoStore()
   @Get()
   @ApiOperation({ summary: 'List payments (mine; admins: everyone’s, or one user’s)' })
   @ApiOkResponse({ type: PaymentListResponseDto })
@@ -94,6 +94,7 @@ export class PaymentsController {
     return { data: page.data.map(toPaymentResponse), nextCursor: page.nextCursor };
   }
 
+  @NoStore()
   @Get(':id')
   @ApiOperation({ summary: 'Get a payment' })
   @ApiOkResponse({ type: PaymentResponseDto })
