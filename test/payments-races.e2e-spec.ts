@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
 import { Redis } from 'ioredis';
-import { DataSource, type QueryRunner } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { SANDBOX_KEY_PREFIX } from '../src/payments/providers/payment-provider.factory.js';
 import { ReconciliationService } from '../src/payments/worker/reconciliation.service.js';
 import { bearer, signUp, type SignedUp } from './support/auth.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { waitFor } from './support/wait.js';
+import { holdLock, type HeldLock } from './support/held-lock.js';
 
 /**
  * Two requests on one payment at once, each with its own Idempotency-Key (a double tap, two
@@ -59,33 +60,8 @@ async function newPayment(): Promise<{ id: string; intentId: string }> {
 }
 
 /** Holds every webhook insert (the sandbox's delivery inside its provider calls) until released. */
-async function holdProviderCalls(): Promise<{
-  waiting: () => Promise<number>;
-  release: () => Promise<void>;
-}> {
-  const runner: QueryRunner = db.createQueryRunner();
-  await runner.connect();
-  await runner.startTransaction();
-  await runner.query(`LOCK TABLE webhook_events IN SHARE ROW EXCLUSIVE MODE`);
-  const [{ pid }] = await runner.query(`SELECT pg_backend_pid() AS pid`);
-  return {
-    // Sessions waiting on this lock, directly or behind another waiter.
-    waiting: async () => {
-      const [row] = await db.query(
-        `WITH RECURSIVE blocked(pid) AS (
-           SELECT pid FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))
-           UNION
-           SELECT a.pid FROM pg_stat_activity a JOIN blocked b ON b.pid = ANY(pg_blocking_pids(a.pid))
-         ) SELECT count(*)::int AS n FROM blocked`,
-        [pid],
-      );
-      return row.n as number;
-    },
-    release: async () => {
-      await runner.commitTransaction();
-      await runner.release();
-    },
-  };
+async function holdProviderCalls(): Promise<HeldLock> {
+  return holdLock(db, `LOCK TABLE webhook_events IN SHARE ROW EXCLUSIVE MODE`);
 }
 
 /**

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { pino } from 'pino';
 import Stripe from 'stripe';
 import request from 'supertest';
-import { DataSource, type QueryRunner } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { INestApplication } from '@nestjs/common';
 import { createHttpApp } from '../src/bootstrap/http-app.js';
 import { ManualClock } from '../src/common/clock.js';
@@ -12,6 +12,7 @@ import { bearer, signUp, type SignedUp } from './support/auth.js';
 import { FakeStripeApi, stripeIntent } from './support/stripe.js';
 import type { TestApp } from './support/test-app.js';
 import { waitFor } from './support/wait.js';
+import { holdLock, type HeldLock } from './support/held-lock.js';
 
 /**
  * A refund's own webhook racing our record of it: Stripe answers the refund call and sends
@@ -114,29 +115,8 @@ async function webhookStatus(eventId: string): Promise<string | undefined> {
 }
 
 /** Locks one payment row from outside the app; `waiting` counts sessions queued behind it. */
-async function lockPayment(id: string) {
-  const runner: QueryRunner = db.createQueryRunner();
-  await runner.connect();
-  await runner.startTransaction();
-  await runner.query(`SELECT 1 FROM payments WHERE id = $1 FOR UPDATE`, [id]);
-  const [{ pid }] = await runner.query(`SELECT pg_backend_pid() AS pid`);
-  return {
-    waiting: async (): Promise<number> => {
-      const [row] = await db.query(
-        `WITH RECURSIVE blocked(pid) AS (
-           SELECT pid FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))
-           UNION
-           SELECT a.pid FROM pg_stat_activity a JOIN blocked b ON b.pid = ANY(pg_blocking_pids(a.pid))
-         ) SELECT count(*)::int AS n FROM blocked`,
-        [pid],
-      );
-      return row.n as number;
-    },
-    release: async () => {
-      await runner.commitTransaction();
-      await runner.release();
-    },
-  };
+async function lockPayment(id: string): Promise<HeldLock> {
+  return holdLock(db, `SELECT 1 FROM payments WHERE id = $1 FOR UPDATE`, [id]);
 }
 
 /** Lines at pino's error level or above, logged since `from`. */
