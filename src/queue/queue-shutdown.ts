@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bull';
+import { withTimeout } from '../common/with-timeout.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { QUEUES } from './queues.js';
 
@@ -35,29 +36,21 @@ export function closeQueueWithin(queue: Queue, timeoutMs: number): Promise<void>
 }
 
 async function boundedClose(queue: Queue, timeoutMs: number): Promise<void> {
-  const close = queue.close().then(
-    () => 'closed' as const,
-    () => 'closed' as const,
-  );
-  if ((await settleWithin(close, timeoutMs)) === 'closed') return;
+  const close = queue.close().catch(() => undefined);
+  if (await settles(close, timeoutMs)) return;
   logger.warn(
     { queue: queue.name, timeoutMs },
     'queue did not close in time: dropping its Redis connections',
   );
   for (const client of queue.clients) client.disconnect();
-  await settleWithin(close, AFTER_DISCONNECT_MS);
+  await settles(close, AFTER_DISCONNECT_MS);
 }
 
-async function settleWithin<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+function settles(promise: Promise<void>, ms: number): Promise<boolean> {
+  return withTimeout(promise, ms, 'queue close').then(
+    () => true,
+    () => false,
+  );
 }
 
 /**
