@@ -6,7 +6,7 @@ import {
   cursorTimestampSql,
   decodeCursor,
   encodeCursor,
-} from '../http/pagination/keyset-cursor.js';
+} from '../common/pagination/keyset.js';
 import type { ClientInfo } from './client-info.js';
 import type { AuthEventPageDto } from './dto/auth-event.dto.js';
 import { AuthEvent, type AuthEventType } from './entities/auth-event.entity.js';

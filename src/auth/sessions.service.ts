@@ -10,7 +10,7 @@ import {
   cursorTimestampSql,
   decodeCursor,
   encodeCursor,
-} from '../http/pagination/keyset-cursor.js';
+} from '../common/pagination/keyset.js';
 import type { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
 import { StreamService } from '../notifications/stream.service.js';

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig, DatabaseTimeouts } from '../config/index.js';
 import { baseDataSourceOptions } from './data-source-options.js';
 import { TimeoutSafeClient } from './timeout-safe-client.js';
+import { Transactions } from './transactions.js';
 
 @Module({})
 export class DatabaseModule {
@@ -11,6 +12,9 @@ export class DatabaseModule {
     const base = baseDataSourceOptions(config.database.url, config.database.poolSize);
     return {
       module: DatabaseModule,
+      global: true,
+      providers: [Transactions],
+      exports: [Transactions],
       imports: [
         TypeOrmModule.forRoot({
           ...base,

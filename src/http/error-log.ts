@@ -1,6 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { unavailableDependency } from '../common/dependency-errors.js';
+import { DomainError } from '../common/errors/domain-error.js';
 import { OutageLog } from './outage-log.js';
 import type { Problem } from './problem-details.js';
 
@@ -17,14 +18,15 @@ export class ErrorLog {
   ) {}
 
   log(exception: unknown, problem: Problem): void {
-    const dependency = exception instanceof HttpException ? null : unavailableDependency(exception);
+    const chosen = exception instanceof HttpException || exception instanceof DomainError;
+    const dependency = chosen ? null : unavailableDependency(exception);
     if (dependency) {
       this.outages.record(dependency, exception);
       return;
     }
     const fields = { type: problem.type, status: problem.status, detail: problem.detail };
     if (problem.status < 500) this.logger.debug(fields, 'request rejected');
-    else if (exception instanceof HttpException) this.logger.warn(fields, 'request not served');
+    else if (chosen) this.logger.warn(fields, 'request not served');
     else this.logger.error({ err: exception }, 'unhandled error');
   }
 }

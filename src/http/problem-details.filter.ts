@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { unavailableDependency } from '../common/dependency-errors.js';
+import { DomainError, type DomainErrorKind } from '../common/errors/domain-error.js';
 import { currentRequestId } from '../logging/request-context.js';
 import { ErrorLog } from './error-log.js';
 import { PROBLEM_CONTENT_TYPE, problemType, statusTitle, type Problem } from './problem-details.js';
@@ -66,13 +67,33 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 /** Headers the problem asks for: its own (Retry-After of a 429), or Retry-After of an outage. */
 export function problemHeaders(exception: unknown, problem: Problem): Record<string, string> {
   if (exception instanceof ProblemException) return exception.problem.headers ?? {};
+  if (exception instanceof DomainError) {
+    const wait = exception.retryAfterSeconds;
+    return wait === undefined ? {} : { 'Retry-After': String(wait) };
+  }
   if (problem.type === problemType('dependency-unavailable')) {
     return { 'Retry-After': String(DEPENDENCY_RETRY_AFTER_SECONDS) };
   }
   return {};
 }
 
+/** The one place a domain error kind becomes an HTTP status. */
+export const KIND_STATUS: Record<DomainErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  gone: 410,
+  'precondition-failed': 412,
+  'too-large': 413,
+  unprocessable: 422,
+  'rate-limited': 429,
+  unavailable: 503,
+};
+
 export function toProblem(exception: unknown): Problem {
+  if (exception instanceof DomainError) return fromDomainError(exception);
   if (exception instanceof ProblemException) {
     const { status, detail, title, errors, extensions } = exception.problem;
     return {
@@ -103,6 +124,18 @@ export function toProblem(exception: unknown): Problem {
     title: statusTitle(500),
     status: 500,
     detail: 'An unexpected error occurred. Quote the request id when reporting it.',
+  };
+}
+
+function fromDomainError(error: DomainError): Problem {
+  const status = KIND_STATUS[error.kind];
+  return {
+    type: problemType(error.code),
+    title: statusTitle(status),
+    status,
+    detail: error.message,
+    ...(error.fields ? { errors: error.fields } : {}),
+    ...error.extensions,
   };
 }
 

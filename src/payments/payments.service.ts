@@ -29,7 +29,7 @@ import {
   cursorTimestampSql,
   decodeCursor,
   encodeCursor,
-} from '../http/pagination/keyset-cursor.js';
+} from '../common/pagination/keyset.js';
 
 export interface CreatePaymentInput {
   amount: number;

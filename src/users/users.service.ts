@@ -7,7 +7,7 @@ import {
   cursorTimestampSql,
   decodeCursor,
   encodeCursor,
-} from '../http/pagination/keyset-cursor.js';
+} from '../common/pagination/keyset.js';
 import { User, type UserRole, type UserStatus } from './user.entity.js';
 
 interface ResponseRow {

@@ -1,14 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
-import type { ProblemException } from '../problem.exception.js';
-import { decodeCursor, encodeCursor } from './keyset-cursor.js';
+import type { DomainError } from '../errors/domain-error.js';
+import { decodeCursor, encodeCursor } from './keyset.js';
 
 const id = '3f0c8a4e-8b7a-4d1e-9c1a-2b3c4d5e6f70';
-const statusOf = (run: () => unknown): number | 'no error' => {
+const codeOf = (run: () => unknown): string => {
   try {
     run();
     return 'no error';
   } catch (error) {
-    return (error as ProblemException).getStatus();
+    return (error as DomainError).code;
   }
 };
 const raw = (createdAt: string) =>
@@ -26,6 +26,6 @@ describe('keyset cursor', () => {
     '2026-02-30T00:00:00.000000Z',
     '2026-01-01T24:00:00.000000Z',
   ])('refuses a well-shaped but impossible time (%s) with a 400 problem', (createdAt) => {
-    expect(statusOf(() => decodeCursor(raw(createdAt)))).toBe(400);
+    expect(codeOf(() => decodeCursor(raw(createdAt)))).toBe('invalid-cursor');
   });
 });
