@@ -8,7 +8,7 @@ import { ensureAdmin } from '../src/auth/initial-admin.js';
 import { ConfigError, loadConfigFromEnv } from '../src/config/index.js';
 import { cliDatabaseUrl } from '../src/database/cli-database-url.js';
 import { baseDataSourceOptions } from '../src/database/data-source-options.js';
-import { User } from '../src/users/user.entity.js';
+import { User } from '../src/users/entities/user.entity.js';
 
 /**
  * npm run user:create-admin -- --email ada@example.com [--name "Ada"] [--password-stdin]

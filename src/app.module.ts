@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { AuthModule } from './auth/auth.module.js';
+import { AuthModule } from './auth/index.js';
 import type { Clock } from './common/clock.js';
 import { ClockModule } from './common/clock.module.js';
 import { ConfigModule, type AppConfig, type AppRole } from './config/index.js';
@@ -7,15 +7,15 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { OpsModule } from './ops/ops.module.js';
-import { NotificationsWorkerModule } from './notifications/notifications-worker.module.js';
-import { NotificationsModule } from './notifications/notifications.module.js';
+import { NotificationsWorkerModule } from './notifications/index.js';
+import { NotificationsModule } from './notifications/index.js';
 import { OutboxWorkerModule } from './outbox/outbox-worker.module.js';
 import { OutboxModule } from './outbox/outbox.module.js';
-import { PaymentsWorkerModule } from './payments/payments-worker.module.js';
-import { PaymentsModule } from './payments/payments.module.js';
+import { PaymentsWorkerModule } from './payments/index.js';
+import { PaymentsModule } from './payments/index.js';
 import { QueueModule } from './queue/queue.module.js';
 import { RedisModule } from './redis/redis.module.js';
-import { UsersModule } from './users/users.module.js';
+import { UsersModule } from './users/index.js';
 
 /** Feature modules: services and controllers, in every role. */
 const FEATURES = [UsersModule, AuthModule, NotificationsModule, PaymentsModule];

@@ -5,7 +5,7 @@ import { Clock } from '../common/clock.js';
 import type { AuthPrincipal } from '../common/auth/auth-principal.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { ProblemException } from '../http/problem.exception.js';
-import { UsersService } from '../users/users.service.js';
+import { UsersService } from '../users/index.js';
 import { AuthEventsService } from './auth-events.service.js';
 import { AuthMail } from './auth-mail.js';
 import { AuthThrottle } from './auth-throttle.service.js';

@@ -19,8 +19,8 @@ import {
 import { CurrentUser, Roles, type AuthPrincipal } from '../common/auth/auth-principal.js';
 import { ApiProblems } from '../http/api-problems.decorator.js';
 import { ProblemException } from '../http/problem.exception.js';
-import { UserResponseDto } from '../users/dto/user-response.dto.js';
-import { UsersService } from '../users/users.service.js';
+import { UserResponseDto } from '../users/index.js';
+import { UsersService } from '../users/index.js';
 import { AccountService } from './account.service.js';
 import { AuthEventsService } from './auth-events.service.js';
 import { Client, type ClientInfo } from './client-info.js';

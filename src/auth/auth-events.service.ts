@@ -2,11 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { currentRequestId } from '../logging/request-context.js';
-import {
-  cursorTimestampSql,
-  decodeCursor,
-  encodeCursor,
-} from '../common/pagination/keyset.js';
+import { cursorTimestampSql, decodeCursor, encodeCursor } from '../common/pagination/keyset.js';
 import type { ClientInfo } from './client-info.js';
 import type { AuthEventPageDto } from './dto/auth-event.dto.js';
 import { AuthEvent, type AuthEventType } from './entities/auth-event.entity.js';

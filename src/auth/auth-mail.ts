@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
-import { NotificationsService } from '../notifications/notifications.service.js';
-import type { User } from '../users/user.entity.js';
+import { NotificationsService } from '../notifications/index.js';
+import type { User } from '../users/index.js';
 import type { ClientInfo } from './client-info.js';
 
 /** Paths of the client app that handle the mailed links (on APP_URL, never the Host header). */

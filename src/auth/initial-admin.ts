@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
-import { User } from '../users/user.entity.js';
+import { User } from '../users/index.js';
 import { PasswordHasher } from './domain/password-hasher.js';
 import { checkPassword } from './domain/password-policy.js';
 import { AuthEvent } from './entities/auth-event.entity.js';

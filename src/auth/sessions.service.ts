@@ -5,15 +5,11 @@ import { EntityManager, In, IsNull, Not, Repository } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { ProblemException } from '../http/problem.exception.js';
-import { toUserResponse } from '../users/dto/user-response.dto.js';
-import {
-  cursorTimestampSql,
-  decodeCursor,
-  encodeCursor,
-} from '../common/pagination/keyset.js';
-import type { User } from '../users/user.entity.js';
-import { UsersService } from '../users/users.service.js';
-import { StreamService } from '../notifications/stream.service.js';
+import { toUserResponse } from '../users/index.js';
+import { cursorTimestampSql, decodeCursor, encodeCursor } from '../common/pagination/keyset.js';
+import type { User } from '../users/index.js';
+import { UsersService } from '../users/index.js';
+import { StreamService } from '../notifications/index.js';
 import { AccessTokens } from './access-tokens.js';
 import { AuthEventsService } from './auth-events.service.js';
 import { AuthThrottle } from './auth-throttle.service.js';

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { NotificationSecrets } from './notification-secrets.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
-import { UsersService, type UserContact } from '../users/users.service.js';
+import { UsersService, type UserContact } from '../users/index.js';
 import { PermanentDeliveryError, PushTokenUnregisteredError } from './channels/delivery-errors.js';
 import { EmailTransport } from './channels/email.transport.js';
 import { PushTransport } from './channels/push.transport.js';

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import type { OutboxMessage } from '../outbox/outbox.types.js';
-import { UsersService, type UserContact } from '../users/users.service.js';
+import { UsersService, type UserContact } from '../users/index.js';
 import {
   CATALOGUE,
   isNotificationType,

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { UsersModule } from '../users/users.module.js';
+import { UsersModule } from '../users/index.js';
 import { NotificationBroadcast } from './entities/notification-broadcast.entity.js';
 import { NotificationDelivery } from './entities/notification-delivery.entity.js';
 import { NotificationPreference } from './entities/notification-preference.entity.js';

@@ -29,7 +29,7 @@ import { CurrentUser, Roles, type AuthPrincipal } from '../common/auth/auth-prin
 import { Public } from '../common/auth/public.decorator.js';
 import { ApiProblems } from '../http/api-problems.decorator.js';
 import { ProblemException } from '../http/problem.exception.js';
-import { UsersService } from '../users/users.service.js';
+import { UsersService } from '../users/index.js';
 import { BroadcastsService } from './broadcasts.service.js';
 import { DevicesService } from './devices.service.js';
 import { BroadcastResponseDto, CreateBroadcastDto } from './dto/broadcast.dto.js';

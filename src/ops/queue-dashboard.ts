@@ -5,7 +5,7 @@ import { getQueueToken } from '@nestjs/bull';
 import type { INestApplication } from '@nestjs/common';
 import type { Queue } from 'bull';
 import type { NextFunction, Request, Response } from 'express';
-import { SessionCache } from '../auth/session-cache.js';
+import { SessionCache } from '../auth/index.js';
 import { ProblemException } from '../http/problem.exception.js';
 import { QUEUES } from '../queue/queues.js';
 import { DashboardTickets } from './dashboard-tickets.js';

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
-import { NotificationsService } from '../notifications/notifications.service.js';
+import { NotificationsService } from '../notifications/index.js';
 import { isFinal, refundStatusFor, transition } from './domain/payment-status.js';
 import type { PaymentStatus } from './domain/payment-status.js';
 import { PaymentEvent, type TransitionSource } from './entities/payment-event.entity.js';

@@ -25,11 +25,7 @@ import {
   ProviderUnavailableError,
   type CreateIntentResult,
 } from './providers/payment-provider.js';
-import {
-  cursorTimestampSql,
-  decodeCursor,
-  encodeCursor,
-} from '../common/pagination/keyset.js';
+import { cursorTimestampSql, decodeCursor, encodeCursor } from '../common/pagination/keyset.js';
 
 export interface CreatePaymentInput {
   amount: number;

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, IsNull, type EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
-import { NotificationsService } from '../notifications/notifications.service.js';
+import { NotificationsService } from '../notifications/index.js';
 import { MoneyError, refundAmountFor, remainingRefundable } from './domain/money.js';
 import { canRefund } from './domain/payment-status.js';
 import type { TransitionSource } from './entities/payment-event.entity.js';

@@ -3,12 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { ProblemException } from '../http/problem.exception.js';
 import { toUserResponse, type UserPageDto, type UserResponseDto } from './dto/user-response.dto.js';
-import {
-  cursorTimestampSql,
-  decodeCursor,
-  encodeCursor,
-} from '../common/pagination/keyset.js';
-import { User, type UserRole, type UserStatus } from './user.entity.js';
+import { cursorTimestampSql, decodeCursor, encodeCursor } from '../common/pagination/keyset.js';
+import { User, type UserRole, type UserStatus } from './entities/user.entity.js';
 
 interface ResponseRow {
   id: string;

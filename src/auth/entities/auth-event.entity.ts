@@ -8,7 +8,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import { User } from '../../users/user.entity.js';
+import { User } from '../../users/entities/user.entity.js';
 
 export const AUTH_EVENT_TYPES = [
   'registered',

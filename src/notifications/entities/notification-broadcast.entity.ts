@@ -8,7 +8,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import { User } from '../../users/user.entity.js';
+import { User } from '../../users/entities/user.entity.js';
 import type { Role } from '../../common/auth/auth-principal.js';
 
 export const BROADCAST_STATUSES = ['pending', 'running', 'completed'] as const;

@@ -8,7 +8,7 @@ import {
   PrimaryColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import { User } from '../../users/user.entity.js';
+import { User } from '../../users/entities/user.entity.js';
 import type { PreferencesUpdate } from '../domain/preferences.js';
 
 /** A user's overrides of the default switches (sparse) and their quiet hours. */

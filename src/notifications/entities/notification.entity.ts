@@ -9,7 +9,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import { User } from '../../users/user.entity.js';
+import { User } from '../../users/entities/user.entity.js';
 import type { Category, NotificationType } from '../domain/catalogue.js';
 import { NotificationBroadcast } from './notification-broadcast.entity.js';
 

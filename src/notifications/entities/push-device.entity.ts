@@ -9,7 +9,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import { User } from '../../users/user.entity.js';
+import { User } from '../../users/entities/user.entity.js';
 import type { PushPlatform } from '../channels/push.transport.js';
 
 export const PUSH_PLATFORMS = ['ios', 'android', 'web'] as const;

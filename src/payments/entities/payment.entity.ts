@@ -9,7 +9,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import { User } from '../../users/user.entity.js';
+import { User } from '../../users/entities/user.entity.js';
 import type { PaymentStatus } from '../domain/payment-status.js';
 import type { NextAction, ProviderName } from '../providers/payment-provider.js';
 import { amountTransformer } from './amount.transformer.js';

@@ -1,7 +1,12 @@
 import { PageQueryDto } from '../../http/pagination/page-query.dto.js';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { USER_ROLES, USER_STATUSES, type UserRole, type UserStatus } from '../user.entity.js';
+import {
+  USER_ROLES,
+  USER_STATUSES,
+  type UserRole,
+  type UserStatus,
+} from '../entities/user.entity.js';
 
 export class ListUsersQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Case-insensitive email prefix', maxLength: 254 })

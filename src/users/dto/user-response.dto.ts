@@ -5,7 +5,7 @@ import {
   type User,
   type UserRole,
   type UserStatus,
-} from '../user.entity.js';
+} from '../entities/user.entity.js';
 
 /** A user as the API shows it: never a hash, token or deletion marker. */
 export class UserResponseDto {

@@ -1,0 +1,17 @@
+// The users module's public API: other modules import users only from here.
+export { UsersModule } from './users.module.js';
+export {
+  UsersService,
+  type UserContact,
+  type NewUser,
+  type ProfilePatch,
+} from './users.service.js';
+export {
+  User,
+  USER_ROLES,
+  USER_STATUSES,
+  type UserRole,
+  type UserStatus,
+} from './entities/user.entity.js';
+export { DisplayNameField, LocaleField, TimeZoneField } from './dto/profile-fields.js';
+export { UserResponseDto, toUserResponse } from './dto/user-response.dto.js';
