@@ -38,7 +38,34 @@ export default tseslint.config(
       ],
       'no-console': 'error',
       eqeqeq: ['error', 'smart'],
+      '@typescript-eslint/no-deprecated': 'error',
+      // A rethrow keeps the original as `cause` (Bull's retry and the logs must see the real error).
+      'preserve-caught-error': 'error',
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@nestjs/common',
+              importNames: ['forwardRef'],
+              message: 'No forwardRef: a cycle means a boundary or an outbox event is missing.',
+            },
+          ],
+          // src/<feature>/<use-case>/dto/ reaches src/common in three steps; four leave src/.
+          patterns: [
+            {
+              group: ['../../../../*'],
+              message: 'Too deep a relative import: does this belong in src/common?',
+            },
+          ],
+        },
+      ],
     },
+  },
+  {
+    // Short files (docs/architecture.md): split by use case well before this.
+    files: ['src/**/*.ts'],
+    rules: { 'max-lines': ['error', { max: 400, skipBlankLines: true, skipComments: true }] },
   },
   {
     // Nest injects by the runtime class in constructor signatures: a type-only import would erase it.
