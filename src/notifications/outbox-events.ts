@@ -1,5 +1,8 @@
 import type { NotificationData, NotificationType } from './domain/catalogue.js';
 
+// The notifications module's outbox events (rows relayed to the worker), not the real-time
+// stream's events (`stream-events.ts`).
+
 /** Outbox event: a module asked for a notification (published inside its transaction). */
 export const NOTIFICATION_REQUESTED = 'notifications.requested';
 /** Outbox event: an admin started a broadcast (published with the broadcast row). */

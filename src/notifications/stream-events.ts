@@ -25,13 +25,14 @@ const STREAM_MAXLEN = 1000;
 const STREAM_TTL_S = 7 * 24 * 3600;
 
 /**
- * Real-time events for the SSE stream. Each event is appended to a per-user Redis stream (the
+ * Real-time events for the SSE stream (not to be confused with the outbox events of
+ * `outbox-events.ts`). Each event is appended to a per-user Redis stream (the
  * entry id orders events and lets a reconnecting client resume after its Last-Event-ID) and
  * published on the user's pub/sub channel in the same MULTI, so any API instance holding the
  * user's connection forwards it live, in the same order as the log.
  */
 @Injectable()
-export class NotificationEvents {
+export class StreamEvents {
   constructor(
     private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,

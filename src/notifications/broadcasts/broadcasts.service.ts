@@ -1,85 +1,40 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import type { Role } from '../common/auth/auth-principal.js';
-import { OutboxService } from '../outbox/outbox.service.js';
-import type { BroadcastResponseDto, DeliveryCountsDto } from './dto/broadcast.dto.js';
-import type { BroadcastStatus } from './entities/notification-broadcast.entity.js';
-import { BROADCAST_REQUESTED, type BroadcastRequestedPayload } from './notifications.events.js';
-
-interface BroadcastRow {
-  id: string;
-  title: string;
-  role: Role | null;
-  status: BroadcastStatus;
-  users_processed: number;
-  notifications_created: number;
-  created_at: Date;
-  started_at: Date | null;
-  completed_at: Date | null;
-}
+import type { Role } from '../../common/auth/auth-principal.js';
+import { Transactions } from '../../database/transactions.js';
+import { OutboxService } from '../../outbox/outbox.service.js';
+import { tallyDeliveries, type BroadcastProgress } from '../domain/broadcast-progress.js';
+import { broadcastNotFound } from '../domain/notifications.errors.js';
+import { BROADCAST_REQUESTED, type BroadcastRequestedPayload } from '../outbox-events.js';
+import { BroadcastsRepository } from '../repositories/broadcasts.repository.js';
+import { NotificationsRepository } from '../repositories/notifications.repository.js';
 
 /** API side of broadcasts: record it (the worker fans it out) and report progress. */
 @Injectable()
 export class BroadcastsService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly broadcasts: BroadcastsRepository,
+    private readonly notifications: NotificationsRepository,
     private readonly outbox: OutboxService,
+    private readonly transactions: Transactions,
   ) {}
 
   async create(
     adminId: string,
     input: { title: string; body: string; role?: Role },
-  ): Promise<BroadcastResponseDto> {
-    const id = await this.dataSource.transaction(async (manager) => {
-      const [row]: Array<{ id: string }> = await manager.query(
-        `INSERT INTO notification_broadcasts (created_by, title, body, role)
-         VALUES ($1, $2, $3, $4) RETURNING id`,
-        [adminId, input.title, input.body, input.role ?? null],
-      );
-      if (!row) throw new Error('broadcast insert returned nothing');
-      const payload: BroadcastRequestedPayload = { broadcastId: row.id };
+  ): Promise<BroadcastProgress> {
+    const id = await this.transactions.run(async (manager) => {
+      const broadcastId = await this.broadcasts.insert(manager, adminId, input);
+      const payload: BroadcastRequestedPayload = { broadcastId };
       await this.outbox.publish(manager, { type: BROADCAST_REQUESTED, payload: { ...payload } });
-      return row.id;
+      return broadcastId;
     });
-    const created = await this.progress(id);
-    if (!created) throw new Error('broadcast vanished');
-    return created;
+    return this.progress(id);
   }
 
-  async progress(id: string): Promise<BroadcastResponseDto | null> {
-    const [row]: BroadcastRow[] = await this.dataSource.query(
-      `SELECT id, title, role, status, users_processed, notifications_created, created_at,
-              started_at, completed_at
-         FROM notification_broadcasts WHERE id = $1`,
-      [id],
-    );
-    if (!row) return null;
-    const counts: Array<{ channel: string; status: string; n: number }> =
-      await this.dataSource.query(
-        `SELECT d.channel, d.status, count(*)::int AS n
-           FROM notifications n JOIN notification_deliveries d ON d.notification_id = n.id
-          WHERE n.broadcast_id = $1 GROUP BY 1, 2`,
-        [id],
-      );
-    const empty = (): DeliveryCountsDto => ({ queued: 0, sent: 0, failed: 0, skipped: 0 });
-    const deliveries = { email: empty(), push: empty(), inApp: empty() };
-    for (const c of counts) {
-      const channel = c.channel === 'in_app' ? 'inApp' : (c.channel as 'email' | 'push');
-      // `sending` is internal: still queued as far as the caller can tell.
-      const status = c.status === 'sending' ? 'queued' : (c.status as keyof DeliveryCountsDto);
-      deliveries[channel][status] += c.n;
-    }
-    return {
-      id: row.id,
-      status: row.status,
-      title: row.title,
-      role: row.role,
-      usersProcessed: row.users_processed,
-      notificationsCreated: row.notifications_created,
-      deliveries,
-      createdAt: row.created_at.toISOString(),
-      startedAt: row.started_at?.toISOString() ?? null,
-      completedAt: row.completed_at?.toISOString() ?? null,
-    };
+  async progress(id: string): Promise<BroadcastProgress> {
+    const broadcast = await this.broadcasts.find(id);
+    if (!broadcast) throw broadcastNotFound();
+    const counts = await this.notifications.deliveryCountsOfBroadcast(id);
+    return { ...broadcast, deliveries: tallyDeliveries(counts) };
   }
 }

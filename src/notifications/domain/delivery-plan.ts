@@ -1,7 +1,6 @@
-import { CATALOGUE, type Channel, type NotificationType } from './domain/catalogue.js';
-import { resolveChannels } from './domain/preferences.js';
-import { deliverAt } from './domain/quiet-hours.js';
-import type { NotificationSettings } from './preferences.service.js';
+import { CATALOGUE, type Channel, type NotificationType } from './catalogue.js';
+import { resolveChannels, type NotificationSettings } from './preferences.js';
+import { deliverAt } from './quiet-hours.js';
 
 export interface PlannedDelivery {
   channel: Channel;

@@ -1,121 +1,70 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
-import { ProblemException } from '../http/problem.exception.js';
-import { CATEGORIES, CHANNELS } from './domain/catalogue.js';
+import { Transactions } from '../../database/transactions.js';
+import { UsersService } from '../../users/index.js';
+import { preferencesRefused } from '../domain/notifications.errors.js';
 import {
-  applyPreferences,
-  DEFAULT_PREFERENCES,
+  mergeOverrides,
   validatePreferencesUpdate,
-  type Preferences,
+  type NotificationSettings,
   type PreferencesUpdate,
-} from './domain/preferences.js';
-import { validateQuietHours, type QuietHours } from './domain/quiet-hours.js';
-import { NotificationPreference } from './entities/notification-preference.entity.js';
+} from '../domain/preferences.js';
+import { validateQuietHours, type QuietHours } from '../domain/quiet-hours.js';
+import { PreferencesRepository } from '../repositories/preferences.repository.js';
 
-export interface NotificationSettings {
-  preferences: Preferences;
-  quietHours: QuietHours | null;
+/** A user's settings with the zone their quiet hours are read in (their profile's). */
+export interface PreferencesView {
+  settings: NotificationSettings;
+  timeZone: string;
 }
 
-export const DEFAULT_SETTINGS: NotificationSettings = {
-  preferences: DEFAULT_PREFERENCES,
-  quietHours: null,
-};
+export interface PreferencesChange {
+  channels?: PreferencesUpdate;
+  /** undefined keeps the window, null clears it. */
+  quietHours?: QuietHours | null;
+}
 
 /** Per-user switches (category × channel) and quiet hours; defaults when never set. */
 @Injectable()
 export class PreferencesService {
   constructor(
-    @InjectRepository(NotificationPreference)
-    private readonly rows: Repository<NotificationPreference>,
+    private readonly preferences: PreferencesRepository,
+    private readonly users: UsersService,
+    private readonly transactions: Transactions,
   ) {}
 
-  async settingsFor(userId: string): Promise<NotificationSettings> {
-    const row = await this.rows.findOne({ where: { userId } });
-    return row ? toSettings(row) : DEFAULT_SETTINGS;
-  }
-
-  /** Settings of many users at once (broadcast fan-out): one query per batch. */
-  async settingsForMany(userIds: string[]): Promise<Map<string, NotificationSettings>> {
-    if (userIds.length === 0) return new Map();
-    const rows = await this.rows.find({ where: { userId: In(userIds) } });
-    return new Map(rows.map((row) => [row.userId, toSettings(row)]));
+  async get(userId: string): Promise<PreferencesView> {
+    const [settings, timeZone] = await Promise.all([
+      this.preferences.settingsFor(userId),
+      this.timeZoneOf(userId),
+    ]);
+    return { settings, timeZone };
   }
 
   /**
-   * Applies a partial update: switches not named keep their value; `quietHours` undefined keeps
-   * the window, null clears it. Throws a 400 problem naming the reason for a refused change.
+   * Applies a partial update: switches not named keep their value. Throws an `invalid`
+   * DomainError naming the reason for a refused change.
    *
    * Concurrent updates of one user are applied one after another, each on top of the one before
    * (the row is created empty if missing, then locked): switches named by different requests
    * all take effect, and where several name the same switch or quiet hours, the last one wins.
    */
-  async update(
-    userId: string,
-    change: { channels?: PreferencesUpdate; quietHours?: QuietHours | null },
-    timeZone: string,
-  ): Promise<NotificationSettings> {
+  async update(userId: string, change: PreferencesChange): Promise<PreferencesView> {
+    const timeZone = await this.timeZoneOf(userId);
     const reason =
       validatePreferencesUpdate(change.channels ?? {}) ??
       (change.quietHours ? validateQuietHours(change.quietHours, timeZone) : null);
-    if (reason) {
-      const slug = reason.startsWith('Security emails')
-        ? 'security-email-required'
-        : 'invalid-preferences';
-      throw new ProblemException({ status: 400, slug, detail: reason });
-    }
-    return this.rows.manager.transaction(async (manager) => {
-      const repo = manager.getRepository(NotificationPreference);
-      // FOR UPDATE locks nothing that does not exist yet: two first writers would both insert.
-      // An empty row means "all defaults", so creating it first changes nothing visible.
-      await repo
-        .createQueryBuilder()
-        .insert()
-        .values({ userId, channels: {}, quietHoursStart: null, quietHoursEnd: null })
-        .orIgnore()
-        .execute();
-      const existing = await repo.findOne({
-        where: { userId },
-        lock: { mode: 'pessimistic_write' },
+    if (reason) throw preferencesRefused(reason);
+    const settings = await this.transactions.run(async (manager) => {
+      const stored = await this.preferences.lockForUpdate(manager, userId);
+      return this.preferences.save(manager, userId, {
+        channels: mergeOverrides(stored.channels, change.channels ?? {}),
+        quietHours: change.quietHours === undefined ? stored.quietHours : change.quietHours,
       });
-      const channels = mergeOverrides(existing?.channels ?? {}, change.channels ?? {});
-      const quiet =
-        change.quietHours === undefined
-          ? existing && existing.quietHoursStart && existing.quietHoursEnd
-            ? { start: existing.quietHoursStart, end: existing.quietHoursEnd }
-            : null
-          : change.quietHours;
-      const row = repo.create({
-        userId,
-        channels,
-        quietHoursStart: quiet?.start ?? null,
-        quietHoursEnd: quiet?.end ?? null,
-      });
-      await repo.save(row);
-      return toSettings(row);
     });
+    return { settings, timeZone };
   }
-}
 
-function mergeOverrides(base: PreferencesUpdate, update: PreferencesUpdate): PreferencesUpdate {
-  const merged: PreferencesUpdate = {};
-  for (const category of CATEGORIES) {
-    const switches = { ...base[category], ...update[category] };
-    const known = Object.fromEntries(
-      CHANNELS.filter((ch) => typeof switches[ch] === 'boolean').map((ch) => [ch, switches[ch]]),
-    );
-    if (Object.keys(known).length > 0) merged[category] = known;
+  private async timeZoneOf(userId: string): Promise<string> {
+    return (await this.users.findContact(userId))?.timeZone ?? 'UTC';
   }
-  return merged;
-}
-
-function toSettings(row: NotificationPreference): NotificationSettings {
-  return {
-    preferences: applyPreferences(DEFAULT_PREFERENCES, row.channels ?? {}),
-    quietHours:
-      row.quietHoursStart && row.quietHoursEnd
-        ? { start: row.quietHoursStart, end: row.quietHoursEnd }
-        : null,
-  };
 }

@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { Category, NotificationType } from './domain/catalogue.js';
-import type { PlannedDelivery } from './delivery-plan.js';
-import type { NotificationView } from './dto/notification.dto.js';
+import type { KeysetCursor } from '../../common/pagination/keyset.js';
+import type { DeliveryCount } from '../domain/broadcast-progress.js';
+import type { Category, Channel, NotificationType } from '../domain/catalogue.js';
+import type { PlannedDelivery } from '../domain/delivery-plan.js';
+import type { NotificationView } from '../domain/notification-view.js';
+import type { DeliveryStatus } from '../entities/notification-delivery.entity.js';
 
 export interface NewNotification {
   userId: string;
@@ -41,10 +44,25 @@ export interface NotificationKey {
   idempotencyKey: string;
 }
 
-/** Inbox position: (created_at, id), created_at with PostgreSQL's microseconds kept as text. */
-export interface InboxCursor {
-  createdAt: string;
+/** A delivery with what its worker needs of the notification. */
+export interface DeliveryRow {
   id: string;
+  channel: Channel;
+  status: DeliveryStatus;
+  claimed_until: Date | null;
+  sent_device_ids: string[] | null;
+  notification_id: string;
+  user_id: string;
+  type: NotificationType;
+  data: Record<string, unknown>;
+}
+
+/** How a delivery ended; `error` already cut to length. */
+export interface DeliveryEnd {
+  status: 'sent' | 'skipped' | 'failed';
+  providerMessageId?: string | null;
+  error?: string | null;
+  at: Date;
 }
 
 interface ViewRow {
@@ -67,7 +85,7 @@ interface QueuedRow {
 const VIEW_COLUMNS = `id, type, category, title, body, read_at, created_at,
   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS position`;
 
-/** The SQL of the notifications and notification_deliveries tables. */
+/** The SQL of the notifications and notification_deliveries tables (one aggregate). */
 @Injectable()
 export class NotificationsRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -75,12 +93,25 @@ export class NotificationsRepository {
   /**
    * Inserts each notification unless its (user, idempotency key) exists, with its deliveries,
    * in one statement: atomic without a transaction's extra round trips, whatever the batch size.
-   * Returns the ones inserted now; the others existed already. `manager`: inside its transaction.
+   * Returns the ones inserted now; the others existed already.
    */
-  async insertRequested(
+  insertRequested(items: RequestedNotification[], now: Date): Promise<CreatedNotification[]> {
+    return this.insertWith(this.dataSource.manager, items, now);
+  }
+
+  /** insertRequested inside the caller's transaction. */
+  insertRequestedIn(
+    manager: EntityManager,
     items: RequestedNotification[],
     now: Date,
-    manager?: EntityManager,
+  ): Promise<CreatedNotification[]> {
+    return this.insertWith(manager, items, now);
+  }
+
+  private async insertWith(
+    manager: EntityManager,
+    items: RequestedNotification[],
+    now: Date,
   ): Promise<CreatedNotification[]> {
     if (items.length === 0) return [];
     const notifications = items.map((n) => ({
@@ -105,7 +136,7 @@ export class NotificationsRepository {
     );
     const rows: Array<
       ViewRow & { user_id: string; idempotency_key: string; inbox: boolean; queued: QueuedRow[] }
-    > = await (manager ?? this.dataSource).query(
+    > = await manager.query(
       `WITH created AS (
          INSERT INTO notifications
            (user_id, type, category, idempotency_key, title, body, data, inbox, broadcast_id)
@@ -159,8 +190,8 @@ export class NotificationsRepository {
   /** Newest first; `before` continues after the last row of the previous page. */
   async inbox(
     userId: string,
-    opts: { limit: number; unreadOnly: boolean; before: InboxCursor | null },
-  ): Promise<Array<{ view: NotificationView; cursor: InboxCursor }>> {
+    opts: { limit: number; unreadOnly: boolean; before: KeysetCursor | null },
+  ): Promise<Array<{ view: NotificationView; cursor: KeysetCursor }>> {
     const params: unknown[] = [userId, opts.limit];
     let where = 'user_id = $1 AND inbox';
     if (opts.unreadOnly) where += ' AND read_at IS NULL';
@@ -222,6 +253,84 @@ export class NotificationsRepository {
       [userId, at.toISOString()],
     );
     return result[1];
+  }
+
+  /** A broadcast's deliveries grouped by channel and status. */
+  deliveryCountsOfBroadcast(broadcastId: string): Promise<DeliveryCount[]> {
+    return this.dataSource.query(
+      `SELECT d.channel, d.status, count(*)::int AS n
+         FROM notifications n JOIN notification_deliveries d ON d.notification_id = n.id
+        WHERE n.broadcast_id = $1 GROUP BY 1, 2`,
+      [broadcastId],
+    );
+  }
+
+  async findDelivery(id: string): Promise<DeliveryRow | null> {
+    const rows: DeliveryRow[] = await this.dataSource.query(
+      `SELECT d.id, d.channel, d.status, d.claimed_until, d.sent_device_ids, d.notification_id,
+              n.user_id, n.type, n.data
+         FROM notification_deliveries d JOIN notifications n ON n.id = d.notification_id
+        WHERE d.id = $1`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
+   * queued → sending (or a sending row whose lease ran out: its worker died), leased until
+   * `until`. Returns the claim (the row's new `attempts`), or null when it is not ours.
+   */
+  async claimDelivery(id: string, now: Date, until: Date): Promise<number | null> {
+    const [rows]: [Array<{ attempts: number }>, number] = await this.dataSource.query(
+      `UPDATE notification_deliveries
+          SET status = 'sending', attempts = attempts + 1, updated_at = now(),
+              claimed_until = $3
+        WHERE id = $1
+          AND (status = 'queued' OR (status = 'sending' AND claimed_until < $2))
+       RETURNING attempts`,
+      [id, now.toISOString(), until.toISOString()],
+    );
+    return rows[0]?.attempts ?? null;
+  }
+
+  /** Extends the lease, if the claim is still this one. */
+  async renewClaim(id: string, claim: number, until: Date): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE notification_deliveries SET claimed_until = $3
+        WHERE id = $1 AND status = 'sending' AND attempts = $2`,
+      [id, claim, until.toISOString()],
+    );
+  }
+
+  async finishDelivery(id: string, end: DeliveryEnd): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE notification_deliveries
+          SET status = $2::varchar, claimed_until = NULL, updated_at = now(),
+              provider_message_id = COALESCE($3, provider_message_id),
+              last_error = $4,
+              sent_at = CASE WHEN $2::varchar = 'sent' THEN $5::timestamptz ELSE sent_at END,
+              failed_at = CASE WHEN $2::varchar = 'failed' THEN $5::timestamptz ELSE failed_at END
+        WHERE id = $1`,
+      [id, end.status, end.providerMessageId ?? null, end.error ?? null, end.at.toISOString()],
+    );
+  }
+
+  /** Back to queued for a retry, if the claim is still this one. */
+  async requeueDelivery(id: string, claim: number, lastError: string | null): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE notification_deliveries
+          SET status = 'queued', claimed_until = NULL, last_error = $2, updated_at = now()
+        WHERE id = $1 AND status = 'sending' AND attempts = $3`,
+      [id, lastError, claim],
+    );
+  }
+
+  /** The devices a push delivery reached so far (a retry skips them). */
+  async recordSentDevices(id: string, deviceIds: string[]): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE notification_deliveries SET sent_device_ids = $2, updated_at = now() WHERE id = $1`,
+      [id, JSON.stringify(deviceIds)],
+    );
   }
 }
 

@@ -2,16 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { Response } from 'express';
 import { Redis } from 'ioredis';
-import { Clock } from '../common/clock.js';
-import { APP_CONFIG, type AppConfig } from '../config/index.js';
-import { ProblemException } from '../http/problem.exception.js';
-import {
-  compareStreamIds,
-  NotificationEvents,
-  STREAM_ID,
-  type StreamEvent,
-} from './notification-events.js';
-import { NotificationsRepository } from './notifications.repository.js';
+import { Clock } from '../../common/clock.js';
+import { APP_CONFIG, type AppConfig } from '../../config/index.js';
+import { invalidStreamTicket } from '../domain/notifications.errors.js';
+import { NotificationsRepository } from '../repositories/notifications.repository.js';
+import { compareStreamIds, STREAM_ID, StreamEvents, type StreamEvent } from '../stream-events.js';
 
 interface Connection {
   res: Response;
@@ -50,7 +45,7 @@ export class StreamService implements BeforeApplicationShutdown {
 
   constructor(
     private readonly redis: Redis,
-    private readonly events: NotificationEvents,
+    private readonly events: StreamEvents,
     private readonly repository: NotificationsRepository,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -65,15 +60,9 @@ export class StreamService implements BeforeApplicationShutdown {
   }
 
   /** The ticket's owner, consuming it; 401 when unknown, used, expired or its session revoked. */
-  async redeemTicket(ticket: string): Promise<StreamOwner> {
+  private async redeemTicket(ticket: string): Promise<StreamOwner> {
     const owner = parseOwner(await this.redis.getdel(ticketKey(ticket)));
-    if (!owner || (await this.isRevoked(owner.sessionId))) {
-      throw new ProblemException({
-        status: 401,
-        slug: 'invalid-stream-ticket',
-        detail: 'The stream ticket is unknown, used or expired; request a new one.',
-      });
-    }
+    if (!owner || (await this.isRevoked(owner.sessionId))) throw invalidStreamTicket();
     return owner;
   }
 
@@ -92,7 +81,12 @@ export class StreamService implements BeforeApplicationShutdown {
     if (failed) throw failed[0];
   }
 
-  async open(owner: StreamOwner, res: Response, lastEventId: string | null): Promise<void> {
+  /** Redeems the ticket (401 when it is no good), then streams to its owner. */
+  async connect(ticket: string, res: Response, lastEventId: string | null): Promise<void> {
+    await this.open(await this.redeemTicket(ticket), res, lastEventId);
+  }
+
+  private async open(owner: StreamOwner, res: Response, lastEventId: string | null): Promise<void> {
     const { userId, sessionId } = owner;
     const resumeFrom = lastEventId && STREAM_ID.test(lastEventId) ? lastEventId : null;
     res.status(200);

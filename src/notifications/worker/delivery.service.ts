@@ -1,57 +1,31 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bull';
-import { DataSource } from 'typeorm';
-import { Clock } from '../common/clock.js';
-import { NotificationSecrets } from './notification-secrets.js';
-import { APP_CONFIG, type AppConfig } from '../config/index.js';
-import { UsersService, type UserContact } from '../users/index.js';
-import { PermanentDeliveryError, PushTokenUnregisteredError } from './channels/delivery-errors.js';
-import { EmailTransport } from './channels/email.transport.js';
-import { PushTransport } from './channels/push.transport.js';
-import type { Channel, NotificationData, NotificationType } from './domain/catalogue.js';
-import { render, type RenderedNotification } from './domain/render.js';
-import type { DeliveryStatus } from './entities/notification-delivery.entity.js';
-import type { PushPlatform } from './channels/push.transport.js';
-import type { DeliverJob } from './notifications.queue.js';
-import { plannedRetryDelayMs, type RetryAfterHint } from '../queue/backoff.js';
-
-interface DeliveryRow {
-  id: string;
-  channel: Channel;
-  status: DeliveryStatus;
-  claimed_until: Date | null;
-  sent_device_ids: string[] | null;
-  notification_id: string;
-  user_id: string;
-  type: NotificationType;
-  data: Record<string, unknown>;
-}
-
-/**
- * Another worker holds the claim on this delivery. Bull retries the job when that claim runs out
- * (`retryAfterMs`, read by the queue's backoff strategy): at once after a dead worker's lease,
- * again if the holder is alive and still renewing it.
- */
-export class DeliveryBusyError extends Error implements RetryAfterHint {
-  override readonly name = 'DeliveryBusyError';
-  readonly code = 'DELIVERY_BUSY';
-
-  constructor(
-    deliveryId: string,
-    readonly retryAfterMs: number,
-  ) {
-    super(`delivery ${deliveryId} is being sent by another worker`);
-  }
-}
-
-/** A transient push failure on some devices, after others were sent to. */
-class PartialPushError extends Error {
-  override readonly name = 'PartialPushError';
-}
+import { Clock } from '../../common/clock.js';
+import { APP_CONFIG, type AppConfig } from '../../config/index.js';
+import { plannedRetryDelayMs } from '../../queue/backoff.js';
+import { UsersService, type UserContact } from '../../users/index.js';
+import type { NotificationData } from '../domain/catalogue.js';
+import { render, type RenderedNotification } from '../domain/render.js';
+import { NotificationSecrets } from '../notification-secrets.js';
+import type { DeliverJob } from '../notifications.queue.js';
+import {
+  NotificationsRepository,
+  type DeliveryEnd,
+  type DeliveryRow,
+} from '../repositories/notifications.repository.js';
+import {
+  DeliveryBusyError,
+  errorCode,
+  errorFields,
+  errorText,
+  truncate,
+} from './delivery-failures.js';
+import { PushSender } from './push-sender.js';
+import { PermanentDeliveryError } from './transports/delivery-errors.js';
+import { EmailTransport } from './transports/email.transport.js';
 
 export type DeliveryOutcome = 'sent' | 'skipped' | 'already-done' | 'missing';
 
-const ERROR_MAX = 2000;
 /** A busy retry comes this long after the holder's lease ends, so the lease has surely ended. */
 const LEASE_MARGIN_MS = 50;
 /** Tries at recording a send the provider accepted: 100, 200, 400, 800 ms apart. */
@@ -71,10 +45,10 @@ export class DeliveryService {
   private readonly logger = new Logger(DeliveryService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly deliveries: NotificationsRepository,
     private readonly users: UsersService,
     private readonly email: EmailTransport,
-    private readonly push: PushTransport,
+    private readonly push: PushSender,
     private readonly clock: Clock,
     private readonly secrets: NotificationSecrets,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -82,7 +56,7 @@ export class DeliveryService {
 
   async process(job: Job<DeliverJob>): Promise<DeliveryOutcome> {
     const { deliveryId } = job.data;
-    const row = await this.load(deliveryId);
+    const row = await this.deliveries.findDelivery(deliveryId);
     if (!row) return 'missing';
     if (row.status === 'sent' || row.status === 'failed' || row.status === 'skipped') {
       return 'already-done';
@@ -115,7 +89,7 @@ export class DeliveryService {
 
   /** The claim went to another worker, or the delivery was finished meanwhile. */
   private async whenNotClaimed(job: Job<DeliverJob>, deliveryId: string): Promise<DeliveryOutcome> {
-    const now = await this.load(deliveryId);
+    const now = await this.deliveries.findDelivery(deliveryId);
     if (now?.status !== 'sending') return 'already-done';
     const until = now.claimed_until ? new Date(now.claimed_until).getTime() : 0;
     const waitMs = Math.max(0, until - this.clock.now().getTime()) + LEASE_MARGIN_MS;
@@ -162,6 +136,23 @@ export class DeliveryService {
     }
   }
 
+  private async sendPush(
+    row: DeliveryRow,
+    contact: UserContact,
+    rendered: RenderedNotification,
+  ): Promise<DeliveryOutcome> {
+    const result = await this.push.send(row, contact, rendered);
+    if (result.outcome === 'skipped') {
+      await this.finish(row.id, 'skipped', { error: result.error });
+      return 'skipped';
+    }
+    await this.finish(row.id, 'sent', {
+      providerMessageId: result.providerMessageId,
+      error: result.error,
+    });
+    return 'sent';
+  }
+
   /**
    * Marks an accepted mail sent, retrying briefly (the lease is still being renewed) so a
    * database hiccup right after the SMTP acknowledgement does not lead to a second send.
@@ -183,9 +174,14 @@ export class DeliveryService {
     const leaseMs = this.config.notifications.sendLeaseMs;
     const timer = setInterval(
       () => {
-        this.renew(id, claim).catch((error: unknown) =>
-          this.logger.warn({ deliveryId: id, code: errorCode(error) }, 'could not renew the claim'),
-        );
+        this.deliveries
+          .renewClaim(id, claim, this.leaseEnd())
+          .catch((error: unknown) =>
+            this.logger.warn(
+              { deliveryId: id, code: errorCode(error) },
+              'could not renew the claim',
+            ),
+          );
       },
       Math.floor(leaseMs / 3),
     );
@@ -193,132 +189,32 @@ export class DeliveryService {
     return () => clearInterval(timer);
   }
 
-  private async renew(id: string, claim: number): Promise<void> {
-    const now = this.clock.now();
-    const until = new Date(now.getTime() + this.config.notifications.sendLeaseMs);
-    await this.dataSource.query(
-      `UPDATE notification_deliveries SET claimed_until = $3
-        WHERE id = $1 AND status = 'sending' AND attempts = $2`,
-      [id, claim, until.toISOString()],
-    );
-  }
-
-  private async sendPush(
-    row: DeliveryRow,
-    contact: UserContact,
-    rendered: RenderedNotification,
-  ): Promise<DeliveryOutcome> {
-    const devices: Array<{ id: string; token: string; platform: PushPlatform }> =
-      await this.dataSource.query(
-        `SELECT id, token, platform FROM push_devices WHERE user_id = $1 ORDER BY created_at`,
-        [contact.id],
-      );
-    const done = new Set(row.sent_device_ids ?? []);
-    const pending = devices.filter((d) => !done.has(d.id));
-    if (devices.length === 0 || (pending.length === 0 && done.size === 0)) {
-      await this.finish(row.id, 'skipped', { error: 'no registered push devices' });
-      return 'skipped';
-    }
-    const messageIds: string[] = [];
-    const permanent: string[] = [];
-    let transient: unknown = null;
-    for (const device of pending) {
-      try {
-        const result = await this.push.send({
-          token: device.token,
-          platform: device.platform,
-          title: rendered.push.title,
-          body: rendered.push.body,
-          data: { notificationId: row.notification_id, type: row.type },
-        });
-        done.add(device.id);
-        messageIds.push(result.messageId);
-      } catch (error) {
-        if (error instanceof PushTokenUnregisteredError) {
-          // The provider forgot this device: delete it (unless it was re-registered meanwhile).
-          await this.dataSource.query(`DELETE FROM push_devices WHERE id = $1 AND token = $2`, [
-            device.id,
-            device.token,
-          ]);
-          permanent.push(error.message);
-        } else if (error instanceof PermanentDeliveryError) {
-          permanent.push(error.message);
-        } else {
-          transient = error;
-        }
-      }
-    }
-    await this.dataSource.query(
-      `UPDATE notification_deliveries SET sent_device_ids = $2, updated_at = now() WHERE id = $1`,
-      [row.id, JSON.stringify([...done])],
-    );
-    if (transient) {
-      throw new PartialPushError(
-        `push failed on some devices (${done.size} sent): ${errorText(transient)}`,
-        { cause: transient },
-      );
-    }
-    if (done.size === 0) {
-      throw new PermanentDeliveryError(permanent.join('; ') || 'no device accepted the push');
-    }
-    await this.finish(row.id, 'sent', {
-      providerMessageId: messageIds.join(' ').slice(0, 255) || null,
-      error: permanent.length > 0 ? permanent.join('; ') : null,
-    });
-    return 'sent';
-  }
-
   private messageId(deliveryId: string): string {
     const domain = /@([^>\s]+)>?\s*$/.exec(this.config.notifications.mailFrom)?.[1] ?? 'localhost';
     return `<${deliveryId}@${domain}>`;
   }
 
-  private async load(id: string): Promise<DeliveryRow | null> {
-    const rows: DeliveryRow[] = await this.dataSource.query(
-      `SELECT d.id, d.channel, d.status, d.claimed_until, d.sent_device_ids, d.notification_id,
-              n.user_id, n.type, n.data
-         FROM notification_deliveries d JOIN notifications n ON n.id = d.notification_id
-        WHERE d.id = $1`,
-      [id],
-    );
-    return rows[0] ?? null;
+  /** Claims the delivery with a lease from the clock; null when it is not ours. */
+  private claim(id: string): Promise<number | null> {
+    const now = this.clock.now();
+    return this.deliveries.claimDelivery(id, now, this.leaseEnd(now));
   }
 
-  /**
-   * queued → sending (or a sending row whose lease ran out: its worker died), with a lease from
-   * the clock. Returns the claim (the row's new `attempts`), or null when it is not ours.
-   */
-  private async claim(id: string): Promise<number | null> {
-    const now = this.clock.now();
-    const until = new Date(now.getTime() + this.config.notifications.sendLeaseMs);
-    const [rows]: [Array<{ attempts: number }>, number] = await this.dataSource.query(
-      `UPDATE notification_deliveries
-          SET status = 'sending', attempts = attempts + 1, updated_at = now(),
-              claimed_until = $3
-        WHERE id = $1
-          AND (status = 'queued' OR (status = 'sending' AND claimed_until < $2))
-       RETURNING attempts`,
-      [id, now.toISOString(), until.toISOString()],
-    );
-    return rows[0]?.attempts ?? null;
+  private leaseEnd(now = this.clock.now()): Date {
+    return new Date(now.getTime() + this.config.notifications.sendLeaseMs);
   }
 
   private async finish(
     id: string,
-    status: 'sent' | 'skipped' | 'failed',
+    status: DeliveryEnd['status'],
     details: { providerMessageId?: string | null; error?: string | null },
   ): Promise<void> {
-    const at = this.clock.now().toISOString();
-    await this.dataSource.query(
-      `UPDATE notification_deliveries
-          SET status = $2::varchar, claimed_until = NULL, updated_at = now(),
-              provider_message_id = COALESCE($3, provider_message_id),
-              last_error = $4,
-              sent_at = CASE WHEN $2::varchar = 'sent' THEN $5::timestamptz ELSE sent_at END,
-              failed_at = CASE WHEN $2::varchar = 'failed' THEN $5::timestamptz ELSE failed_at END
-        WHERE id = $1`,
-      [id, status, details.providerMessageId ?? null, truncate(details.error ?? null), at],
-    );
+    await this.deliveries.finishDelivery(id, {
+      status,
+      providerMessageId: details.providerMessageId ?? null,
+      error: truncate(details.error ?? null),
+      at: this.clock.now(),
+    });
   }
 
   /**
@@ -343,12 +239,7 @@ export class DeliveryService {
       );
       return;
     }
-    await this.dataSource.query(
-      `UPDATE notification_deliveries
-          SET status = 'queued', claimed_until = NULL, last_error = $2, updated_at = now()
-        WHERE id = $1 AND status = 'sending' AND attempts = $3`,
-      [id, truncate(message), claim],
-    );
+    await this.deliveries.requeueDelivery(id, claim, truncate(message));
     this.logRetry(job, id, error);
   }
 
@@ -372,26 +263,4 @@ export class DeliveryService {
       'delivery will be retried',
     );
   }
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
-/** A machine-readable cause: SMTP's code and reply code, a socket's errno, or the error's name. */
-function errorCode(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && code !== '') return code;
-  return error instanceof Error ? error.name : 'unknown';
-}
-
-function errorFields(error: unknown): { code: string; responseCode?: number } {
-  const responseCode = (error as { responseCode?: unknown } | null)?.responseCode;
-  return typeof responseCode === 'number'
-    ? { code: errorCode(error), responseCode }
-    : { code: errorCode(error) };
-}
-
-function truncate(text: string | null): string | null {
-  return text && text.length > ERROR_MAX ? `${text.slice(0, ERROR_MAX - 1)}…` : text;
 }

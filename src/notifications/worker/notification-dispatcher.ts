@@ -1,27 +1,28 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Clock } from '../common/clock.js';
-import { APP_CONFIG, type AppConfig } from '../config/index.js';
-import type { OutboxMessage } from '../outbox/outbox.types.js';
-import { UsersService, type UserContact } from '../users/index.js';
+import { Clock } from '../../common/clock.js';
+import { APP_CONFIG, type AppConfig } from '../../config/index.js';
+import type { OutboxMessage } from '../../outbox/outbox.types.js';
+import { UsersService, type UserContact } from '../../users/index.js';
 import {
   CATALOGUE,
   isNotificationType,
   type NotificationData,
   type NotificationType,
-} from './domain/catalogue.js';
-import { render } from './domain/render.js';
-import { NotificationSecrets } from './notification-secrets.js';
-import { planDeliveries } from './delivery-plan.js';
-import { NotificationStore } from './notification-store.js';
-import type { NotificationRequestedPayload } from './notifications.events.js';
-import type { RequestedNotification } from './notifications.repository.js';
-import { DEFAULT_SETTINGS, PreferencesService } from './preferences.service.js';
+} from '../domain/catalogue.js';
+import { planDeliveries } from '../domain/delivery-plan.js';
+import { DEFAULT_SETTINGS } from '../domain/preferences.js';
+import { render } from '../domain/render.js';
+import { NotificationSecrets } from '../notification-secrets.js';
+import type { NotificationRequestedPayload } from '../outbox-events.js';
+import type { RequestedNotification } from '../repositories/notifications.repository.js';
+import { PreferencesRepository } from '../repositories/preferences.repository.js';
+import { NotificationWriter } from './notification-writer.js';
 
 /**
  * Worker side of `notify`: turns `notifications.requested` outbox events into stored
  * notifications, one delivery per channel, and one Bull job per email/push delivery. Events
  * arriving together are handled as one batch (OutboxConsumers.registerBatch): two reads, then
- * NotificationStore's statement, whatever the batch size. Idempotent (NotificationStore).
+ * NotificationWriter's statement, whatever the batch size. Idempotent (NotificationWriter).
  */
 @Injectable()
 export class NotificationDispatcher {
@@ -29,8 +30,8 @@ export class NotificationDispatcher {
 
   constructor(
     private readonly users: UsersService,
-    private readonly preferences: PreferencesService,
-    private readonly store: NotificationStore,
+    private readonly preferences: PreferencesRepository,
+    private readonly writer: NotificationWriter,
     private readonly clock: Clock,
     private readonly secrets: NotificationSecrets,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -64,7 +65,7 @@ export class NotificationDispatcher {
         items.push({ ...this.compose(request.type, request, contact), ...plan });
       }
     }
-    await this.store.dispatch(items, await this.store.insert(items, now));
+    await this.writer.dispatch(items, await this.writer.insert(items, now));
   }
 
   /** The stored notification: rendered from the opened data in memory, kept in sealed form. */

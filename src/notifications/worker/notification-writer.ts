@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { Clock } from '../common/clock.js';
-import { toNotificationResponse } from './dto/notification.dto.js';
-import { NotificationEvents, type PendingEvent } from './notification-events.js';
-import { NotificationsQueue } from './notifications.queue.js';
+import { Clock } from '../../common/clock.js';
+import { toNotificationResponse } from '../inbox/dto/notification.dto.js';
+import { NotificationsQueue } from '../notifications.queue.js';
 import {
   NotificationsRepository,
   type CreatedNotification,
   type RequestedNotification,
-} from './notifications.repository.js';
+} from '../repositories/notifications.repository.js';
+import { StreamEvents, type PendingEvent } from '../stream-events.js';
 
 /**
  * The steps every way of creating notifications shares (one request's events, a broadcast's
@@ -18,24 +18,26 @@ import {
  * dedupe).
  */
 @Injectable()
-export class NotificationStore {
+export class NotificationWriter {
   constructor(
     private readonly repository: NotificationsRepository,
     private readonly queue: NotificationsQueue,
-    private readonly events: NotificationEvents,
+    private readonly events: StreamEvents,
     private readonly clock: Clock,
   ) {}
 
-  /**
-   * Stores what is new, in-app deliveries sent at `now`; `manager` joins the caller's
-   * transaction. Returns the new ones.
-   */
-  insert(
+  /** Stores what is new, in-app deliveries sent at `now`. Returns the new ones. */
+  insert(items: RequestedNotification[], now: Date): Promise<CreatedNotification[]> {
+    return this.repository.insertRequested(items, now);
+  }
+
+  /** insert, inside the caller's transaction. */
+  insertIn(
+    manager: EntityManager,
     items: RequestedNotification[],
     now: Date,
-    manager?: EntityManager,
   ): Promise<CreatedNotification[]> {
-    return this.repository.insertRequested(items, now, manager);
+    return this.repository.insertRequestedIn(manager, items, now);
   }
 
   /** After the insert committed: delivery jobs, then the real-time events. */

@@ -1,16 +1,16 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
-import { APP_CONFIG, type AppConfig } from '../config/index.js';
-import { OutboxConsumers } from '../outbox/outbox-consumers.js';
-import { processJobs } from '../queue/process-jobs.js';
-import { QUEUES } from '../queue/queues.js';
+import { APP_CONFIG, type AppConfig } from '../../config/index.js';
+import { OutboxConsumers } from '../../outbox/outbox-consumers.js';
+import { processJobs } from '../../queue/process-jobs.js';
+import { QUEUES } from '../../queue/queues.js';
 import { BroadcastFanout } from './broadcast-fanout.js';
 import { DeliveryService } from './delivery.service.js';
 import { NotificationDispatcher } from './notification-dispatcher.js';
-import { BROADCAST_REQUESTED, NOTIFICATION_REQUESTED } from './notifications.events.js';
-import type { BroadcastRequestedPayload } from './notifications.events.js';
-import type { BroadcastBatchJob, DeliverJob } from './notifications.queue.js';
+import { BROADCAST_REQUESTED, NOTIFICATION_REQUESTED } from '../outbox-events.js';
+import type { BroadcastRequestedPayload } from '../outbox-events.js';
+import type { BroadcastBatchJob, DeliverJob } from '../notifications.queue.js';
 
 /**
  * Worker role: the `notifications` queue's handlers and the module's outbox consumers.

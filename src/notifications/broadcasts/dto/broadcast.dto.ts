@@ -1,10 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import type { Role } from '../../common/auth/auth-principal.js';
+import type { Role } from '../../../common/auth/auth-principal.js';
+import type { BroadcastProgress } from '../../domain/broadcast-progress.js';
 import {
   BROADCAST_STATUSES,
   type BroadcastStatus,
-} from '../entities/notification-broadcast.entity.js';
+} from '../../entities/notification-broadcast.entity.js';
 
 const ROLES = ['user', 'admin'] as const;
 
@@ -71,4 +72,19 @@ export class BroadcastResponseDto {
   @ApiProperty({ type: String, format: 'date-time' }) createdAt: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) startedAt: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) completedAt: string | null;
+}
+
+export function toBroadcastResponse(broadcast: BroadcastProgress): BroadcastResponseDto {
+  return {
+    id: broadcast.id,
+    status: broadcast.status,
+    title: broadcast.title,
+    role: broadcast.role,
+    usersProcessed: broadcast.usersProcessed,
+    notificationsCreated: broadcast.notificationsCreated,
+    deliveries: broadcast.deliveries,
+    createdAt: broadcast.createdAt.toISOString(),
+    startedAt: broadcast.startedAt?.toISOString() ?? null,
+    completedAt: broadcast.completedAt?.toISOString() ?? null,
+  };
 }

@@ -1,7 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
-import type { PushPlatform } from '../channels/push.transport.js';
-import { PUSH_PLATFORMS } from '../entities/push-device.entity.js';
+import type { PushPlatform } from '../../worker/transports/push.transport.js';
+import { PUSH_PLATFORMS } from '../../entities/push-device.entity.js';
+import type { PushDeviceView } from '../../repositories/push-devices.repository.js';
 
 export class RegisterDeviceDto {
   @ApiProperty({ description: 'The FCM registration token of this app install', maxLength: 512 })
@@ -21,4 +22,13 @@ export class DeviceResponseDto {
   @ApiProperty({ type: String, format: 'date-time' }) createdAt: string;
   @ApiProperty({ type: String, format: 'date-time', description: 'Last registration' })
   updatedAt: string;
+}
+
+export function toDeviceResponse(device: PushDeviceView): DeviceResponseDto {
+  return {
+    id: device.id,
+    platform: device.platform,
+    createdAt: device.createdAt.toISOString(),
+    updatedAt: device.updatedAt.toISOString(),
+  };
 }

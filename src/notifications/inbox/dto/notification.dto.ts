@@ -10,19 +10,10 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { CATEGORIES, NOTIFICATION_TYPES } from '../domain/catalogue.js';
-import type { Category, NotificationType } from '../domain/catalogue.js';
-
-/** The columns a notification is shown from (in the API and on the stream). */
-export interface NotificationView {
-  id: string;
-  type: NotificationType;
-  category: Category;
-  title: string;
-  body: string;
-  readAt: Date | null;
-  createdAt: Date;
-}
+import { CATEGORIES, NOTIFICATION_TYPES } from '../../domain/catalogue.js';
+import type { Category, NotificationType } from '../../domain/catalogue.js';
+import type { Page } from '../../../common/pagination/keyset.js';
+import type { NotificationView } from '../../domain/notification-view.js';
 
 export class NotificationResponseDto {
   @ApiProperty({ format: 'uuid' })
@@ -102,4 +93,8 @@ export class UnreadCountDto {
 export class ReadAllResultDto {
   @ApiProperty({ minimum: 0, description: 'How many notifications were marked read' })
   marked: number;
+}
+
+export function toNotificationPage(page: Page<NotificationView>): NotificationPageDto {
+  return { data: page.items.map(toNotificationResponse), nextCursor: page.nextCursor };
 }

@@ -1,13 +1,13 @@
-import { CATEGORIES } from './domain/catalogue.js';
-import type { PreferencesUpdate } from './domain/preferences.js';
-import type { PreferencesResponseDto, UpdatePreferencesDto } from './dto/preferences.dto.js';
-import type { NotificationSettings } from './preferences.service.js';
+import { CATEGORIES } from '../../domain/catalogue.js';
+import type { PreferencesUpdate } from '../../domain/preferences.js';
+import type { PreferencesView } from '../preferences.service.js';
+import type { PreferencesResponseDto, UpdatePreferencesDto } from './preferences.dto.js';
 
 /** The API spells the in-app channel `inApp` (camelCase JSON); the domain says `in_app`. */
-export function toPreferencesResponse(
-  settings: NotificationSettings,
-  timeZone: string,
-): PreferencesResponseDto {
+export function toPreferencesResponse({
+  settings,
+  timeZone,
+}: PreferencesView): PreferencesResponseDto {
   const p = settings.preferences;
   const switches = (c: (typeof CATEGORIES)[number]) => ({
     email: p[c].email,

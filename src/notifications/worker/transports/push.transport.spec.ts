@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
-import { ManualClock } from '../../common/clock.js';
+import { ManualClock } from '../../../common/clock.js';
 import {
   FCM_SCOPE,
   FcmHttpError,

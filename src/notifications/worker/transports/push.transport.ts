@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, importPKCS8 } from 'jose';
-import type { Clock } from '../../common/clock.js';
+import type { Clock } from '../../../common/clock.js';
 import { PermanentDeliveryError, PushTokenUnregisteredError } from './delivery-errors.js';
 
 export { PermanentDeliveryError, PushTokenUnregisteredError } from './delivery-errors.js';

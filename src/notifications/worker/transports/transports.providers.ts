@@ -1,17 +1,13 @@
 import { Logger, type Provider } from '@nestjs/common';
-import { Clock } from '../common/clock.js';
-import { APP_CONFIG, type AppConfig } from '../config/index.js';
-import {
-  EmailTransport,
-  LogEmailTransport,
-  SmtpEmailTransport,
-} from './channels/email.transport.js';
+import { Clock } from '../../../common/clock.js';
+import { APP_CONFIG, type AppConfig } from '../../../config/index.js';
+import { EmailTransport, LogEmailTransport, SmtpEmailTransport } from './email.transport.js';
 import {
   FcmPushTransport,
   LogPushTransport,
   parseServiceAccount,
   PushTransport,
-} from './channels/push.transport.js';
+} from './push.transport.js';
 
 /** `{ info(obj, msg) }` over Nest's logger (pino underneath). */
 function structuredLogger(context: string) {
