@@ -4,9 +4,9 @@ import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/clock.js';
-import { NotificationEvents } from '../src/notifications/notification-events.js';
+import { StreamEvents } from '../src/notifications/stream-events.js';
 import { NotificationsService } from '../src/notifications/notifications.service.js';
-import { PreferencesService } from '../src/notifications/preferences.service.js';
+import { PreferencesService } from '../src/notifications/preferences/preferences.service.js';
 import { QUEUES } from '../src/queue/queues.js';
 import { deliveriesOf, insertUser, notify, paymentData } from './support/notifications.js';
 import { SmtpInbox } from './support/smtp.js';
@@ -45,7 +45,7 @@ describe('notifications: email delivery', () => {
     const key = `welcome:${randomUUID()}`;
     await t.app
       .get(PreferencesService)
-      .update(user.id, { quietHours: { start: '11:00', end: '13:00' } }, 'UTC');
+      .update(user.id, { quietHours: { start: '11:00', end: '13:00' } });
     await notify(t.app, {
       userId: user.id,
       type: 'account.welcome',
@@ -186,7 +186,7 @@ describe('notifications: email delivery', () => {
 
     // Real-time events: one per new inbox notification, and an unread count that ends right.
     for (const user of [ann!, bob!]) {
-      const events = await t.app.get(NotificationEvents).after(user.id, '0-0');
+      const events = await t.app.get(StreamEvents).after(user.id, '0-0');
       const mine = stored.filter((r) => r.user_id === user.id && r.inbox);
       expect(events.filter((e) => e.event === 'notification')).toHaveLength(mine.length);
       const counts = events
@@ -201,7 +201,7 @@ describe('notifications: email delivery', () => {
     const user = await insertUser(t.app);
     await t.app
       .get(PreferencesService)
-      .update(user.id, { channels: { payments: { email: false } } }, 'UTC');
+      .update(user.id, { channels: { payments: { email: false } } });
     const key = `payment:${randomUUID()}`;
     await notify(t.app, {
       userId: user.id,
@@ -226,10 +226,8 @@ describe('notifications: email delivery', () => {
   it('rejects a switched-off security email with the reason', async () => {
     const user = await insertUser(t.app);
     await expect(
-      t.app
-        .get(PreferencesService)
-        .update(user.id, { channels: { security: { email: false } } }, 'UTC'),
-    ).rejects.toMatchObject({ problem: { status: 400, slug: 'security-email-required' } });
+      t.app.get(PreferencesService).update(user.id, { channels: { security: { email: false } } }),
+    ).rejects.toMatchObject({ kind: 'invalid', code: 'security-email-required' });
   });
 
   it('retries a failing SMTP server and delivers exactly one mail once it recovers', async () => {

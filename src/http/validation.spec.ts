@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { UpdatePreferencesDto } from '../notifications/dto/preferences.dto.js';
+import { UpdatePreferencesDto } from '../notifications/preferences/dto/preferences.dto.js';
 import { undeclaredNulls } from './validation.js';
 
 class Item {

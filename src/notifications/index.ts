@@ -2,4 +2,4 @@
 export { NotificationsModule } from './notifications.module.js';
 export { NotificationsWorkerModule } from './notifications-worker.module.js';
 export { NotificationsService } from './notifications.service.js';
-export { StreamService } from './stream.service.js';
+export { StreamService } from './stream/stream.service.js';

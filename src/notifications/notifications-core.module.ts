@@ -6,15 +6,27 @@ import { NotificationDelivery } from './entities/notification-delivery.entity.js
 import { NotificationPreference } from './entities/notification-preference.entity.js';
 import { Notification } from './entities/notification.entity.js';
 import { PushDevice } from './entities/push-device.entity.js';
-import { NotificationEvents } from './notification-events.js';
 import { NotificationSecrets } from './notification-secrets.js';
 import { NotificationsQueue } from './notifications.queue.js';
-import { NotificationsRepository } from './notifications.repository.js';
-import { PreferencesService } from './preferences.service.js';
+import { BroadcastsRepository } from './repositories/broadcasts.repository.js';
+import { NotificationsRepository } from './repositories/notifications.repository.js';
+import { PreferencesRepository } from './repositories/preferences.repository.js';
+import { PushDevicesRepository } from './repositories/push-devices.repository.js';
+import { StreamEvents } from './stream-events.js';
+
+const SHARED = [
+  NotificationsQueue,
+  NotificationsRepository,
+  PreferencesRepository,
+  PushDevicesRepository,
+  BroadcastsRepository,
+  StreamEvents,
+  NotificationSecrets,
+];
 
 /**
- * Internal to the notifications module: its tables, queue producer, preferences and event
- * publisher, shared by the API side (NotificationsModule) and the worker side.
+ * Internal to the notifications module: its tables and repositories, queue producer, secrets
+ * and real-time event publisher, shared by the API side (NotificationsModule) and the worker side.
  */
 @Module({
   imports: [
@@ -27,21 +39,7 @@ import { PreferencesService } from './preferences.service.js';
     ]),
     UsersModule,
   ],
-  providers: [
-    NotificationsQueue,
-    NotificationsRepository,
-    NotificationEvents,
-    NotificationSecrets,
-    PreferencesService,
-  ],
-  exports: [
-    TypeOrmModule,
-    UsersModule,
-    NotificationsQueue,
-    NotificationsRepository,
-    NotificationEvents,
-    NotificationSecrets,
-    PreferencesService,
-  ],
+  providers: SHARED,
+  exports: [TypeOrmModule, UsersModule, ...SHARED],
 })
 export class NotificationsCoreModule {}

@@ -1,12 +1,17 @@
 import { Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { EmailTransport } from './channels/email.transport.js';
-import { BroadcastFanout } from './broadcast-fanout.js';
-import { DeliveryService } from './delivery.service.js';
-import { NotificationDispatcher } from './notification-dispatcher.js';
-import { NotificationStore } from './notification-store.js';
 import { NotificationsCoreModule } from './notifications-core.module.js';
-import { NotificationsProcessor } from './notifications.processor.js';
-import { emailTransportProvider, pushTransportProvider } from './transports.providers.js';
+import { BroadcastFanout } from './worker/broadcast-fanout.js';
+import { BroadcastRecipients } from './worker/broadcast-recipients.js';
+import { DeliveryService } from './worker/delivery.service.js';
+import { NotificationDispatcher } from './worker/notification-dispatcher.js';
+import { NotificationWriter } from './worker/notification-writer.js';
+import { NotificationsProcessor } from './worker/notifications.processor.js';
+import { PushSender } from './worker/push-sender.js';
+import { EmailTransport } from './worker/transports/email.transport.js';
+import {
+  emailTransportProvider,
+  pushTransportProvider,
+} from './worker/transports/transports.providers.js';
 
 /** Closes the SMTP pool at shutdown. */
 @Injectable()
@@ -25,9 +30,11 @@ class TransportsShutdown implements OnApplicationShutdown {
     emailTransportProvider,
     pushTransportProvider,
     TransportsShutdown,
-    NotificationStore,
+    NotificationWriter,
     NotificationDispatcher,
+    PushSender,
     DeliveryService,
+    BroadcastRecipients,
     BroadcastFanout,
     NotificationsProcessor,
   ],

@@ -1,11 +1,16 @@
 import { Module } from '@nestjs/common';
-import { BroadcastsService } from './broadcasts.service.js';
-import { DevicesService } from './devices.service.js';
-import { InboxService } from './inbox.service.js';
+import { BroadcastsController } from './broadcasts/broadcasts.controller.js';
+import { BroadcastsService } from './broadcasts/broadcasts.service.js';
+import { DevicesController } from './devices/devices.controller.js';
+import { DevicesService } from './devices/devices.service.js';
+import { InboxController } from './inbox/inbox.controller.js';
+import { InboxService } from './inbox/inbox.service.js';
 import { NotificationsCoreModule } from './notifications-core.module.js';
-import { NotificationsController } from './notifications.controller.js';
 import { NotificationsService } from './notifications.service.js';
-import { StreamService } from './stream.service.js';
+import { PreferencesController } from './preferences/preferences.controller.js';
+import { PreferencesService } from './preferences/preferences.service.js';
+import { StreamController } from './stream/stream.controller.js';
+import { StreamService } from './stream/stream.service.js';
 
 /**
  * The notifications API for every role: `NotificationsService.notify` for other modules, and
@@ -13,8 +18,22 @@ import { StreamService } from './stream.service.js';
  */
 @Module({
   imports: [NotificationsCoreModule],
-  controllers: [NotificationsController],
-  providers: [NotificationsService, InboxService, DevicesService, StreamService, BroadcastsService],
+  // In the order of the paths in the OpenAPI document.
+  controllers: [
+    InboxController,
+    PreferencesController,
+    DevicesController,
+    StreamController,
+    BroadcastsController,
+  ],
+  providers: [
+    NotificationsService,
+    InboxService,
+    PreferencesService,
+    DevicesService,
+    StreamService,
+    BroadcastsService,
+  ],
   // StreamService: auth ends a revoked session's streams (closeSessions).
   exports: [NotificationsService, StreamService],
 })

@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { isUuid } from '../common/uuid.js';
 import { OutboxService } from '../outbox/outbox.service.js';
-import { NotificationSecrets } from './notification-secrets.js';
 import { isNotificationType, type NotificationType } from './domain/catalogue.js';
+import { NotificationSecrets } from './notification-secrets.js';
 import {
   NOTIFICATION_REQUESTED,
   type NotificationRequestedPayload,
   type NotifyRequest,
-} from './notifications.events.js';
+} from './outbox-events.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const IDEMPOTENCY_KEY_MAX = 200;
+const IDEMPOTENCY_KEY_MAX = 200;
 
 /**
  * The notifications module's public API. Other modules call `notify` inside their own
@@ -31,7 +31,7 @@ export class NotificationsService {
   ): Promise<void> {
     const { userId, type, data, idempotencyKey } = request;
     // Programming errors surface in the caller's transaction, not later in a worker.
-    if (!UUID.test(userId)) throw new TypeError(`notify: userId "${userId}" is not a UUID`);
+    if (!isUuid(userId)) throw new TypeError(`notify: userId "${userId}" is not a UUID`);
     if (!isNotificationType(type)) throw new TypeError(`notify: unknown type "${String(type)}"`);
     if (idempotencyKey.length < 1 || idempotencyKey.length > IDEMPOTENCY_KEY_MAX) {
       throw new TypeError(`notify: idempotencyKey must be 1..${IDEMPOTENCY_KEY_MAX} characters`);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { NotificationType } from '../../src/notifications/domain/catalogue.js';
-import type { NotifyRequest } from '../../src/notifications/notifications.events.js';
+import type { NotifyRequest } from '../../src/notifications/outbox-events.js';
 import { NotificationsService } from '../../src/notifications/notifications.service.js';
 
 /**

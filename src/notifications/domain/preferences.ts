@@ -1,5 +1,6 @@
 import { CATALOGUE, CATEGORIES, CHANNELS } from './catalogue.js';
 import type { Category, Channel, NotificationType } from './catalogue.js';
+import type { QuietHours } from './quiet-hours.js';
 
 /** Every category × channel switch, always complete: stored rows are merged over the defaults. */
 export type Preferences = { readonly [C in Category]: { readonly [Ch in Channel]: boolean } };
@@ -13,6 +14,18 @@ export const DEFAULT_PREFERENCES: Preferences = {
   account: { email: true, push: true, in_app: true },
   payments: { email: true, push: true, in_app: true },
   marketing: { email: false, push: true, in_app: true },
+};
+
+/** A user's switches and quiet hours, as the rules read them. */
+export interface NotificationSettings {
+  preferences: Preferences;
+  quietHours: QuietHours | null;
+}
+
+/** What a user who never saved preferences gets. */
+export const DEFAULT_SETTINGS: NotificationSettings = {
+  preferences: DEFAULT_PREFERENCES,
+  quietHours: null,
 };
 
 export const SECURITY_EMAIL_REQUIRED =
@@ -67,6 +80,25 @@ export function resolveChannels(type: NotificationType, prefs: Preferences): Cha
     plan[on ? 'deliver' : 'skipped'].push(channel);
   }
   return plan;
+}
+
+/**
+ * Merges stored sparse overrides with an update: switches named by the update win, the others
+ * keep their stored value; only boolean switches of known categories and channels are kept.
+ */
+export function mergeOverrides(
+  base: PreferencesUpdate,
+  update: PreferencesUpdate,
+): PreferencesUpdate {
+  const merged: PreferencesUpdate = {};
+  for (const category of CATEGORIES) {
+    const switches = { ...base[category], ...update[category] };
+    const known = Object.fromEntries(
+      CHANNELS.filter((ch) => typeof switches[ch] === 'boolean').map((ch) => [ch, switches[ch]]),
+    );
+    if (Object.keys(known).length > 0) merged[category] = known;
+  }
+  return merged;
 }
 
 function isCategory(value: string): value is Category {

@@ -10,7 +10,7 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import { User } from '../../users/entities/user.entity.js';
-import type { PushPlatform } from '../channels/push.transport.js';
+import type { PushPlatform } from '../worker/transports/push.transport.js';
 
 export const PUSH_PLATFORMS = ['ios', 'android', 'web'] as const;
 

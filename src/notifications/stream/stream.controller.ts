@@ -1,0 +1,66 @@
+import { Controller, Get, Headers, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CurrentUser, type AuthPrincipal } from '../../common/auth/auth-principal.js';
+import { Public } from '../../common/auth/public.decorator.js';
+import { ApiProblems } from '../../http/api-problems.decorator.js';
+import { StreamQueryDto, StreamTicketDto } from './dto/stream.dto.js';
+import { StreamService } from './stream.service.js';
+
+@ApiTags('notifications')
+@ApiBearerAuth('bearer')
+@Controller('notifications')
+export class StreamController {
+  constructor(private readonly stream: StreamService) {}
+
+  @Post('stream-ticket')
+  @ApiOperation({
+    operationId: 'Notifications_streamTicket',
+    summary: 'A single-use ticket for the event stream of this session',
+    description:
+      'Browsers’ EventSource cannot send an Authorization header, so the stream is authenticated with this ticket in its URL instead of the access token: it works once and expires within a minute, so a URL that ends up in a log is worthless. Get a new ticket for every (re)connection.',
+  })
+  @ApiCreatedResponse({ type: StreamTicketDto })
+  @ApiProblems(401)
+  issueTicket(@CurrentUser() user: AuthPrincipal): Promise<StreamTicketDto> {
+    return this.stream.issueTicket(user);
+  }
+
+  @Get('stream')
+  @Public()
+  @ApiSecurity({})
+  @ApiProduces('text/event-stream')
+  @ApiOperation({
+    operationId: 'Notifications_openStream',
+    summary: 'Server-sent events: new notifications and unread-count changes',
+    description: [
+      'Authenticate with `?ticket=` from `POST /notifications/stream-ticket` (EventSource cannot send headers).',
+      'Events: `notification` (data: a Notification as in the list) and `unread-count` (data: `{ "count": n }`).',
+      'Each event has an `id`; reconnect with the `Last-Event-ID` header (or `?lastEventId=` on a new EventSource) to receive what was missed, in order, without repeats.',
+      'A comment line is sent as a heartbeat every 20 s so proxies keep the connection open.',
+      'The stream belongs to the session that asked for the ticket: when that session is revoked (sign-out, sign-out everywhere, an admin disabling the account, refresh-token reuse), it ends with a `session-revoked` event. Reconnecting is then refused with 401 until the user signs in again.',
+    ].join('\n\n'),
+  })
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event' })
+  @ApiOkResponse({
+    description: 'An endless text/event-stream',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
+  @ApiProblems(400, 401)
+  open(
+    @Query() query: StreamQueryDto,
+    @Headers('last-event-id') lastEventIdHeader: string | undefined,
+    @Res() res: Response,
+  ): Promise<void> {
+    return this.stream.connect(query.ticket, res, lastEventIdHeader ?? query.lastEventId ?? null);
+  }
+}
