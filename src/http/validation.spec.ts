@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { UpdatePreferencesDto } from '../notifications/preferences/dto/preferences.dto.js';
 import { undeclaredNulls } from './validation.js';
 
 class Item {
@@ -34,17 +33,5 @@ describe('undeclaredNulls', () => {
     expect(undeclaredNulls({ unknown: null, free: { x: null } }, Body)).toEqual([]);
     expect(undeclaredNulls('text', Body)).toEqual([]);
     expect(undeclaredNulls({ note: null }, String)).toEqual([]);
-  });
-
-  it('reads the real DTOs: quiet hours may be null, switches may not', () => {
-    expect(
-      undeclaredNulls(
-        { quietHours: null, channels: { security: null, account: { push: null } } },
-        UpdatePreferencesDto,
-      ),
-    ).toEqual([
-      { field: 'channels.account.push', message: 'channels.account.push must not be null' },
-      { field: 'channels.security', message: 'channels.security must not be null' },
-    ]);
   });
 });
