@@ -3,8 +3,8 @@ import fc from 'fast-check';
 import { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/clock.js';
 import { refundStatusFor } from '../src/payments/domain/payment-status.js';
-import { PaymentsService } from '../src/payments/payments.service.js';
-import { RefundsService } from '../src/payments/refunds.service.js';
+import { PaymentsService } from '../src/payments/checkout/payments.service.js';
+import { RefundsService } from '../src/payments/refunds/refunds.service.js';
 import { insertUser } from './support/notifications.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 

@@ -1,19 +1,20 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Brackets, DataSource, LessThan } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../../config/index.js';
+import { Transactions } from '../../database/transactions.js';
 import { IdempotencyStore } from '../../idempotency/idempotency.store.js';
 import { canCancel } from '../domain/payment-status.js';
-import { Payment } from '../entities/payment.entity.js';
-import { Refund } from '../entities/refund.entity.js';
-import { WebhookEvent } from '../entities/webhook-event.entity.js';
-import { PaymentLedger } from '../payment-ledger.js';
+import { providerKeys } from '../domain/provider-keys.js';
+import type { Payment } from '../entities/payment.entity.js';
 import { PaymentOperations } from '../payment-operations.js';
-import { PaymentSync } from '../payment-sync.service.js';
-import { providerKeys } from '../payments.service.js';
+import { PaymentSync } from '../payment-sync.js';
 import { PaymentProvider } from '../providers/payment-provider.js';
 import { SandboxProvider } from '../providers/sandbox.provider.js';
-import { RefundsService } from '../refunds.service.js';
+import { RefundsService } from '../refunds/refunds.service.js';
+import { PaymentsRepository } from '../repositories/payments.repository.js';
+import { RefundsRepository } from '../repositories/refunds.repository.js';
+import { WebhookEventsRepository } from '../repositories/webhook-events.repository.js';
 import { WebhookProcessingService } from './webhook-processing.service.js';
 
 const BATCH = 100;
@@ -43,10 +44,12 @@ export class ReconciliationService {
   private readonly logger = new Logger(ReconciliationService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly payments: PaymentsRepository,
+    private readonly refundRows: RefundsRepository,
+    private readonly webhookEvents: WebhookEventsRepository,
     private readonly provider: PaymentProvider,
     private readonly sync: PaymentSync,
-    private readonly ledger: PaymentLedger,
     private readonly operations: PaymentOperations,
     private readonly refunds: RefundsService,
     private readonly webhooks: WebhookProcessingService,
@@ -77,27 +80,7 @@ export class ReconciliationService {
 
   private async checkStuckPayments(now: Date): Promise<number> {
     const before = new Date(now.getTime() - this.config.payments.stuckAfterMs);
-    const stuck = await this.dataSource
-      .getRepository(Payment)
-      .createQueryBuilder('p')
-      .where('p.status IN (:...statuses)', {
-        statuses: [
-          'processing',
-          'requires_payment_method',
-          'requires_confirmation',
-          'requires_action',
-        ],
-      })
-      .andWhere('p.provider = :provider', { provider: this.provider.name })
-      .andWhere('p.status_changed_at < :before', { before })
-      .andWhere(
-        new Brackets((q) =>
-          q.where('p.reconciled_at IS NULL').orWhere('p.reconciled_at < :before', { before }),
-        ),
-      )
-      .orderBy('p.status_changed_at', 'ASC')
-      .limit(BATCH)
-      .getMany();
+    const stuck = await this.payments.findStuck(this.provider.name, before, BATCH);
     for (const payment of stuck) {
       try {
         if (payment.providerPaymentId) await this.sync.refresh(payment.id, 'reconciliation');
@@ -126,17 +109,17 @@ export class ReconciliationService {
       idempotencyKey: providerKeys.create(payment.id),
     });
     if (!canCancel(intent.status)) {
-      await this.attach(payment.id, intent.providerPaymentId);
+      await this.attach(this.payments.autoCommit, payment.id, intent.providerPaymentId);
       await this.sync.apply(payment.id, { to: intent.status, source: 'reconciliation' });
       return;
     }
     // Attached and leased at once: a cancel by the owner from then on is told to retry (409)
     // rather than racing ours under the same provider key. While another request holds the
     // lease, the payment stays an orphan for the next run.
-    const lease = await this.dataSource.transaction(async (manager) => {
-      const locked = await this.ledger.lock(manager, payment.id);
+    const lease = await this.transactions.run(async (manager) => {
+      const locked = await this.payments.lock(manager, payment.id);
       const token = locked ? await this.operations.tryClaim(manager, locked, 'cancel') : null;
-      if (token !== null) await this.attach(payment.id, intent.providerPaymentId, manager);
+      if (token !== null) await this.attach(manager, payment.id, intent.providerPaymentId);
       return token;
     });
     if (lease === null) return;
@@ -151,30 +134,20 @@ export class ReconciliationService {
     }
   }
 
-  private async attach(
+  private attach(
+    manager: EntityManager,
     paymentId: string,
     providerPaymentId: string,
-    manager = this.dataSource.manager,
   ): Promise<void> {
-    await manager.query(
-      `UPDATE payments SET provider_payment_id = $2, updated_at = now()
-        WHERE id = $1 AND provider_payment_id IS NULL`,
-      [paymentId, providerPaymentId],
-    );
+    return this.payments.attachIntentIfNone(manager, paymentId, providerPaymentId);
   }
 
   private async retryRefunds(now: Date): Promise<number> {
     const before = new Date(now.getTime() - this.config.payments.stuckAfterMs);
-    const pending = await this.dataSource.getRepository(Refund).find({
-      where: { status: 'pending', lastAttemptAt: LessThan(before) },
-      order: { lastAttemptAt: 'ASC' },
-      take: BATCH,
-    });
+    const pending = await this.refundRows.findPendingBefore(before, BATCH);
     for (const refund of pending) {
       try {
-        const payment = await this.dataSource
-          .getRepository(Payment)
-          .findOneByOrFail({ id: refund.paymentId });
+        const payment = await this.payments.getById(refund.paymentId);
         if (!payment.providerPaymentId || payment.provider !== this.provider.name) continue;
         const outcome = await this.refunds.callProvider(refund, payment.providerPaymentId);
         await this.refunds.settle(refund.id, outcome, 'reconciliation', null);
@@ -187,18 +160,12 @@ export class ReconciliationService {
 
   private async retryWebhooks(now: Date): Promise<number> {
     const provider = this.provider.name;
-    const events = await this.dataSource.getRepository(WebhookEvent).find({
-      where: [
-        { provider, status: 'failed', attempts: LessThan(MAX_WEBHOOK_ATTEMPTS) },
-        {
-          provider,
-          status: 'pending',
-          receivedAt: LessThan(new Date(now.getTime() - WEBHOOK_PICKUP_GRACE_MS)),
-        },
-      ],
-      order: { receivedAt: 'ASC' },
-      take: BATCH,
-    });
+    const events = await this.webhookEvents.findRetryable(
+      provider,
+      MAX_WEBHOOK_ATTEMPTS,
+      new Date(now.getTime() - WEBHOOK_PICKUP_GRACE_MS),
+      BATCH,
+    );
     let done = 0;
     for (const event of events) {
       try {

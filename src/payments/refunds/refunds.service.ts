@@ -1,20 +1,23 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, IsNull, type EntityManager } from 'typeorm';
-import { Clock } from '../common/clock.js';
-import { NotificationsService } from '../notifications/index.js';
-import { MoneyError, refundAmountFor, remainingRefundable } from './domain/money.js';
-import { canRefund } from './domain/payment-status.js';
-import type { TransitionSource } from './entities/payment-event.entity.js';
-import { Payment } from './entities/payment.entity.js';
-import { Refund } from './entities/refund.entity.js';
+import type { EntityManager } from 'typeorm';
+import { Clock } from '../../common/clock.js';
+import { Transactions } from '../../database/transactions.js';
+import { NotificationsService } from '../../notifications/index.js';
+import { MoneyError, refundAmountFor, remainingRefundable } from '../domain/money.js';
+import { canRefund } from '../domain/payment-status.js';
 import {
   moneyProblem,
   paymentNotFound,
   paymentStateConflict,
   providerRequestProblem,
-} from './payment-errors.js';
-import { PaymentLedger, paymentRef } from './payment-ledger.js';
-import { providerKeys } from './payments.service.js';
+  RefundNotYetRecordedError,
+} from '../domain/payments.errors.js';
+import { providerKeys } from '../domain/provider-keys.js';
+import type { ProviderRefundOutcome, RefundView } from '../domain/refund-view.js';
+import type { TransitionSource } from '../entities/payment-event.entity.js';
+import type { Payment } from '../entities/payment.entity.js';
+import type { Refund } from '../entities/refund.entity.js';
+import { PaymentLedger, paymentRef } from '../payment-ledger.js';
 import {
   PaymentProvider,
   ProviderDeclinedError,
@@ -22,27 +25,9 @@ import {
   ProviderUnavailableError,
   type ProviderRefundStatus,
   type RefundReason,
-} from './providers/payment-provider.js';
-
-export interface RefundView {
-  id: string;
-  paymentId: string;
-  amount: number;
-  currency: string;
-  status: ProviderRefundStatus;
-  reason: RefundReason | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-export interface ProviderRefundOutcome {
-  providerRefundId: string | null;
-  status: ProviderRefundStatus;
-  failureReason?: string;
-}
-
-/** Thrown when a provider refund event names a refund we have not linked yet: retry later. */
-export class RefundNotYetRecordedError extends Error {}
+} from '../providers/payment-provider.js';
+import { PaymentsRepository } from '../repositories/payments.repository.js';
+import { RefundsRepository, type RefundColumns } from '../repositories/refunds.repository.js';
 
 /**
  * Refunds. The invariant "succeeded + pending refunds ≤ amount paid" holds because a refund is
@@ -54,7 +39,9 @@ export class RefundsService {
   private readonly logger = new Logger(RefundsService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly payments: PaymentsRepository,
+    private readonly refunds: RefundsRepository,
     private readonly provider: PaymentProvider,
     private readonly ledger: PaymentLedger,
     private readonly notifications: NotificationsService,
@@ -66,13 +53,13 @@ export class RefundsService {
     paymentId: string,
     input: { amount?: number; reason?: RefundReason },
   ): Promise<RefundView> {
-    const { refund, providerPaymentId } = await this.dataSource.transaction(async (manager) => {
-      const payment = await this.ledger.lock(manager, paymentId);
+    const { refund, providerPaymentId } = await this.transactions.run(async (manager) => {
+      const payment = await this.payments.lock(manager, paymentId);
       if (!payment) throw paymentNotFound();
       if (!canRefund(payment.status) || !payment.providerPaymentId) {
         throw paymentStateConflict(`A ${payment.status} payment cannot be refunded.`);
       }
-      const existing = await manager.find(Refund, { where: { paymentId } });
+      const existing = await this.refunds.findByPayment(manager, paymentId);
       let amount: number;
       try {
         amount = refundAmountFor(payment.amount, existing, input.amount);
@@ -80,7 +67,7 @@ export class RefundsService {
         if (error instanceof MoneyError) throw moneyProblem(error);
         throw error;
       }
-      const row = manager.create(Refund, {
+      const row = await this.refunds.insert(manager, {
         paymentId,
         amount,
         status: 'pending',
@@ -90,7 +77,6 @@ export class RefundsService {
         failureReason: null,
         lastAttemptAt: this.clock.now(),
       });
-      await manager.save(row);
       return { refund: row, providerPaymentId: payment.providerPaymentId };
     });
 
@@ -139,9 +125,9 @@ export class RefundsService {
     source: TransitionSource,
     providerEventId: string | null,
   ): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      const head = await manager.findOneByOrFail(Refund, { id: refundId });
-      const payment = await this.ledger.lock(manager, head.paymentId);
+    await this.transactions.run(async (manager) => {
+      const head = await this.refunds.getByIdIn(manager, refundId);
+      const payment = await this.payments.lock(manager, head.paymentId);
       if (!payment) throw new Error(`payment of refund ${refundId} vanished`);
       await this.settleLocked(manager, payment, refundId, outcome, source, providerEventId);
     });
@@ -156,11 +142,8 @@ export class RefundsService {
     source: TransitionSource,
     providerEventId: string | null,
   ): Promise<void> {
-    const refund = await manager.findOneOrFail(Refund, {
-      where: { id: refundId },
-      lock: { mode: 'pessimistic_write' },
-    });
-    const changes: Partial<Refund> = { lastAttemptAt: this.clock.now() };
+    const refund = await this.refunds.lockById(manager, refundId);
+    const changes: RefundColumns = { lastAttemptAt: this.clock.now() };
     if (outcome.providerRefundId && refund.providerRefundId === null) {
       changes.providerRefundId = outcome.providerRefundId;
     }
@@ -170,7 +153,7 @@ export class RefundsService {
         changes.failureReason = outcome.failureReason?.slice(0, 500) ?? 'refund failed';
       }
     }
-    await manager.update(Refund, { id: refundId }, changes);
+    await this.refunds.update(manager, refundId, changes);
     if (changes.status === 'succeeded') {
       await this.completed(manager, payment, refund, source, providerEventId);
     }
@@ -185,9 +168,7 @@ export class RefundsService {
     event: { providerRefundId: string; amount: number; status: ProviderRefundStatus },
     providerEventId: string,
   ): Promise<'processed' | 'ignored'> {
-    const known = await this.dataSource
-      .getRepository(Refund)
-      .findOneBy({ providerRefundId: event.providerRefundId });
+    const known = await this.refunds.findByProviderRefundId(event.providerRefundId);
     if (known) {
       await this.settle(
         known.id,
@@ -197,8 +178,8 @@ export class RefundsService {
       );
       return 'processed';
     }
-    return this.dataSource.transaction(async (manager) => {
-      const payment = await this.ledger.lockByProviderId(
+    return this.transactions.run(async (manager) => {
+      const payment = await this.payments.lockByProviderId(
         manager,
         this.provider.name,
         providerPaymentId,
@@ -206,25 +187,20 @@ export class RefundsService {
       if (!payment) return 'ignored';
       // Our API may have linked it since the look-up above (it settles under this same lock):
       // then it is ours, not a refund made elsewhere that fails to fit.
-      const linked = await manager.findOneBy(Refund, {
-        paymentId: payment.id,
-        providerRefundId: event.providerRefundId,
-      });
+      const linked = await this.refunds.findLinked(manager, payment.id, event.providerRefundId);
       if (linked) {
         const outcome = { providerRefundId: event.providerRefundId, status: event.status };
         await this.settleLocked(manager, payment, linked.id, outcome, 'webhook', providerEventId);
         return 'processed';
       }
-      const unlinked = await manager.count(Refund, {
-        where: { paymentId: payment.id, status: 'pending', providerRefundId: IsNull() },
-      });
+      const unlinked = await this.refunds.countUnlinkedPending(manager, payment.id);
       if (unlinked > 0) {
         throw new RefundNotYetRecordedError(
           `refund ${event.providerRefundId} may be one of ours still in flight`,
         );
       }
       if (event.status !== 'succeeded') return 'ignored';
-      const refunds = await manager.find(Refund, { where: { paymentId: payment.id } });
+      const refunds = await this.refunds.findByPayment(manager, payment.id);
       if (
         !canRefund(payment.status) ||
         remainingRefundable(payment.amount, refunds) < event.amount
@@ -235,7 +211,7 @@ export class RefundsService {
         );
         return 'ignored';
       }
-      const row = manager.create(Refund, {
+      const row = await this.refunds.insert(manager, {
         paymentId: payment.id,
         amount: event.amount,
         status: 'succeeded',
@@ -245,17 +221,14 @@ export class RefundsService {
         failureReason: null,
         lastAttemptAt: this.clock.now(),
       });
-      await manager.save(row);
       await this.completed(manager, payment, row, 'webhook', providerEventId);
       return 'processed';
     });
   }
 
   async view(refundId: string): Promise<RefundView> {
-    const refund = await this.dataSource.getRepository(Refund).findOneByOrFail({ id: refundId });
-    const payment = await this.dataSource
-      .getRepository(Payment)
-      .findOneByOrFail({ id: refund.paymentId });
+    const refund = await this.refunds.getById(refundId);
+    const payment = await this.payments.getById(refund.paymentId);
     return {
       id: refund.id,
       paymentId: refund.paymentId,
