@@ -3,17 +3,12 @@ import { PaymentsModule } from './payments.module.js';
 import { PaymentsProcessor } from './worker/payments.processor.js';
 import { ReconciliationScheduler } from './worker/reconciliation.scheduler.js';
 import { ReconciliationService } from './worker/reconciliation.service.js';
-import { WebhookProcessingService } from './worker/webhook-processing.service.js';
+import { WebhookProcessing } from './worker/webhook-processing.js';
 
 /** Worker role only: webhook processing, reconciliation and their Bull processor. */
 @Module({
   imports: [PaymentsModule],
-  providers: [
-    PaymentsProcessor,
-    WebhookProcessingService,
-    ReconciliationService,
-    ReconciliationScheduler,
-  ],
-  exports: [WebhookProcessingService, ReconciliationService],
+  providers: [PaymentsProcessor, WebhookProcessing, ReconciliationService, ReconciliationScheduler],
+  exports: [WebhookProcessing, ReconciliationService],
 })
 export class PaymentsWorkerModule {}

@@ -13,6 +13,7 @@ import { PaymentOperations } from './payment-operations.js';
 import { PaymentSync } from './payment-sync.js';
 import { PaymentsQueue } from './payments.queue.js';
 import { paymentProviderFactory } from './providers/payment-provider.factory.js';
+import { RefundSettlement } from './refund-settlement.js';
 import { RefundsService } from './refunds/refunds.service.js';
 import { PaymentsRepository } from './repositories/payments.repository.js';
 import { RefundsRepository } from './repositories/refunds.repository.js';
@@ -37,10 +38,12 @@ import { WebhookIngestionService } from './webhooks/webhook-ingestion.service.js
     PaymentOperations,
     PaymentSync,
     PaymentsService,
+    RefundSettlement,
     RefundsService,
     PaymentsQueue,
     WebhookIngestionService,
   ],
+  // What the worker module's processors, webhook processing and reconciliation build on.
   exports: [
     PaymentsRepository,
     RefundsRepository,
@@ -49,9 +52,7 @@ import { WebhookIngestionService } from './webhooks/webhook-ingestion.service.js
     PaymentLedger,
     PaymentOperations,
     PaymentSync,
-    PaymentsService,
-    RefundsService,
-    WebhookIngestionService,
+    RefundSettlement,
     IdempotencyModule,
   ],
 })

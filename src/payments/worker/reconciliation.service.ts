@@ -11,11 +11,11 @@ import { PaymentOperations } from '../payment-operations.js';
 import { PaymentSync } from '../payment-sync.js';
 import { PaymentProvider } from '../providers/payment-provider.js';
 import { SandboxProvider } from '../providers/sandbox.provider.js';
-import { RefundsService } from '../refunds/refunds.service.js';
+import { RefundSettlement } from '../refund-settlement.js';
 import { PaymentsRepository } from '../repositories/payments.repository.js';
 import { RefundsRepository } from '../repositories/refunds.repository.js';
 import { WebhookEventsRepository } from '../repositories/webhook-events.repository.js';
-import { WebhookProcessingService } from './webhook-processing.service.js';
+import { WebhookProcessing } from './webhook-processing.js';
 
 const BATCH = 100;
 /** A pending webhook event older than this was not picked up by its job (Redis was down). */
@@ -51,8 +51,8 @@ export class ReconciliationService {
     private readonly provider: PaymentProvider,
     private readonly sync: PaymentSync,
     private readonly operations: PaymentOperations,
-    private readonly refunds: RefundsService,
-    private readonly webhooks: WebhookProcessingService,
+    private readonly refunds: RefundSettlement,
+    private readonly webhooks: WebhookProcessing,
     private readonly idempotency: IdempotencyStore,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,

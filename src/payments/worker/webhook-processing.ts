@@ -7,7 +7,7 @@ import type { WebhookEvent, WebhookEventStatus } from '../entities/webhook-event
 import { PaymentLedger } from '../payment-ledger.js';
 import { PaymentSync } from '../payment-sync.js';
 import type { ProviderRefundStatus } from '../providers/payment-provider.js';
-import { RefundsService } from '../refunds/refunds.service.js';
+import { RefundSettlement } from '../refund-settlement.js';
 import { PaymentsRepository } from '../repositories/payments.repository.js';
 import { WebhookEventsRepository } from '../repositories/webhook-events.repository.js';
 
@@ -17,8 +17,8 @@ import { WebhookEventsRepository } from '../repositories/webhook-events.reposito
  * number of times (or processed by two jobs at once) changes the payment once.
  */
 @Injectable()
-export class WebhookProcessingService {
-  private readonly logger = new Logger(WebhookProcessingService.name);
+export class WebhookProcessing {
+  private readonly logger = new Logger(WebhookProcessing.name);
 
   constructor(
     private readonly transactions: Transactions,
@@ -26,7 +26,7 @@ export class WebhookProcessingService {
     private readonly payments: PaymentsRepository,
     private readonly ledger: PaymentLedger,
     private readonly sync: PaymentSync,
-    private readonly refunds: RefundsService,
+    private readonly refunds: RefundSettlement,
     private readonly clock: Clock,
   ) {}
 
