@@ -10,7 +10,7 @@ import { createWorkerApp } from '../src/bootstrap/worker-app.js';
 import { loadConfigFromEnv } from '../src/config/index.js';
 import { QUEUES } from '../src/queue/queues.js';
 import { Redis } from 'ioredis';
-import { startLocalRedis, type LocalRedis } from '../src/queue/local-redis.js';
+import { startLocalRedis, type LocalRedis } from '../src/redis/local-redis.js';
 import {
   startWorkerProcess,
   type LogLine,

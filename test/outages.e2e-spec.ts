@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import request from 'supertest';
 import { createHttpApp } from '../src/bootstrap/http-app.js';
 import { loadConfigFromEnv } from '../src/config/index.js';
-import { startLocalRedis, type LocalRedis } from '../src/queue/local-redis.js';
+import { startLocalRedis, type LocalRedis } from '../src/redis/local-redis.js';
 import { bearer, signUp, type SignedUp } from './support/auth.js';
 import { FaultProxy } from './support/fault-proxy.js';
 import type { TestApp } from './support/test-app.js';

@@ -11,7 +11,7 @@ import { OutboxService } from '../src/outbox/outbox.service.js';
 import { signBody } from '../src/payments/providers/webhook-signature.js';
 import type { OutboxMessage } from '../src/outbox/outbox.types.js';
 import { QUEUES } from '../src/queue/queues.js';
-import { startLocalRedis, type LocalRedis } from '../src/queue/local-redis.js';
+import { startLocalRedis, type LocalRedis } from '../src/redis/local-redis.js';
 import { createTestApp, createTestWorker, type TestApp } from './support/test-app.js';
 import { waitFor } from './support/wait.js';
 

@@ -3,8 +3,9 @@ import fc from 'fast-check';
 import { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/clock.js';
 import { refundStatusFor } from '../src/payments/domain/payment-status.js';
-import { PaymentsService } from '../src/payments/payments.service.js';
-import { RefundsService } from '../src/payments/refunds.service.js';
+import { toProblem } from '../src/http/problem-details.filter.js';
+import { PaymentsService } from '../src/payments/checkout/payments.service.js';
+import { RefundsService } from '../src/payments/refunds/refunds.service.js';
 import { insertUser } from './support/notifications.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
@@ -60,10 +61,7 @@ describe('concurrent refunds (property)', () => {
           expect(row.status).toBe(refundStatusFor(amount, Number(row.amount_refunded)));
           // A refusal is a 409 (nothing left, or not that much left), never an error.
           for (const o of outcomes) {
-            if (
-              o.status === 'rejected' &&
-              (o.reason as { getStatus?: () => number }).getStatus?.() !== 409
-            ) {
+            if (o.status === 'rejected' && toProblem(o.reason).status !== 409) {
               throw o.reason;
             }
           }

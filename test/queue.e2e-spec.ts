@@ -4,7 +4,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { Queue } from 'bull';
 import { assertWorkerHandlers } from '../src/bootstrap/worker-app.js';
 import { missingHandlers } from '../src/queue/job-handlers.check.js';
-import { REDIS_MISSING_HELP, startLocalRedis } from '../src/queue/local-redis.js';
+import { REDIS_MISSING_HELP, startLocalRedis } from '../src/redis/local-redis.js';
 import { QUEUES } from '../src/queue/queues.js';
 import { createTestWorker } from './support/test-app.js';
 

@@ -6,7 +6,7 @@
  * timingSafeEqual, iss/aud checks) instead of running the passport-jwt strategy (jsonwebtoken),
  * then the same JwtStrategy.validate() (claims, expiry with the Clock, the one Redis GET).
  * What landed from it: the guard runs the strategy without passport's middleware
- * (src/auth/run-strategy.ts), and UsersService.getResponse reads /users/me with one raw SELECT.
+ * (src/auth/run-strategy.ts), and UsersRepository.findView reads /users/me with one raw SELECT.
  */
 import { join } from 'node:path';
 import { patch } from './patch.mjs';

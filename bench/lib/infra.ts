@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
-import { redisAnswers, startLocalRedis } from '../../src/queue/local-redis.js';
+import { redisAnswers, startLocalRedis } from '../../src/redis/local-redis.js';
 import { assertLoopback, log } from './util.js';
 
 const MACHINE_PG = 'postgres://postgres@127.0.0.1:5432/postgres';

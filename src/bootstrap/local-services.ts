@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../config/index.js';
 import { embeddedUrlFile } from '../database/cli-database-url.js';
 import { startEmbeddedPostgres } from '../database/embedded-postgres.js';
-import { startLocalRedis } from '../queue/local-redis.js';
+import { startLocalRedis } from '../redis/local-redis.js';
 
 export interface ResolvedServices {
   /** The config with database and Redis URLs filled in. */

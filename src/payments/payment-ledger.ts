@@ -4,9 +4,10 @@ import { Clock } from '../common/clock.js';
 import { NotificationsService } from '../notifications/index.js';
 import { isFinal, refundStatusFor, transition } from './domain/payment-status.js';
 import type { PaymentStatus } from './domain/payment-status.js';
-import { PaymentEvent, type TransitionSource } from './entities/payment-event.entity.js';
-import { Payment } from './entities/payment.entity.js';
+import type { TransitionSource } from './entities/payment-event.entity.js';
+import type { Payment } from './entities/payment.entity.js';
 import type { NextAction } from './providers/payment-provider.js';
+import { PaymentsRepository, type PaymentColumns } from './repositories/payments.repository.js';
 
 export interface TransitionInput {
   to: PaymentStatus;
@@ -32,29 +33,14 @@ export class PaymentLedger {
   private readonly logger = new Logger(PaymentLedger.name);
 
   constructor(
+    private readonly payments: PaymentsRepository,
     private readonly clock: Clock,
     private readonly notifications: NotificationsService,
   ) {}
 
-  /** The payment, locked until the transaction ends; null when it does not exist. */
-  lock(manager: EntityManager, id: string): Promise<Payment | null> {
-    return manager.findOne(Payment, { where: { id }, lock: { mode: 'pessimistic_write' } });
-  }
-
-  lockByProviderId(
-    manager: EntityManager,
-    provider: Payment['provider'],
-    providerPaymentId: string,
-  ): Promise<Payment | null> {
-    return manager.findOne(Payment, {
-      where: { provider, providerPaymentId },
-      lock: { mode: 'pessimistic_write' },
-    });
-  }
-
   /** Records the creation of a payment (its first history row). */
   async created(manager: EntityManager, payment: Payment): Promise<void> {
-    await manager.insert(PaymentEvent, {
+    await this.payments.insertEvent(manager, {
       paymentId: payment.id,
       fromStatus: null,
       toStatus: payment.status,
@@ -73,7 +59,7 @@ export class PaymentLedger {
     if (decision.kind === 'ignore') {
       // A webhook may have moved it to requires_action first; the next action comes from our call.
       if (payment.status === input.to && input.to === 'requires_action' && input.nextAction) {
-        await manager.update(Payment, { id: payment.id }, { nextAction: input.nextAction });
+        await this.payments.update(manager, payment.id, { nextAction: input.nextAction });
         payment.nextAction = input.nextAction;
       }
       // The provider's webhook may record the failure before our confirm call returns with its
@@ -83,7 +69,7 @@ export class PaymentLedger {
           failureCode: input.failure.code.slice(0, 100),
           failureMessage: input.failure.message?.slice(0, 500) ?? null,
         };
-        await manager.update(Payment, { id: payment.id }, failure);
+        await this.payments.update(manager, payment.id, failure);
         Object.assign(payment, failure);
       }
       return { kind: 'ignored', reason: decision.reason };
@@ -137,7 +123,7 @@ export class PaymentLedger {
     extra: Partial<Pick<Payment, 'amountRefunded'>>,
   ): Promise<void> {
     const from = payment.status;
-    const changes: Partial<Payment> = {
+    const changes: PaymentColumns = {
       status: input.to,
       statusChangedAt: this.clock.now(),
       nextAction: input.to === 'requires_action' ? (input.nextAction ?? payment.nextAction) : null,
@@ -149,9 +135,9 @@ export class PaymentLedger {
     }
     // The client secret is only useful while the customer can still act on the intent.
     if (isFinal(input.to)) changes.clientSecret = null;
-    await manager.update(Payment, { id: payment.id }, changes);
+    await this.payments.update(manager, payment.id, changes);
     Object.assign(payment, changes);
-    await manager.insert(PaymentEvent, {
+    await this.payments.insertEvent(manager, {
       paymentId: payment.id,
       fromStatus: from,
       toStatus: input.to,

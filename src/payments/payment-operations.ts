@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
-import { Payment, type PaymentOperation } from './entities/payment.entity.js';
-import { paymentOperationInProgress } from './payment-errors.js';
+import { paymentOperationInProgress } from './domain/payments.errors.js';
+import type { Payment, PaymentOperation } from './entities/payment.entity.js';
+import { PaymentsRepository } from './repositories/payments.repository.js';
 
 /** The sandbox answers at once; its own in-flight records last 30 s. */
 const SANDBOX_OPERATION_LEASE_MS = 30_000;
@@ -18,12 +19,12 @@ const SANDBOX_OPERATION_LEASE_MS = 30_000;
 @Injectable()
 export class PaymentOperations {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly payments: PaymentsRepository,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Takes the lease (row locked by `manager`'s transaction), or answers 409 while it is held. */
+  /** Takes the lease (row locked by `manager`'s transaction), or `payment-operation-in-progress`. */
   async claim(
     manager: EntityManager,
     payment: Payment,
@@ -45,26 +46,17 @@ export class PaymentOperations {
       return null;
     }
     const token = randomUUID();
-    await manager.update(
-      Payment,
-      { id: payment.id },
-      {
-        operation,
-        operationToken: token,
-        operationExpiresAt: new Date(now.getTime() + this.leaseMs()),
-      },
-    );
+    await this.payments.update(manager, payment.id, {
+      operation,
+      operationToken: token,
+      operationExpiresAt: new Date(now.getTime() + this.leaseMs()),
+    });
     return token;
   }
 
   /** Frees the lease if it is still ours (a lapsed one may have been taken by another request). */
   async release(id: string, token: string): Promise<void> {
-    await this.dataSource
-      .getRepository(Payment)
-      .update(
-        { id, operationToken: token },
-        { operation: null, operationToken: null, operationExpiresAt: null },
-      );
+    await this.payments.releaseLease(id, token);
   }
 
   /**

@@ -6,16 +6,20 @@ import { PaymentEvent } from './entities/payment-event.entity.js';
 import { Payment } from './entities/payment.entity.js';
 import { Refund } from './entities/refund.entity.js';
 import { WebhookEvent } from './entities/webhook-event.entity.js';
+import { PaymentsController } from './checkout/payments.controller.js';
+import { PaymentsService } from './checkout/payments.service.js';
 import { PaymentLedger } from './payment-ledger.js';
 import { PaymentOperations } from './payment-operations.js';
-import { PaymentSync } from './payment-sync.service.js';
-import { PaymentsWebhooksController } from './payments-webhooks.controller.js';
-import { PaymentsController } from './payments.controller.js';
+import { PaymentSync } from './payment-sync.js';
 import { PaymentsQueue } from './payments.queue.js';
-import { PaymentsService } from './payments.service.js';
 import { paymentProviderFactory } from './providers/payment-provider.factory.js';
-import { RefundsService } from './refunds.service.js';
-import { WebhookIngestionService } from './webhook-ingestion.service.js';
+import { RefundSettlement } from './refund-settlement.js';
+import { RefundsService } from './refunds/refunds.service.js';
+import { PaymentsRepository } from './repositories/payments.repository.js';
+import { RefundsRepository } from './repositories/refunds.repository.js';
+import { WebhookEventsRepository } from './repositories/webhook-events.repository.js';
+import { PaymentsWebhooksController } from './webhooks/payments-webhooks.controller.js';
+import { WebhookIngestionService } from './webhooks/webhook-ingestion.service.js';
 
 /** Payments API (every role). Processors, webhook processing, reconciliation: the worker module. */
 @Module({
@@ -26,23 +30,29 @@ import { WebhookIngestionService } from './webhook-ingestion.service.js';
   ],
   controllers: [PaymentsController, PaymentsWebhooksController],
   providers: [
+    PaymentsRepository,
+    RefundsRepository,
+    WebhookEventsRepository,
     paymentProviderFactory,
     PaymentLedger,
     PaymentOperations,
     PaymentSync,
     PaymentsService,
+    RefundSettlement,
     RefundsService,
     PaymentsQueue,
     WebhookIngestionService,
   ],
+  // What the worker module's processors, webhook processing and reconciliation build on.
   exports: [
+    PaymentsRepository,
+    RefundsRepository,
+    WebhookEventsRepository,
     paymentProviderFactory,
     PaymentLedger,
     PaymentOperations,
     PaymentSync,
-    PaymentsService,
-    RefundsService,
-    WebhookIngestionService,
+    RefundSettlement,
     IdempotencyModule,
   ],
 })

@@ -17,8 +17,6 @@ export const QUEUES = {
   },
 } as const;
 
-export type QueueName = (typeof QUEUES)[keyof typeof QUEUES]['name'];
-
 /** Every job name a worker must be able to handle, per queue. */
 export function expectedJobs(): Map<string, string[]> {
   return new Map(Object.values(QUEUES).map((q) => [q.name, Object.values(q.jobs) as string[]]));

@@ -1,11 +1,7 @@
 // The users module's public API: other modules import users only from here.
 export { UsersModule } from './users.module.js';
-export {
-  UsersService,
-  type UserContact,
-  type NewUser,
-  type ProfilePatch,
-} from './users.service.js';
+export { UsersService, type NewUser, type ProfilePatch } from './users.service.js';
+export type { UserContact } from './domain/user-view.js';
 export {
   User,
   USER_ROLES,

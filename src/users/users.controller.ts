@@ -1,7 +1,8 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Query } from '@nestjs/common';
+import { Body, Controller, Get, Patch, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles, type AuthPrincipal } from '../common/auth/auth-principal.js';
 import { ApiProblems } from '../http/api-problems.decorator.js';
+import { UuidParam } from '../http/uuid-param.js';
 import { ListUsersQueryDto } from './dto/list-users-query.dto.js';
 import { UpdateMeDto } from './dto/update-me.dto.js';
 import { toUserResponse, UserPageDto, UserResponseDto } from './dto/user-response.dto.js';
@@ -21,8 +22,8 @@ export class UsersController {
   @ApiOperation({ summary: 'The signed-in user' })
   @ApiOkResponse({ type: UserResponseDto })
   @ApiProblems(401)
-  me(@CurrentUser() principal: AuthPrincipal): Promise<UserResponseDto> {
-    return this.users.getResponse(principal.userId);
+  async me(@CurrentUser() principal: AuthPrincipal): Promise<UserResponseDto> {
+    return toUserResponse(await this.users.getView(principal.userId));
   }
 
   @Patch('me')
@@ -41,14 +42,15 @@ export class UsersController {
   @ApiOperation({ summary: 'List users (admin), newest first' })
   @ApiOkResponse({ type: UserPageDto })
   @ApiProblems(400, 401, 403)
-  list(@Query() query: ListUsersQueryDto): Promise<UserPageDto> {
-    return this.users.list({
+  async list(@Query() query: ListUsersQueryDto): Promise<UserPageDto> {
+    const page = await this.users.list({
       limit: query.limit ?? 20,
       cursor: query.cursor,
       emailPrefix: query.email,
       role: query.role,
       status: query.status,
     });
+    return { data: page.items.map(toUserResponse), nextCursor: page.nextCursor };
   }
 
   @Get(':id')
@@ -56,7 +58,7 @@ export class UsersController {
   @ApiOperation({ summary: 'One user (admin)' })
   @ApiOkResponse({ type: UserResponseDto })
   @ApiProblems(400, 401, 403, 404)
-  get(@Param('id', new ParseUUIDPipe({ version: '4' })) id: string): Promise<UserResponseDto> {
-    return this.users.getResponse(id);
+  async get(@UuidParam() id: string): Promise<UserResponseDto> {
+    return toUserResponse(await this.users.getView(id));
   }
 }

@@ -15,7 +15,7 @@ export default async function globalSetup() {
   const { startEmbeddedPostgres } = await src('database/embedded-postgres.ts');
   const { ensureDatabase } = await src('database/ensure-database.ts');
   const { runMigrations } = await src('database/run-migrations.ts');
-  const { startLocalRedis } = await src('queue/local-redis.ts');
+  const { startLocalRedis } = await src('redis/local-redis.ts');
   const { checkReachable } = await import('./reachable.mjs');
 
   const runId = randomBytes(4).toString('hex');

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { freePort } from '../../src/common/free-port.js';
-import { redisAnswers } from '../../src/queue/local-redis.js';
+import { redisAnswers } from '../../src/redis/local-redis.js';
 
 /**
  * A private redis-server (AOF on, as the README asks of production) that a test can kill and

@@ -3,7 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import { Redis } from 'ioredis';
 import { Clock } from '../../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../../config/index.js';
-import { WebhookIngestionService } from '../webhook-ingestion.service.js';
+import { WebhookIngestionService } from '../webhooks/webhook-ingestion.service.js';
 import { PaymentProvider } from './payment-provider.js';
 import { SandboxProvider } from './sandbox.provider.js';
 import { StripeProvider } from './stripe.provider.js';

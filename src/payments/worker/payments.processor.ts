@@ -3,12 +3,12 @@ import type { Job } from 'bull';
 import { QUEUES } from '../../queue/queues.js';
 import type { ProcessWebhookJob } from '../payments.queue.js';
 import { ReconciliationService, type ReconciliationReport } from './reconciliation.service.js';
-import { WebhookProcessingService } from './webhook-processing.service.js';
+import { WebhookProcessing } from './webhook-processing.js';
 
 @Processor(QUEUES.payments.name)
 export class PaymentsProcessor {
   constructor(
-    private readonly webhooks: WebhookProcessingService,
+    private readonly webhooks: WebhookProcessing,
     private readonly reconciliation: ReconciliationService,
   ) {}
 

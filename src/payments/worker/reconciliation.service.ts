@@ -1,20 +1,12 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Brackets, DataSource, LessThan } from 'typeorm';
+import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../common/clock.js';
-import { APP_CONFIG, type AppConfig } from '../../config/index.js';
 import { IdempotencyStore } from '../../idempotency/idempotency.store.js';
-import { canCancel } from '../domain/payment-status.js';
-import { Payment } from '../entities/payment.entity.js';
-import { Refund } from '../entities/refund.entity.js';
-import { WebhookEvent } from '../entities/webhook-event.entity.js';
-import { PaymentLedger } from '../payment-ledger.js';
-import { PaymentOperations } from '../payment-operations.js';
-import { PaymentSync } from '../payment-sync.service.js';
-import { providerKeys } from '../payments.service.js';
 import { PaymentProvider } from '../providers/payment-provider.js';
 import { SandboxProvider } from '../providers/sandbox.provider.js';
-import { RefundsService } from '../refunds.service.js';
-import { WebhookProcessingService } from './webhook-processing.service.js';
+import { WebhookEventsRepository } from '../repositories/webhook-events.repository.js';
+import { PendingRefunds } from './pending-refunds.js';
+import { StuckPayments } from './stuck-payments.js';
+import { WebhookProcessing } from './webhook-processing.js';
 
 const BATCH = 100;
 /** A pending webhook event older than this was not picked up by its job (Redis was down). */
@@ -43,16 +35,13 @@ export class ReconciliationService {
   private readonly logger = new Logger(ReconciliationService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
     private readonly provider: PaymentProvider,
-    private readonly sync: PaymentSync,
-    private readonly ledger: PaymentLedger,
-    private readonly operations: PaymentOperations,
-    private readonly refunds: RefundsService,
-    private readonly webhooks: WebhookProcessingService,
+    private readonly stuckPayments: StuckPayments,
+    private readonly pendingRefunds: PendingRefunds,
+    private readonly webhookEvents: WebhookEventsRepository,
+    private readonly webhooks: WebhookProcessing,
     private readonly idempotency: IdempotencyStore,
     private readonly clock: Clock,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async runOnce(): Promise<ReconciliationReport> {
@@ -69,136 +58,20 @@ export class ReconciliationService {
       Object.assign(report, await this.provider.settleDue(now));
     }
     report.webhooksRetried = await this.retryWebhooks(now);
-    report.paymentsChecked = await this.checkStuckPayments(now);
-    report.refundsRetried = await this.retryRefunds(now);
+    report.paymentsChecked = await this.stuckPayments.check(now);
+    report.refundsRetried = await this.pendingRefunds.retry(now);
     report.idempotencyKeysPurged = await this.idempotency.purgeExpired();
     return report;
   }
 
-  private async checkStuckPayments(now: Date): Promise<number> {
-    const before = new Date(now.getTime() - this.config.payments.stuckAfterMs);
-    const stuck = await this.dataSource
-      .getRepository(Payment)
-      .createQueryBuilder('p')
-      .where('p.status IN (:...statuses)', {
-        statuses: [
-          'processing',
-          'requires_payment_method',
-          'requires_confirmation',
-          'requires_action',
-        ],
-      })
-      .andWhere('p.provider = :provider', { provider: this.provider.name })
-      .andWhere('p.status_changed_at < :before', { before })
-      .andWhere(
-        new Brackets((q) =>
-          q.where('p.reconciled_at IS NULL').orWhere('p.reconciled_at < :before', { before }),
-        ),
-      )
-      .orderBy('p.status_changed_at', 'ASC')
-      .limit(BATCH)
-      .getMany();
-    for (const payment of stuck) {
-      try {
-        if (payment.providerPaymentId) await this.sync.refresh(payment.id, 'reconciliation');
-        else await this.recoverCreate(payment);
-      } catch (error) {
-        this.logger.warn(
-          { err: error, paymentId: payment.id },
-          'reconciliation of a payment failed',
-        );
-      }
-    }
-    return stuck.length;
-  }
-
-  /**
-   * A payment whose create call failed ambiguously: the client got a 503 and has retried with a
-   * new payment. Ask again with the same key (the provider returns the intent if it made one),
-   * then cancel it, so that no orphaned intent can ever be paid.
-   */
-  private async recoverCreate(payment: Payment): Promise<void> {
-    const intent = await this.provider.createIntent({
-      paymentId: payment.id,
-      amount: payment.amount,
-      currency: payment.currency,
-      description: payment.description ?? undefined,
-      idempotencyKey: providerKeys.create(payment.id),
-    });
-    if (!canCancel(intent.status)) {
-      await this.attach(payment.id, intent.providerPaymentId);
-      await this.sync.apply(payment.id, { to: intent.status, source: 'reconciliation' });
-      return;
-    }
-    // Attached and leased at once: a cancel by the owner from then on is told to retry (409)
-    // rather than racing ours under the same provider key. While another request holds the
-    // lease, the payment stays an orphan for the next run.
-    const lease = await this.dataSource.transaction(async (manager) => {
-      const locked = await this.ledger.lock(manager, payment.id);
-      const token = locked ? await this.operations.tryClaim(manager, locked, 'cancel') : null;
-      if (token !== null) await this.attach(payment.id, intent.providerPaymentId, manager);
-      return token;
-    });
-    if (lease === null) return;
-    try {
-      const result = await this.provider.cancel({
-        providerPaymentId: intent.providerPaymentId,
-        idempotencyKey: providerKeys.cancel(payment.id),
-      });
-      await this.sync.apply(payment.id, { to: result.status, source: 'reconciliation' });
-    } finally {
-      await this.operations.release(payment.id, lease);
-    }
-  }
-
-  private async attach(
-    paymentId: string,
-    providerPaymentId: string,
-    manager = this.dataSource.manager,
-  ): Promise<void> {
-    await manager.query(
-      `UPDATE payments SET provider_payment_id = $2, updated_at = now()
-        WHERE id = $1 AND provider_payment_id IS NULL`,
-      [paymentId, providerPaymentId],
-    );
-  }
-
-  private async retryRefunds(now: Date): Promise<number> {
-    const before = new Date(now.getTime() - this.config.payments.stuckAfterMs);
-    const pending = await this.dataSource.getRepository(Refund).find({
-      where: { status: 'pending', lastAttemptAt: LessThan(before) },
-      order: { lastAttemptAt: 'ASC' },
-      take: BATCH,
-    });
-    for (const refund of pending) {
-      try {
-        const payment = await this.dataSource
-          .getRepository(Payment)
-          .findOneByOrFail({ id: refund.paymentId });
-        if (!payment.providerPaymentId || payment.provider !== this.provider.name) continue;
-        const outcome = await this.refunds.callProvider(refund, payment.providerPaymentId);
-        await this.refunds.settle(refund.id, outcome, 'reconciliation', null);
-      } catch (error) {
-        this.logger.warn({ err: error, refundId: refund.id }, 'reconciliation of a refund failed');
-      }
-    }
-    return pending.length;
-  }
-
   private async retryWebhooks(now: Date): Promise<number> {
     const provider = this.provider.name;
-    const events = await this.dataSource.getRepository(WebhookEvent).find({
-      where: [
-        { provider, status: 'failed', attempts: LessThan(MAX_WEBHOOK_ATTEMPTS) },
-        {
-          provider,
-          status: 'pending',
-          receivedAt: LessThan(new Date(now.getTime() - WEBHOOK_PICKUP_GRACE_MS)),
-        },
-      ],
-      order: { receivedAt: 'ASC' },
-      take: BATCH,
-    });
+    const events = await this.webhookEvents.findRetryable(
+      provider,
+      MAX_WEBHOOK_ATTEMPTS,
+      new Date(now.getTime() - WEBHOOK_PICKUP_GRACE_MS),
+      BATCH,
+    );
     let done = 0;
     for (const event of events) {
       try {

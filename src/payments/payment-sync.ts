@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
+import { Transactions } from '../database/transactions.js';
 import type { PaymentStatus } from './domain/payment-status.js';
 import type { TransitionSource } from './entities/payment-event.entity.js';
-import { Payment } from './entities/payment.entity.js';
 import { PaymentLedger, type TransitionInput, type TransitionOutcome } from './payment-ledger.js';
 import { PaymentProvider } from './providers/payment-provider.js';
+import { PaymentsRepository } from './repositories/payments.repository.js';
 
 /**
  * Applies a status to a payment in its own transaction, and when the state machine calls the
@@ -16,7 +16,8 @@ export class PaymentSync {
   private readonly logger = new Logger(PaymentSync.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly payments: PaymentsRepository,
     private readonly ledger: PaymentLedger,
     private readonly provider: PaymentProvider,
     private readonly clock: Clock,
@@ -43,7 +44,7 @@ export class PaymentSync {
     source: TransitionSource,
     providerEventId: string | null = null,
   ): Promise<TransitionOutcome | null> {
-    const payment = await this.dataSource.getRepository(Payment).findOneBy({ id: paymentId });
+    const payment = await this.payments.findById(paymentId);
     if (!payment?.providerPaymentId) return null;
     const remote = await this.provider.retrieve(payment.providerPaymentId);
     const to: PaymentStatus =
@@ -64,15 +65,13 @@ export class PaymentSync {
         'provider reports more refunded than recorded here',
       );
     }
-    await this.dataSource
-      .getRepository(Payment)
-      .update({ id: paymentId }, { reconciledAt: this.clock.now() });
+    await this.payments.markReconciled(paymentId, this.clock.now());
     return outcome;
   }
 
   private applyOnce(paymentId: string, input: TransitionInput): Promise<TransitionOutcome> {
-    return this.dataSource.transaction(async (manager) => {
-      const payment = await this.ledger.lock(manager, paymentId);
+    return this.transactions.run(async (manager) => {
+      const payment = await this.payments.lock(manager, paymentId);
       if (!payment) throw new Error(`payment ${paymentId} vanished`);
       return this.ledger.transition(manager, payment, input);
     });

@@ -1,15 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { Clock } from '../common/clock.js';
-import { ProblemException } from '../http/problem.exception.js';
-import type { StoredProviderEvent } from './entities/webhook-event.entity.js';
-import { PaymentsQueue } from './payments.queue.js';
+import { Clock } from '../../common/clock.js';
+import { invalidWebhookSignature, unknownPaymentProvider } from '../domain/payments.errors.js';
+import type { StoredProviderEvent } from '../entities/webhook-event.entity.js';
+import { PaymentsQueue } from '../payments.queue.js';
 import {
   PaymentProvider,
   WebhookSignatureError,
   type ProviderEvent,
   type WebhookHeaders,
-} from './providers/payment-provider.js';
+} from '../providers/payment-provider.js';
+import { WebhookEventsRepository } from '../repositories/webhook-events.repository.js';
 
 export interface IngestResult {
   webhookEventId: string;
@@ -26,7 +26,7 @@ export class WebhookIngestionService {
   private readonly logger = new Logger('PaymentsWebhooks');
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly webhookEvents: WebhookEventsRepository,
     private readonly provider: PaymentProvider,
     private readonly queue: PaymentsQueue,
     private readonly clock: Clock,
@@ -39,11 +39,7 @@ export class WebhookIngestionService {
     meta: { ip?: string } = {},
   ): Promise<IngestResult> {
     if (providerName !== this.provider.name) {
-      throw new ProblemException({
-        status: 404,
-        slug: 'unknown-payment-provider',
-        detail: `Webhooks for ${providerName} are not accepted here.`,
-      });
+      throw unknownPaymentProvider(providerName);
     }
     let event: ProviderEvent;
     try {
@@ -58,37 +54,25 @@ export class WebhookIngestionService {
         { provider: providerName, reason: error.reason, ip: meta.ip },
         'webhook rejected: signature verification failed',
       );
-      throw new ProblemException({
-        status: 400,
-        slug: 'invalid-webhook-signature',
-        detail: 'The webhook signature is missing, invalid or too old.',
-      });
+      throw invalidWebhookSignature();
     }
 
     const stored: StoredProviderEvent = { ...event, createdAt: event.createdAt.toISOString() };
-    const inserted: Array<{ id: string }> = await this.dataSource.query(
-      `INSERT INTO webhook_events (provider, event_id, type, event, status, received_at)
-       VALUES ($1, $2, $3, $4::jsonb, 'pending', $5)
-       ON CONFLICT (provider, event_id) DO NOTHING
-       RETURNING id`,
-      [
-        this.provider.name,
-        event.id.slice(0, 255),
-        event.type.slice(0, 100),
-        JSON.stringify(stored),
-        this.clock.now(),
-      ],
-    );
+    const eventId = event.id.slice(0, 255);
+    const inserted = await this.webhookEvents.insertIfNew({
+      provider: this.provider.name,
+      eventId,
+      type: event.type.slice(0, 100),
+      event: stored,
+      receivedAt: this.clock.now(),
+    });
     let id: string;
     let duplicate = false;
-    if (inserted.length > 0) {
-      id = inserted[0].id;
+    if (inserted !== null) {
+      id = inserted;
     } else {
       duplicate = true;
-      const [row]: Array<{ id: string; status: string }> = await this.dataSource.query(
-        `SELECT id, status FROM webhook_events WHERE provider = $1 AND event_id = $2`,
-        [this.provider.name, event.id.slice(0, 255)],
-      );
+      const row = await this.webhookEvents.findStored(this.provider.name, eventId);
       id = row.id;
       if (row.status !== 'pending') return { webhookEventId: id, duplicate };
     }

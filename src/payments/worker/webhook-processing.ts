@@ -1,15 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock.js';
+import { Transactions } from '../../database/transactions.js';
 import { isPaymentStatus } from '../domain/payment-status.js';
-import { WebhookEvent, type WebhookEventStatus } from '../entities/webhook-event.entity.js';
+import { PaymentNotYetKnownError, RefundNotYetRecordedError } from '../domain/payments.errors.js';
+import type { WebhookEvent, WebhookEventStatus } from '../entities/webhook-event.entity.js';
 import { PaymentLedger } from '../payment-ledger.js';
-import { PaymentSync } from '../payment-sync.service.js';
-import { RefundNotYetRecordedError, RefundsService } from '../refunds.service.js';
+import { PaymentSync } from '../payment-sync.js';
 import type { ProviderRefundStatus } from '../providers/payment-provider.js';
-
-/** An event for a payment we have not linked to its intent yet (our create still in flight). */
-export class PaymentNotYetKnownError extends Error {}
+import { RefundSettlement } from '../refund-settlement.js';
+import { PaymentsRepository } from '../repositories/payments.repository.js';
+import { WebhookEventsRepository } from '../repositories/webhook-events.repository.js';
 
 /**
  * Applies a stored webhook event, idempotently: the event row is locked while it is applied and
@@ -17,14 +17,16 @@ export class PaymentNotYetKnownError extends Error {}
  * number of times (or processed by two jobs at once) changes the payment once.
  */
 @Injectable()
-export class WebhookProcessingService {
-  private readonly logger = new Logger(WebhookProcessingService.name);
+export class WebhookProcessing {
+  private readonly logger = new Logger(WebhookProcessing.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly webhookEvents: WebhookEventsRepository,
+    private readonly payments: PaymentsRepository,
     private readonly ledger: PaymentLedger,
     private readonly sync: PaymentSync,
-    private readonly refunds: RefundsService,
+    private readonly refunds: RefundSettlement,
     private readonly clock: Clock,
   ) {}
 
@@ -33,22 +35,17 @@ export class WebhookProcessingService {
     webhookEventId: string,
     { finalAttempt = false } = {},
   ): Promise<WebhookEventStatus> {
-    const row = await this.dataSource.getRepository(WebhookEvent).findOneBy({ id: webhookEventId });
+    const row = await this.webhookEvents.findById(webhookEventId);
     if (!row) return 'ignored';
     if (row.status === 'processed' || row.status === 'ignored') return row.status;
     try {
       const status = await this.apply(row);
       return status;
     } catch (error) {
-      await this.dataSource.query(
-        `UPDATE webhook_events SET attempts = attempts + 1, last_error = $2, status = $3,
-                updated_at = now()
-          WHERE id = $1 AND status IN ('pending', 'failed')`,
-        [
-          row.id,
-          String(error instanceof Error ? error.message : error).slice(0, 1000),
-          finalAttempt ? 'failed' : row.status,
-        ],
+      await this.webhookEvents.recordFailure(
+        row.id,
+        String(error instanceof Error ? error.message : error).slice(0, 1000),
+        finalAttempt ? 'failed' : row.status,
       );
       this.logEarly(row, error, finalAttempt);
       throw error;
@@ -91,15 +88,16 @@ export class WebhookProcessingService {
     const to = event.status;
     const providerPaymentId = event.providerPaymentId;
     const doubt: { paymentId: string | null } = { paymentId: null };
-    const result = await this.dataSource.transaction(async (manager) => {
-      const locked = await manager.findOne(WebhookEvent, {
-        where: { id: row.id },
-        lock: { mode: 'pessimistic_write' },
-      });
+    const result = await this.transactions.run(async (manager) => {
+      const locked = await this.webhookEvents.lock(manager, row.id);
       if (!locked || locked.status === 'processed' || locked.status === 'ignored') {
         return locked?.status ?? 'ignored';
       }
-      const payment = await this.ledger.lockByProviderId(manager, row.provider, providerPaymentId);
+      const payment = await this.payments.lockByProviderId(
+        manager,
+        row.provider,
+        providerPaymentId,
+      );
       if (!payment) throw new PaymentNotYetKnownError(`no payment for intent ${providerPaymentId}`);
       const outcome = await this.ledger.transition(manager, payment, {
         to,
@@ -107,7 +105,7 @@ export class WebhookProcessingService {
         providerEventId: event.id,
       });
       if (outcome.kind === 'rejected') doubt.paymentId = payment.id;
-      await this.markIn(manager, row.id, 'processed');
+      await this.webhookEvents.mark(manager, row.id, 'processed', this.clock.now());
       return 'processed' as const;
     });
     if (doubt.paymentId !== null) {
@@ -119,20 +117,7 @@ export class WebhookProcessingService {
   }
 
   private async mark(id: string, status: 'processed' | 'ignored'): Promise<WebhookEventStatus> {
-    await this.markIn(this.dataSource.manager, id, status);
+    await this.webhookEvents.mark(this.webhookEvents.autoCommit, id, status, this.clock.now());
     return status;
-  }
-
-  private async markIn(
-    manager: DataSource['manager'],
-    id: string,
-    status: 'processed' | 'ignored',
-  ): Promise<void> {
-    await manager.query(
-      `UPDATE webhook_events SET status = $2, processed_at = $3, attempts = attempts + 1,
-              last_error = NULL, updated_at = now()
-        WHERE id = $1`,
-      [id, status, this.clock.now()],
-    );
   }
 }

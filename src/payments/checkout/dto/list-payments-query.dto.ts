@@ -1,7 +1,7 @@
-import { PageQueryDto } from '../../http/pagination/page-query.dto.js';
+import { PageQueryDto } from '../../../http/pagination/page-query.dto.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { PAYMENT_STATUSES, type PaymentStatus } from '../domain/payment-status.js';
+import { PAYMENT_STATUSES, type PaymentStatus } from '../../domain/payment-status.js';
 
 export class ListPaymentsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: PAYMENT_STATUSES, enumName: 'PaymentStatus' })

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -7,11 +7,14 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentUser, Roles, type AuthPrincipal } from '../common/auth/auth-principal.js';
-import { ApiProblems } from '../http/api-problems.decorator.js';
-import { Idempotent, IDEMPOTENT_RESPONSE_HEADERS } from '../idempotency/idempotent.decorator.js';
+import { CurrentUser, Roles, type AuthPrincipal } from '../../common/auth/auth-principal.js';
+import { ApiProblems } from '../../http/api-problems.decorator.js';
+import { NoStore } from '../../http/cache-control.js';
+import { UuidParam } from '../../http/uuid-param.js';
+import { Idempotent, IDEMPOTENT_RESPONSE_HEADERS } from '../../idempotency/idempotent.decorator.js';
+import { CreateRefundDto, RefundResponseDto } from '../refunds/dto/create-refund.dto.js';
+import { RefundsService } from '../refunds/refunds.service.js';
 import { ConfirmPaymentDto, CreatePaymentDto } from './dto/create-payment.dto.js';
-import { CreateRefundDto, RefundResponseDto } from './dto/create-refund.dto.js';
 import { ListPaymentsQueryDto } from './dto/list-payments-query.dto.js';
 import {
   PaymentListResponseDto,
@@ -20,10 +23,6 @@ import {
   toRefundResponse,
 } from './dto/payment-response.dto.js';
 import { PaymentsService } from './payments.service.js';
-import { RefundsService } from './refunds.service.js';
-import { NoStore } from '../http/cache-control.js';
-
-const uuid = new ParseUUIDPipe({ version: '4' });
 
 const ONE_OPERATION_AT_A_TIME =
   ' One confirm or cancel of a payment runs at a time: while another request (another ' +
@@ -91,7 +90,7 @@ export class PaymentsController {
       status: query.status,
       userId: query.userId,
     });
-    return { data: page.data.map(toPaymentResponse), nextCursor: page.nextCursor };
+    return { data: page.items.map(toPaymentResponse), nextCursor: page.nextCursor };
   }
 
   @NoStore()
@@ -101,7 +100,7 @@ export class PaymentsController {
   @ApiProblems(400, 404)
   async get(
     @CurrentUser() user: AuthPrincipal,
-    @Param('id', uuid) id: string,
+    @UuidParam() id: string,
   ): Promise<PaymentResponseDto> {
     return toPaymentResponse(await this.payments.get(user, id));
   }
@@ -121,7 +120,7 @@ export class PaymentsController {
   @ApiPaymentBusy()
   async confirm(
     @CurrentUser() user: AuthPrincipal,
-    @Param('id', uuid) id: string,
+    @UuidParam() id: string,
     @Body() body: ConfirmPaymentDto,
   ): Promise<PaymentResponseDto> {
     return toPaymentResponse(await this.payments.confirm(user.userId, id, body.paymentMethod));
@@ -143,7 +142,7 @@ export class PaymentsController {
   @ApiPaymentBusy()
   async cancel(
     @CurrentUser() user: AuthPrincipal,
-    @Param('id', uuid) id: string,
+    @UuidParam() id: string,
   ): Promise<PaymentResponseDto> {
     return toPaymentResponse(await this.payments.cancel(user.userId, id));
   }
@@ -163,7 +162,7 @@ export class PaymentsController {
   @ApiProblems(400, 403, 404, 409)
   async refund(
     @CurrentUser() user: AuthPrincipal,
-    @Param('id', uuid) id: string,
+    @UuidParam() id: string,
     @Body() body: CreateRefundDto,
   ): Promise<RefundResponseDto> {
     return toRefundResponse(await this.refunds.create(user.userId, id, body));

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PAYMENT_STATUSES, type PaymentStatus } from '../domain/payment-status.js';
-import type { PaymentView } from '../payment-view.js';
-import type { RefundView } from '../refunds.service.js';
-import { RefundResponseDto } from './create-refund.dto.js';
+import { PAYMENT_STATUSES, type PaymentStatus } from '../../domain/payment-status.js';
+import type { PaymentView } from '../../domain/payment-view.js';
+import type { RefundView } from '../../domain/refund-view.js';
+import { RefundResponseDto } from '../../refunds/dto/create-refund.dto.js';
 
 export class NextActionDto {
   @ApiProperty({ example: 'sandbox_authenticate', description: 'What the client must do next' })

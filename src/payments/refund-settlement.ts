@@ -1,110 +1,44 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, IsNull, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
+import { Transactions } from '../database/transactions.js';
 import { NotificationsService } from '../notifications/index.js';
-import { MoneyError, refundAmountFor, remainingRefundable } from './domain/money.js';
+import { remainingRefundable } from './domain/money.js';
 import { canRefund } from './domain/payment-status.js';
+import { RefundNotYetRecordedError } from './domain/payments.errors.js';
+import { providerKeys } from './domain/provider-keys.js';
+import type { ProviderRefundOutcome } from './domain/refund-view.js';
 import type { TransitionSource } from './entities/payment-event.entity.js';
-import { Payment } from './entities/payment.entity.js';
-import { Refund } from './entities/refund.entity.js';
-import {
-  moneyProblem,
-  paymentNotFound,
-  paymentStateConflict,
-  providerRequestProblem,
-} from './payment-errors.js';
+import type { Payment } from './entities/payment.entity.js';
+import type { Refund } from './entities/refund.entity.js';
 import { PaymentLedger, paymentRef } from './payment-ledger.js';
-import { providerKeys } from './payments.service.js';
 import {
   PaymentProvider,
   ProviderDeclinedError,
   ProviderRequestError,
   ProviderUnavailableError,
   type ProviderRefundStatus,
-  type RefundReason,
 } from './providers/payment-provider.js';
-
-export interface RefundView {
-  id: string;
-  paymentId: string;
-  amount: number;
-  currency: string;
-  status: ProviderRefundStatus;
-  reason: RefundReason | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-export interface ProviderRefundOutcome {
-  providerRefundId: string | null;
-  status: ProviderRefundStatus;
-  failureReason?: string;
-}
-
-/** Thrown when a provider refund event names a refund we have not linked yet: retry later. */
-export class RefundNotYetRecordedError extends Error {}
+import { PaymentsRepository } from './repositories/payments.repository.js';
+import { RefundsRepository, type RefundColumns } from './repositories/refunds.repository.js';
 
 /**
- * Refunds. The invariant "succeeded + pending refunds ≤ amount paid" holds because a refund is
- * only created with its payment row locked FOR UPDATE: concurrent refunds of one payment queue
- * up on that lock and each sees the ones before it.
+ * A refund's way through the provider, shared by the refunds API, webhook processing and
+ * reconciliation: the provider call (key `refund:<id>`) and the recording of its outcome, once.
  */
 @Injectable()
-export class RefundsService {
-  private readonly logger = new Logger(RefundsService.name);
+export class RefundSettlement {
+  private readonly logger = new Logger(RefundSettlement.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly payments: PaymentsRepository,
+    private readonly refunds: RefundsRepository,
     private readonly provider: PaymentProvider,
     private readonly ledger: PaymentLedger,
     private readonly notifications: NotificationsService,
     private readonly clock: Clock,
   ) {}
-
-  async create(
-    adminId: string,
-    paymentId: string,
-    input: { amount?: number; reason?: RefundReason },
-  ): Promise<RefundView> {
-    const { refund, providerPaymentId } = await this.dataSource.transaction(async (manager) => {
-      const payment = await this.ledger.lock(manager, paymentId);
-      if (!payment) throw paymentNotFound();
-      if (!canRefund(payment.status) || !payment.providerPaymentId) {
-        throw paymentStateConflict(`A ${payment.status} payment cannot be refunded.`);
-      }
-      const existing = await manager.find(Refund, { where: { paymentId } });
-      let amount: number;
-      try {
-        amount = refundAmountFor(payment.amount, existing, input.amount);
-      } catch (error) {
-        if (error instanceof MoneyError) throw moneyProblem(error);
-        throw error;
-      }
-      const row = manager.create(Refund, {
-        paymentId,
-        amount,
-        status: 'pending',
-        providerRefundId: null,
-        reason: input.reason ?? null,
-        requestedBy: adminId,
-        failureReason: null,
-        lastAttemptAt: this.clock.now(),
-      });
-      await manager.save(row);
-      return { refund: row, providerPaymentId: payment.providerPaymentId };
-    });
-
-    // The refund row (and with it the key `refund:<id>`) is committed before the call.
-    const outcome = await this.callProvider(refund, providerPaymentId);
-    await this.settle(refund.id, outcome, 'api', null);
-    const view = await this.view(refund.id);
-    if (view.status === 'failed' && outcome.failureReason !== undefined) {
-      throw providerRequestProblem(
-        new ProviderRequestError(this.provider.name, 'refund_failed', outcome.failureReason),
-      );
-    }
-    return view;
-  }
 
   /** Calls the provider for a pending refund; an outage leaves it pending for reconciliation. */
   async callProvider(refund: Refund, providerPaymentId: string): Promise<ProviderRefundOutcome> {
@@ -139,9 +73,9 @@ export class RefundsService {
     source: TransitionSource,
     providerEventId: string | null,
   ): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      const head = await manager.findOneByOrFail(Refund, { id: refundId });
-      const payment = await this.ledger.lock(manager, head.paymentId);
+    await this.transactions.run(async (manager) => {
+      const head = await this.refunds.getByIdIn(manager, refundId);
+      const payment = await this.payments.lock(manager, head.paymentId);
       if (!payment) throw new Error(`payment of refund ${refundId} vanished`);
       await this.settleLocked(manager, payment, refundId, outcome, source, providerEventId);
     });
@@ -156,11 +90,8 @@ export class RefundsService {
     source: TransitionSource,
     providerEventId: string | null,
   ): Promise<void> {
-    const refund = await manager.findOneOrFail(Refund, {
-      where: { id: refundId },
-      lock: { mode: 'pessimistic_write' },
-    });
-    const changes: Partial<Refund> = { lastAttemptAt: this.clock.now() };
+    const refund = await this.refunds.lockById(manager, refundId);
+    const changes: RefundColumns = { lastAttemptAt: this.clock.now() };
     if (outcome.providerRefundId && refund.providerRefundId === null) {
       changes.providerRefundId = outcome.providerRefundId;
     }
@@ -170,7 +101,7 @@ export class RefundsService {
         changes.failureReason = outcome.failureReason?.slice(0, 500) ?? 'refund failed';
       }
     }
-    await manager.update(Refund, { id: refundId }, changes);
+    await this.refunds.update(manager, refundId, changes);
     if (changes.status === 'succeeded') {
       await this.completed(manager, payment, refund, source, providerEventId);
     }
@@ -185,9 +116,7 @@ export class RefundsService {
     event: { providerRefundId: string; amount: number; status: ProviderRefundStatus },
     providerEventId: string,
   ): Promise<'processed' | 'ignored'> {
-    const known = await this.dataSource
-      .getRepository(Refund)
-      .findOneBy({ providerRefundId: event.providerRefundId });
+    const known = await this.refunds.findByProviderRefundId(event.providerRefundId);
     if (known) {
       await this.settle(
         known.id,
@@ -197,8 +126,8 @@ export class RefundsService {
       );
       return 'processed';
     }
-    return this.dataSource.transaction(async (manager) => {
-      const payment = await this.ledger.lockByProviderId(
+    return this.transactions.run(async (manager) => {
+      const payment = await this.payments.lockByProviderId(
         manager,
         this.provider.name,
         providerPaymentId,
@@ -206,25 +135,20 @@ export class RefundsService {
       if (!payment) return 'ignored';
       // Our API may have linked it since the look-up above (it settles under this same lock):
       // then it is ours, not a refund made elsewhere that fails to fit.
-      const linked = await manager.findOneBy(Refund, {
-        paymentId: payment.id,
-        providerRefundId: event.providerRefundId,
-      });
+      const linked = await this.refunds.findLinked(manager, payment.id, event.providerRefundId);
       if (linked) {
         const outcome = { providerRefundId: event.providerRefundId, status: event.status };
         await this.settleLocked(manager, payment, linked.id, outcome, 'webhook', providerEventId);
         return 'processed';
       }
-      const unlinked = await manager.count(Refund, {
-        where: { paymentId: payment.id, status: 'pending', providerRefundId: IsNull() },
-      });
+      const unlinked = await this.refunds.countUnlinkedPending(manager, payment.id);
       if (unlinked > 0) {
         throw new RefundNotYetRecordedError(
           `refund ${event.providerRefundId} may be one of ours still in flight`,
         );
       }
       if (event.status !== 'succeeded') return 'ignored';
-      const refunds = await manager.find(Refund, { where: { paymentId: payment.id } });
+      const refunds = await this.refunds.findByPayment(manager, payment.id);
       if (
         !canRefund(payment.status) ||
         remainingRefundable(payment.amount, refunds) < event.amount
@@ -235,7 +159,7 @@ export class RefundsService {
         );
         return 'ignored';
       }
-      const row = manager.create(Refund, {
+      const row = await this.refunds.insert(manager, {
         paymentId: payment.id,
         amount: event.amount,
         status: 'succeeded',
@@ -245,27 +169,9 @@ export class RefundsService {
         failureReason: null,
         lastAttemptAt: this.clock.now(),
       });
-      await manager.save(row);
       await this.completed(manager, payment, row, 'webhook', providerEventId);
       return 'processed';
     });
-  }
-
-  async view(refundId: string): Promise<RefundView> {
-    const refund = await this.dataSource.getRepository(Refund).findOneByOrFail({ id: refundId });
-    const payment = await this.dataSource
-      .getRepository(Payment)
-      .findOneByOrFail({ id: refund.paymentId });
-    return {
-      id: refund.id,
-      paymentId: refund.paymentId,
-      amount: refund.amount,
-      currency: payment.currency,
-      status: refund.status,
-      reason: refund.reason,
-      createdAt: refund.createdAt,
-      updatedAt: refund.updatedAt,
-    };
   }
 
   private async completed(

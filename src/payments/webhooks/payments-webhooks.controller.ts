@@ -1,10 +1,10 @@
 import { Controller, HttpCode, Param, Post, Req, type RawBodyRequest } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { Public } from '../common/auth/public.decorator.js';
-import { ApiProblems } from '../http/api-problems.decorator.js';
-import { WebhookParamsDto } from './dto/list-payments-query.dto.js';
-import { WebhookAckDto } from './dto/payment-response.dto.js';
+import { Public } from '../../common/auth/public.decorator.js';
+import { ApiProblems } from '../../http/api-problems.decorator.js';
+import { WebhookParamsDto } from '../checkout/dto/list-payments-query.dto.js';
+import { WebhookAckDto } from '../checkout/dto/payment-response.dto.js';
 import { WebhookIngestionService } from './webhook-ingestion.service.js';
 
 @ApiTags('payments')

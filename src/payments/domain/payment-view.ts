@@ -1,6 +1,6 @@
-import type { PaymentStatus } from './domain/payment-status.js';
-import type { Payment } from './entities/payment.entity.js';
-import type { NextAction, ProviderName } from './providers/payment-provider.js';
+import type { PaymentStatus } from './payment-status.js';
+import type { Payment } from '../entities/payment.entity.js';
+import type { NextAction, ProviderName } from '../providers/payment-provider.js';
 
 /** A payment as the service layer hands it out (entities stay inside the module). */
 export interface PaymentView {

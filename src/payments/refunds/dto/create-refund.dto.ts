@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { MAX_AMOUNT_MINOR } from '../domain/money.js';
-import type { ProviderRefundStatus, RefundReason } from '../providers/payment-provider.js';
+import { MAX_AMOUNT_MINOR } from '../../domain/money.js';
+import type { ProviderRefundStatus, RefundReason } from '../../providers/payment-provider.js';
 
 export const REFUND_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer'] as const;
 export const REFUND_STATUSES = ['pending', 'succeeded', 'failed'] as const;

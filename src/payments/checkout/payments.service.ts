@@ -1,31 +1,32 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import type { AuthPrincipal } from '../common/auth/auth-principal.js';
-import { Clock } from '../common/clock.js';
-import { APP_CONFIG, type AppConfig } from '../config/index.js';
-import { ProblemException } from '../http/problem.exception.js';
-import { MoneyError, normalizeCurrency, validateAmount } from './domain/money.js';
-import { canCancel, canConfirm, type PaymentStatus } from './domain/payment-status.js';
-import { Payment } from './entities/payment.entity.js';
+import type { AuthPrincipal } from '../../common/auth/auth-principal.js';
+import { Clock } from '../../common/clock.js';
+import type { Page } from '../../common/pagination/keyset.js';
+import { APP_CONFIG, type AppConfig } from '../../config/index.js';
+import { Transactions } from '../../database/transactions.js';
+import { MoneyError, normalizeCurrency, validateAmount } from '../domain/money.js';
+import { canCancel, canConfirm, type PaymentStatus } from '../domain/payment-status.js';
+import { toPaymentView, type PaymentView } from '../domain/payment-view.js';
 import {
   moneyProblem,
   paymentNotFound,
   paymentStateConflict,
   providerRequestProblem,
   providerUnavailable,
-} from './payment-errors.js';
-import { PaymentLedger } from './payment-ledger.js';
-import { PaymentOperations } from './payment-operations.js';
-import { PaymentSync } from './payment-sync.service.js';
-import { toPaymentView, type PaymentView } from './payment-view.js';
+  userFilterForbidden,
+} from '../domain/payments.errors.js';
+import { providerKeys } from '../domain/provider-keys.js';
+import { PaymentLedger } from '../payment-ledger.js';
+import { PaymentOperations } from '../payment-operations.js';
+import { PaymentSync } from '../payment-sync.js';
 import {
   PaymentProvider,
   ProviderDeclinedError,
   ProviderRequestError,
   ProviderUnavailableError,
   type CreateIntentResult,
-} from './providers/payment-provider.js';
-import { cursorTimestampSql, decodeCursor, encodeCursor } from '../common/pagination/keyset.js';
+} from '../providers/payment-provider.js';
+import { PaymentsRepository } from '../repositories/payments.repository.js';
 
 export interface CreatePaymentInput {
   amount: number;
@@ -41,21 +42,14 @@ export interface ListPaymentsInput {
   userId?: string;
 }
 
-/** Our stable provider idempotency keys, derived from ids persisted before each call. */
-export const providerKeys = {
-  create: (paymentId: string) => `payment:${paymentId}:create`,
-  confirm: (paymentId: string, attempt: number) => `payment:${paymentId}:confirm:${attempt}`,
-  cancel: (paymentId: string) => `payment:${paymentId}:cancel`,
-  refund: (refundId: string) => `refund:${refundId}`,
-};
-
 /** The payment use cases behind the HTTP API (refunds: RefundsService). */
 @Injectable()
 export class PaymentsService {
   private readonly logger = new Logger(PaymentsService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly payments: PaymentsRepository,
     private readonly provider: PaymentProvider,
     private readonly ledger: PaymentLedger,
     private readonly sync: PaymentSync,
@@ -75,8 +69,8 @@ export class PaymentsService {
       if (error instanceof MoneyError) throw moneyProblem(error);
       throw error;
     }
-    const payment = await this.dataSource.transaction(async (manager) => {
-      const row = manager.create(Payment, {
+    const payment = await this.transactions.run(async (manager) => {
+      const row = await this.payments.insert(manager, {
         userId,
         amount,
         currency,
@@ -94,7 +88,6 @@ export class PaymentsService {
         statusChangedAt: this.clock.now(),
         reconciledAt: null,
       });
-      await manager.save(row);
       await this.ledger.created(manager, row);
       return row;
     });
@@ -128,7 +121,7 @@ export class PaymentsService {
   }
 
   async get(viewer: AuthPrincipal, id: string): Promise<PaymentView> {
-    const payment = await this.dataSource.getRepository(Payment).findOneBy({ id });
+    const payment = await this.payments.findById(id);
     if (!payment || (viewer.role !== 'admin' && payment.userId !== viewer.userId)) {
       throw paymentNotFound();
     }
@@ -136,43 +129,14 @@ export class PaymentsService {
   }
 
   /** Newest first, keyset pagination over (created_at, id). Admins see everyone's. */
-  async list(
-    viewer: AuthPrincipal,
-    input: ListPaymentsInput,
-  ): Promise<{ data: PaymentView[]; nextCursor: string | null }> {
-    if (input.userId !== undefined && viewer.role !== 'admin') {
-      throw new ProblemException({
-        status: 403,
-        slug: 'forbidden',
-        detail: 'Only admins may filter by user.',
-      });
-    }
+  async list(viewer: AuthPrincipal, input: ListPaymentsInput): Promise<Page<PaymentView>> {
+    if (input.userId !== undefined && viewer.role !== 'admin') throw userFilterForbidden();
     const userId = viewer.role === 'admin' ? input.userId : viewer.userId;
-    const cursor = decodeCursor(input.cursor);
-    const query = this.dataSource
-      .getRepository(Payment)
-      .createQueryBuilder('p')
-      .addSelect(cursorTimestampSql('p'), 'cursor_ts')
-      .orderBy('p.created_at', 'DESC')
-      .addOrderBy('p.id', 'DESC')
-      .limit(input.limit + 1);
-    if (userId !== undefined) query.andWhere('p.user_id = :userId', { userId });
-    if (input.status !== undefined) query.andWhere('p.status = :status', { status: input.status });
-    if (cursor) {
-      query.andWhere('(p.created_at, p.id) < (:ts::timestamptz, :id::uuid)', {
-        ts: cursor.createdAt,
-        id: cursor.id,
-      });
-    }
-    const { entities, raw } = await query.getRawAndEntities<{ cursor_ts: string }>();
-    const page = entities.slice(0, input.limit);
-    const last = page.at(-1);
-    const lastRaw = raw[page.length - 1];
-    const nextCursor =
-      entities.length > input.limit && last && lastRaw
-        ? encodeCursor({ createdAt: lastRaw.cursor_ts, id: last.id })
-        : null;
-    return { data: page.map((p) => toPaymentView(p, viewer.userId)), nextCursor };
+    const page = await this.payments.page({ ...input, userId });
+    return {
+      items: page.items.map((p) => toPaymentView(p, viewer.userId)),
+      nextCursor: page.nextCursor,
+    };
   }
 
   /**
@@ -181,22 +145,20 @@ export class PaymentsService {
    * confirm or cancel at a time per payment: a concurrent one gets a 409 (operation lease).
    */
   async confirm(userId: string, id: string, paymentMethod: string): Promise<PaymentView> {
-    const { providerPaymentId, attempt, lease } = await this.dataSource.transaction(
-      async (manager) => {
-        const payment = await this.ledger.lock(manager, id);
-        if (!payment || payment.userId !== userId) throw paymentNotFound();
-        if (!canConfirm(payment.status)) {
-          throw paymentStateConflict(`A ${payment.status} payment cannot be confirmed.`);
-        }
-        if (!payment.providerPaymentId) {
-          throw paymentStateConflict('The payment is not ready yet; retry in a moment.');
-        }
-        const lease = await this.operations.claim(manager, payment, 'confirm');
-        const next = payment.confirmAttempts + 1;
-        await manager.update(Payment, { id }, { confirmAttempts: next });
-        return { providerPaymentId: payment.providerPaymentId, attempt: next, lease };
-      },
-    );
+    const { providerPaymentId, attempt, lease } = await this.transactions.run(async (manager) => {
+      const payment = await this.payments.lock(manager, id);
+      if (!payment || payment.userId !== userId) throw paymentNotFound();
+      if (!canConfirm(payment.status)) {
+        throw paymentStateConflict(`A ${payment.status} payment cannot be confirmed.`);
+      }
+      if (!payment.providerPaymentId) {
+        throw paymentStateConflict('The payment is not ready yet; retry in a moment.');
+      }
+      const lease = await this.operations.claim(manager, payment, 'confirm');
+      const next = payment.confirmAttempts + 1;
+      await this.payments.update(manager, id, { confirmAttempts: next });
+      return { providerPaymentId: payment.providerPaymentId, attempt: next, lease };
+    });
     try {
       await this.confirmAtProvider(id, providerPaymentId, paymentMethod, attempt);
     } finally {
@@ -248,8 +210,8 @@ export class PaymentsService {
    * the one holding the payment's operation lease calls; the others get a 409 saying so.
    */
   async cancel(userId: string, id: string): Promise<PaymentView> {
-    const claimed = await this.dataSource.transaction(async (manager) => {
-      const payment = await this.ledger.lock(manager, id);
+    const claimed = await this.transactions.run(async (manager) => {
+      const payment = await this.payments.lock(manager, id);
       if (!payment || payment.userId !== userId) throw paymentNotFound();
       if (!canCancel(payment.status)) {
         throw paymentStateConflict(`A ${payment.status} payment cannot be canceled.`);
@@ -300,15 +262,14 @@ export class PaymentsService {
     intent: CreateIntentResult,
     viewerId: string | null,
   ): Promise<PaymentView> {
-    await this.dataSource.transaction(async (manager) => {
-      const payment = await this.ledger.lock(manager, id);
+    await this.transactions.run(async (manager) => {
+      const payment = await this.payments.lock(manager, id);
       if (!payment) throw paymentNotFound();
       if (payment.providerPaymentId === null) {
-        await manager.update(
-          Payment,
-          { id },
-          { providerPaymentId: intent.providerPaymentId, clientSecret: intent.clientSecret },
-        );
+        await this.payments.update(manager, id, {
+          providerPaymentId: intent.providerPaymentId,
+          clientSecret: intent.clientSecret,
+        });
         payment.providerPaymentId = intent.providerPaymentId;
       }
       if (intent.status !== payment.status) {
@@ -325,7 +286,6 @@ export class PaymentsService {
   }
 
   private async view(id: string, viewerId: string | null): Promise<PaymentView> {
-    const payment = await this.dataSource.getRepository(Payment).findOneByOrFail({ id });
-    return toPaymentView(payment, viewerId);
+    return toPaymentView(await this.payments.getById(id), viewerId);
   }
 }

@@ -12,7 +12,7 @@ import {
   ValidatorConstraint,
   type ValidatorConstraintInterface,
 } from 'class-validator';
-import { MAX_AMOUNT_MINOR } from '../domain/money.js';
+import { MAX_AMOUNT_MINOR } from '../../domain/money.js';
 
 export const METADATA_MAX_KEYS = 20;
 export const METADATA_KEY_MAX = 40;
