@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DomainError } from '../common/errors/domain-error.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -70,7 +71,7 @@ export class AuthService {
     try {
       await this.createAccount(input, passwordHash, client);
     } catch (error) {
-      if (!(error instanceof ProblemException && error.problem.slug === 'email-taken')) throw error;
+      if (!(error instanceof DomainError && error.code === 'email-taken')) throw error;
       await this.tellOwner(input.email, client);
     }
   }
