@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/clock.js';
 import { IdempotencyStore, requestFingerprint } from '../src/idempotency/idempotency.store.js';
-import { bearer, login, signUp, type SignedUp } from './support/auth.js';
+import { login, signUp, type SignedUp } from './support/auth.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 let t: TestApp;
@@ -23,11 +23,7 @@ afterAll(async () => {
 const body = { amount: 2500, currency: 'usd', description: 'Idempotent order' };
 
 function create(user: SignedUp, key: string, payload: Record<string, unknown> = body) {
-  return t.http
-    .post('/api/v1/payments')
-    .set('Authorization', bearer(user.accessToken))
-    .set('Idempotency-Key', key)
-    .send(payload);
+  return t.asUser(user).post('/api/v1/payments').set('Idempotency-Key', key).send(payload);
 }
 
 async function paymentsOf(userId: string): Promise<string[]> {
@@ -131,9 +127,9 @@ describe('Idempotency-Key', () => {
     expect(b.status).toBe(201);
     expect(b.headers['idempotent-replayed']).toBeUndefined();
     expect(b.body.id).not.toBe(a.body.id);
-    const cancel = await t.http
+    const cancel = await t
+      .asUser(ann)
       .post(`/api/v1/payments/${a.body.id}/cancel`)
-      .set('Authorization', bearer(ann.accessToken))
       .set('Idempotency-Key', key);
     expect(cancel.status).toBe(200);
     expect(cancel.body.status).toBe('canceled');
@@ -148,10 +144,7 @@ describe('Idempotency-Key', () => {
 
   it('requires a key of at most 255 visible characters', async () => {
     const user = await signUp(t);
-    const missing = await t.http
-      .post('/api/v1/payments')
-      .set('Authorization', bearer(user.accessToken))
-      .send(body);
+    const missing = await t.asUser(user).post('/api/v1/payments').send(body);
     expect(missing.status).toBe(400);
     expect(missing.body.type).toBe('urn:problem:idempotency-key-required');
     expect((await create(user, 'k'.repeat(256))).status).toBe(400);

@@ -7,7 +7,7 @@ import type { Queue } from 'bull';
 import { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/clock.js';
 import { QUEUES } from '../src/queue/queues.js';
-import { bearer, signUp, type SignedUp } from './support/auth.js';
+import { signUp, type SignedUp } from './support/auth.js';
 import { deliveriesOf, notify, paymentData } from './support/notifications.js';
 import { SmtpInbox } from './support/smtp.js';
 import { SseClient } from './support/sse.js';
@@ -130,9 +130,7 @@ describe('notifications API', () => {
   }
 
   async function inboxIds(user: SignedUp, query = ''): Promise<string[]> {
-    const res = await t.http
-      .get(`/api/v1/notifications${query}`)
-      .set('Authorization', bearer(user.accessToken));
+    const res = await t.asUser(user).get(`/api/v1/notifications${query}`);
     expect(res.status).toBe(200);
     return res.body.data.map((n: { id: string }) => n.id);
   }
@@ -147,9 +145,8 @@ describe('notifications API', () => {
     const user = await signUp(t);
     for (let i = 0; i < 3; i++) await paymentNotification(user);
     await waitFor(async () => (await inboxIds(user)).length === 3, { what: '3 notifications' });
-    const auth = bearer(user.accessToken);
 
-    const first = await t.http.get('/api/v1/notifications?limit=2').set('Authorization', auth);
+    const first = await t.asUser(user).get('/api/v1/notifications?limit=2');
     expect(first.body.data).toHaveLength(2);
     expect(first.body.data[0]).toMatchObject({
       type: 'payments.succeeded',
@@ -157,31 +154,29 @@ describe('notifications API', () => {
       readAt: null,
     });
     expect(first.body.data[0].title).toBeTruthy();
-    const second = await t.http
-      .get(`/api/v1/notifications?limit=2&cursor=${first.body.nextCursor}`)
-      .set('Authorization', auth);
+    const second = await t
+      .asUser(user)
+      .get(`/api/v1/notifications?limit=2&cursor=${first.body.nextCursor}`);
     expect(second.body.data).toHaveLength(1);
     expect(second.body.nextCursor).toBeNull();
     const all = [...first.body.data, ...second.body.data];
     const times = all.map((n: { createdAt: string }) => n.createdAt);
     expect([...times].sort().reverse()).toEqual(times);
 
-    expect(
-      (await t.http.get('/api/v1/notifications/unread-count').set('Authorization', auth)).body,
-    ).toEqual({ count: 3 });
-    const read = await t.http
-      .post(`/api/v1/notifications/${all[0].id}/read`)
-      .set('Authorization', auth);
+    expect((await t.asUser(user).get('/api/v1/notifications/unread-count')).body).toEqual({
+      count: 3,
+    });
+    const read = await t.asUser(user).post(`/api/v1/notifications/${all[0].id}/read`);
     expect(read.status).toBe(200);
     expect(read.body.readAt).toBe(clock.now().toISOString());
     expect(await inboxIds(user, '?unread=true')).toEqual([all[1].id, all[2].id]);
-    const readAll = await t.http.post('/api/v1/notifications/read-all').set('Authorization', auth);
+    const readAll = await t.asUser(user).post('/api/v1/notifications/read-all');
     expect(readAll.body).toEqual({ marked: 2 });
-    expect(
-      (await t.http.get('/api/v1/notifications/unread-count').set('Authorization', auth)).body,
-    ).toEqual({ count: 0 });
+    expect((await t.asUser(user).get('/api/v1/notifications/unread-count')).body).toEqual({
+      count: 0,
+    });
 
-    const bad = await t.http.get('/api/v1/notifications?cursor=bm9wZQ').set('Authorization', auth);
+    const bad = await t.asUser(user).get('/api/v1/notifications?cursor=bm9wZQ');
     expect(bad.status).toBe(400);
   });
 
@@ -193,66 +188,52 @@ describe('notifications API', () => {
       const ids = await inboxIds(owner);
       return ids.length ? ids : null;
     });
-    const device = await t.http
+    const device = await t
+      .asUser(owner)
       .post('/api/v1/notifications/devices')
-      .set('Authorization', bearer(owner.accessToken))
       .send({ token: `tok-${randomUUID()}`, platform: 'android' });
     expect(device.status).toBe(201);
 
-    const asOther = bearer(other.accessToken);
-    const theirs = await t.http
-      .post(`/api/v1/notifications/${id}/read`)
-      .set('Authorization', asOther);
-    const missing = await t.http
-      .post(`/api/v1/notifications/${randomUUID()}/read`)
-      .set('Authorization', asOther);
+    const theirs = await t.asUser(other).post(`/api/v1/notifications/${id}/read`);
+    const missing = await t.asUser(other).post(`/api/v1/notifications/${randomUUID()}/read`);
     expect(theirs.status).toBe(404);
     expect(missing.status).toBe(404);
     expect(theirs.body.type).toBe(missing.body.type);
-    const delTheirs = await t.http
-      .delete(`/api/v1/notifications/devices/${device.body.id}`)
-      .set('Authorization', asOther);
+    const delTheirs = await t
+      .asUser(other)
+      .delete(`/api/v1/notifications/devices/${device.body.id}`);
     expect(delTheirs.status).toBe(404);
-    const broadcast = await t.http
-      .get(`/api/v1/notifications/broadcasts/${randomUUID()}`)
-      .set('Authorization', asOther);
+    const broadcast = await t.asUser(other).get(`/api/v1/notifications/broadcasts/${randomUUID()}`);
     expect(broadcast.status).toBe(403);
     const admin = await signUp(t, { role: 'admin' });
-    const missingBroadcast = await t.http
-      .get(`/api/v1/notifications/broadcasts/${randomUUID()}`)
-      .set('Authorization', bearer(admin.accessToken));
+    const missingBroadcast = await t
+      .asUser(admin)
+      .get(`/api/v1/notifications/broadcasts/${randomUUID()}`);
     expect(missingBroadcast.status).toBe(404);
     // The owner's things are untouched.
     const [row] = await db().query(`SELECT read_at FROM notifications WHERE id = $1`, [id]);
     expect(row.read_at).toBeNull();
-    const del = await t.http
-      .delete(`/api/v1/notifications/devices/${device.body.id}`)
-      .set('Authorization', bearer(owner.accessToken));
+    const del = await t.asUser(owner).delete(`/api/v1/notifications/devices/${device.body.id}`);
     expect(del.status).toBe(204);
-    expect(
-      (await t.http.get('/api/v1/notifications').set('Authorization', 'Bearer nope')).status,
-    ).toBe(401);
+    expect((await t.withToken('nope').get('/api/v1/notifications')).status).toBe(401);
   });
 
   it('reads and changes preferences; security email cannot be turned off', async () => {
     const user = await signUp(t);
-    const auth = bearer(user.accessToken);
-    const initial = await t.http
-      .get('/api/v1/notifications/preferences')
-      .set('Authorization', auth);
+    const initial = await t.asUser(user).get('/api/v1/notifications/preferences');
     expect(initial.body).toMatchObject({
       channels: { security: { email: true, push: true, inApp: true }, marketing: { email: false } },
       quietHours: null,
     });
-    const refused = await t.http
+    const refused = await t
+      .asUser(user)
       .put('/api/v1/notifications/preferences')
-      .set('Authorization', auth)
       .send({ channels: { security: { email: false } } });
     expect(refused.status).toBe(400);
     expect(refused.body.detail).toMatch(/cannot be turned off/);
-    const changed = await t.http
+    const changed = await t
+      .asUser(user)
       .put('/api/v1/notifications/preferences')
-      .set('Authorization', auth)
       .send({
         channels: { payments: { push: false } },
         quietHours: { start: '22:00', end: '07:00' },
@@ -260,14 +241,14 @@ describe('notifications API', () => {
     expect(changed.status).toBe(200);
     expect(changed.body.channels.payments).toEqual({ email: true, push: false, inApp: true });
     expect(changed.body.quietHours).toEqual({ start: '22:00', end: '07:00' });
-    const badTime = await t.http
+    const badTime = await t
+      .asUser(user)
       .put('/api/v1/notifications/preferences')
-      .set('Authorization', auth)
       .send({ quietHours: { start: '25:00', end: '07:00' } });
     expect(badTime.status).toBe(400);
-    const cleared = await t.http
+    const cleared = await t
+      .asUser(user)
       .put('/api/v1/notifications/preferences')
-      .set('Authorization', auth)
       .send({ quietHours: null });
     expect(cleared.body.quietHours).toBeNull();
     expect(cleared.body.channels.payments.push).toBe(false);
@@ -275,7 +256,6 @@ describe('notifications API', () => {
 
   it('pushes through FCM, and deletes a device the provider reports unregistered', async () => {
     const user = await signUp(t);
-    const auth = bearer(user.accessToken);
     const good = `good-${randomUUID()}`;
     const dead = `dead-${randomUUID()}`;
     fcm.unregistered.add(dead);
@@ -283,15 +263,15 @@ describe('notifications API', () => {
       [good, 'ios'],
       [dead, 'android'],
     ]) {
-      const res = await t.http
+      const res = await t
+        .asUser(user)
         .post('/api/v1/notifications/devices')
-        .set('Authorization', auth)
         .send({ token, platform });
       expect(res.status).toBe(201);
     }
-    const again = await t.http
+    const again = await t
+      .asUser(user)
       .post('/api/v1/notifications/devices')
-      .set('Authorization', auth)
       .send({ token: good, platform: 'ios' });
     expect(again.status).toBe(200);
 
@@ -322,15 +302,14 @@ describe('notifications API', () => {
   it('holds push and email inside quiet hours until the window ends; in-app is immediate', async () => {
     const user = await signUp(t);
     await db().query(`UPDATE users SET time_zone = 'Europe/Berlin' WHERE id = $1`, [user.userId]);
-    const auth = bearer(user.accessToken);
-    await t.http
+    await t
+      .asUser(user)
       .post('/api/v1/notifications/devices')
-      .set('Authorization', auth)
       .send({ token: `q-${randomUUID()}`, platform: 'web' });
     // 12:00 UTC is 13:00 in Berlin: inside 12:30–15:00 local, which ends at 14:00 UTC.
-    await t.http
+    await t
+      .asUser(user)
       .put('/api/v1/notifications/preferences')
-      .set('Authorization', auth)
       .send({ quietHours: { start: '12:30', end: '15:00' } });
     const key = await paymentNotification(user);
     const d = await waitFor(async () => {
@@ -364,10 +343,8 @@ describe('notifications API', () => {
 
   it('streams new notifications over SSE and resumes after Last-Event-ID without loss', async () => {
     const user = await signUp(t);
-    const auth = bearer(user.accessToken);
     const ticket = async () =>
-      (await t.http.post('/api/v1/notifications/stream-ticket').set('Authorization', auth)).body
-        .ticket as string;
+      (await t.asUser(user).post('/api/v1/notifications/stream-ticket')).body.ticket as string;
 
     const denied = await t.http.get('/api/v1/notifications/stream?ticket=nope');
     expect(denied.status).toBe(401);
@@ -417,7 +394,7 @@ describe('notifications API', () => {
     expect(counts.at(-1)).toBe(3);
 
     // Reading on the API publishes the new count to the open stream.
-    await t.http.post('/api/v1/notifications/read-all').set('Authorization', auth);
+    await t.asUser(user).post('/api/v1/notifications/read-all');
     await resumed.waitForEvent((e) => e.event === 'unread-count' && JSON.parse(e.data).count === 0);
     resumed.close();
   });
@@ -451,28 +428,26 @@ describe('notifications API', () => {
     // One user opted in to announcement email, one turned in-app off.
     const optIn = await signUp(t);
     const noInApp = await signUp(t);
-    await t.http
+    await t
+      .asUser(optIn)
       .put('/api/v1/notifications/preferences')
-      .set('Authorization', bearer(optIn.accessToken))
       .send({ channels: { marketing: { email: true } } });
-    await t.http
+    await t
+      .asUser(noInApp)
       .put('/api/v1/notifications/preferences')
-      .set('Authorization', bearer(noInApp.accessToken))
       .send({ channels: { marketing: { inApp: false } } });
     const expected = before + bulk + 2;
 
     const started = Date.now();
-    const res = await t.http
+    const res = await t
+      .asUser(admin)
       .post('/api/v1/notifications/broadcast')
-      .set('Authorization', bearer(admin.accessToken))
       .send({ title: 'Maintenance tonight', body: 'We will be down <b>briefly</b>.' });
     expect(res.status).toBe(202);
     expect(res.body.status).toBe('pending');
     const progress = await waitFor(
       async () => {
-        const p = await t.http
-          .get(`/api/v1/notifications/broadcasts/${res.body.id}`)
-          .set('Authorization', bearer(admin.accessToken));
+        const p = await t.asUser(admin).get(`/api/v1/notifications/broadcasts/${res.body.id}`);
         return p.body.status === 'completed' ? p.body : null;
       },
       { timeoutMs: 60_000, what: 'broadcast completed', intervalMs: 100 },

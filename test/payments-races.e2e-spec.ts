@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { SANDBOX_KEY_PREFIX } from '../src/payments/providers/payment-provider.factory.js';
 import { ReconciliationService } from '../src/payments/worker/reconciliation.service.js';
-import { bearer, signUp, type SignedUp } from './support/auth.js';
+import { signUp, type SignedUp } from './support/auth.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { waitFor } from './support/wait.js';
 import { holdLock, type HeldLock } from './support/held-lock.js';
@@ -43,9 +43,9 @@ function send(test: PromiseLike<Response>): { answer: Promise<Response>; answere
 }
 
 function post(who: SignedUp, path: string, body: Record<string, unknown> = {}) {
-  return t.http
+  return t
+    .asUser(who)
     .post(`/api/v1/payments${path}`)
-    .set('Authorization', bearer(who.accessToken))
     .set('Idempotency-Key', randomUUID())
     .send(body);
 }

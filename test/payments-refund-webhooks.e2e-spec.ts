@@ -2,15 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { pino } from 'pino';
 import Stripe from 'stripe';
-import request from 'supertest';
 import { DataSource } from 'typeorm';
 import type { INestApplication } from '@nestjs/common';
 import { createHttpApp } from '../src/bootstrap/http-app.js';
 import { ManualClock } from '../src/common/clock.js';
 import { loadConfigFromEnv } from '../src/config/index.js';
-import { bearer, signUp, type SignedUp } from './support/auth.js';
+import { signUp, type SignedUp } from './support/auth.js';
 import { FakeStripeApi, stripeIntent } from './support/stripe.js';
-import type { TestApp } from './support/test-app.js';
+import { testAppOf, type TestApp } from './support/test-app.js';
 import { waitFor } from './support/wait.js';
 import { holdLock, type HeldLock } from './support/held-lock.js';
 
@@ -49,7 +48,7 @@ beforeAll(async () => {
     { write: (line: string) => void logs.push(JSON.parse(line) as (typeof logs)[number]) },
   );
   app = await createHttpApp(config, logger, { clock });
-  t = { app, config, http: request(app.getHttpServer()), close: () => app.close() };
+  t = testAppOf(app, config);
   db = app.get(DataSource);
   [user, admin] = [await signUp(t), await signUp(t, { role: 'admin' })];
 });
@@ -66,9 +65,9 @@ async function succeededPayment(): Promise<{ id: string; intentId: string }> {
     status: 200,
     body: stripeIntent({ id: intentId, amount: Number(req.form.get('amount')) }),
   });
-  const res = await t.http
+  const res = await t
+    .asUser(user)
     .post('/api/v1/payments')
-    .set('Authorization', bearer(user.accessToken))
     .set('Idempotency-Key', randomUUID())
     .send({ amount: 1999, currency: 'usd' });
   expect(res.status).toBe(201);
@@ -144,9 +143,9 @@ describe('a refund’s own webhook', () => {
     };
     const logged = logs.length;
 
-    const refund = t.http
+    const refund = t
+      .asUser(admin)
       .post(`/api/v1/payments/${id}/refunds`)
-      .set('Authorization', bearer(admin.accessToken))
       .set('Idempotency-Key', randomUUID())
       .then((res) => res);
     // The API has Stripe's answer and waits to record it.
@@ -211,9 +210,9 @@ describe('a refund’s own webhook', () => {
     };
     const logged = logs.length;
 
-    const res = await t.http
+    const res = await t
+      .asUser(admin)
       .post(`/api/v1/payments/${id}/refunds`)
-      .set('Authorization', bearer(admin.accessToken))
       .set('Idempotency-Key', randomUUID())
       .send({ amount: 500 });
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import Stripe from 'stripe';
 import { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/clock.js';
-import { bearer, signUp, type SignedUp } from './support/auth.js';
+import { signUp, type SignedUp } from './support/auth.js';
 import { FakeStripeApi, stripeIntent } from './support/stripe.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { waitFor } from './support/wait.js';
@@ -59,9 +59,9 @@ async function createIntent(): Promise<{ id: string; intentId: string }> {
           }),
         }
       : { status: 404, body: { error: { type: 'invalid_request_error', message: 'no' } } };
-  const res = await t.http
+  const res = await t
+    .asUser(user)
     .post('/api/v1/payments')
-    .set('Authorization', bearer(user.accessToken))
     .set('Idempotency-Key', randomUUID())
     .send({ amount: 1999, currency: 'eur', description: 'Stripe order' });
   expect(res.status).toBe(201);
@@ -70,9 +70,9 @@ async function createIntent(): Promise<{ id: string; intentId: string }> {
 }
 
 function confirm(id: string, paymentMethod = 'pm_card_visa') {
-  return t.http
+  return t
+    .asUser(user)
     .post(`/api/v1/payments/${id}/confirm`)
-    .set('Authorization', bearer(user.accessToken))
     .set('Idempotency-Key', randomUUID())
     .send({ paymentMethod });
 }
@@ -182,9 +182,9 @@ describe('Stripe adapter against a local Stripe API', () => {
         payment_intent: intentId,
       },
     });
-    const res = await t.http
+    const res = await t
+      .asUser(admin)
       .post(`/api/v1/payments/${id}/refunds`)
-      .set('Authorization', bearer(admin.accessToken))
       .set('Idempotency-Key', randomUUID())
       .send({ amount: 500 });
     expect(res.status).toBe(201);

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/clock.js';
 import { signBody } from '../src/payments/providers/webhook-signature.js';
 import { ReconciliationService } from '../src/payments/worker/reconciliation.service.js';
-import { bearer, signUp, type SignedUp } from './support/auth.js';
+import { signUp, type SignedUp } from './support/auth.js';
 import { SmtpInbox } from './support/smtp.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { waitFor } from './support/wait.js';
@@ -34,17 +34,13 @@ async function createPayment(
   user: SignedUp,
   body: Record<string, unknown> = { amount: 1999, currency: 'usd', description: 'Order #1' },
 ) {
-  return t.http
-    .post('/api/v1/payments')
-    .set('Authorization', bearer(user.accessToken))
-    .set('Idempotency-Key', randomUUID())
-    .send(body);
+  return t.asUser(user).post('/api/v1/payments').set('Idempotency-Key', randomUUID()).send(body);
 }
 
 async function confirm(user: SignedUp, id: string, paymentMethod: string) {
-  return t.http
+  return t
+    .asUser(user)
     .post(`/api/v1/payments/${id}/confirm`)
-    .set('Authorization', bearer(user.accessToken))
     .set('Idempotency-Key', randomUUID())
     .send({ paymentMethod });
 }
@@ -171,9 +167,7 @@ describe('payments (sandbox)', () => {
       inbox.mailsTo(user.email).filter((m) => m.subject.startsWith('Payment received')),
     ).toHaveLength(1);
 
-    const got = await t.http
-      .get(`/api/v1/payments/${id}`)
-      .set('Authorization', bearer(user.accessToken));
+    const got = await t.asUser(user).get(`/api/v1/payments/${id}`);
     expect(got.status).toBe(200);
     expect(got.body.status).toBe('succeeded');
   });
@@ -227,9 +221,9 @@ describe('payments (sandbox)', () => {
     const user = await signUp(t);
     const { body } = await createPayment(user);
     const cancel = () =>
-      t.http
+      t
+        .asUser(user)
         .post(`/api/v1/payments/${body.id}/cancel`)
-        .set('Authorization', bearer(user.accessToken))
         .set('Idempotency-Key', randomUUID());
     const res = await cancel();
     expect(res.status).toBe(200);
@@ -244,9 +238,9 @@ describe('payments (sandbox)', () => {
     const { body } = await createPayment(user, { amount: 1000, currency: 'eur' });
     await confirm(user, body.id, 'pm_card_visa');
     const refund = (who: SignedUp, payload: Record<string, unknown>) =>
-      t.http
+      t
+        .asUser(who)
         .post(`/api/v1/payments/${body.id}/refunds`)
-        .set('Authorization', bearer(who.accessToken))
         .set('Idempotency-Key', randomUUID())
         .send(payload);
 
@@ -289,34 +283,25 @@ describe('payments (sandbox)', () => {
     const other = await signUp(t);
     const admin = await signUp(t, { role: 'admin' });
     const { body } = await createPayment(owner);
-    const auth = bearer(other.accessToken);
-    expect(
-      (await t.http.get(`/api/v1/payments/${body.id}`).set('Authorization', auth)).status,
-    ).toBe(404);
+    expect((await t.asUser(other).get(`/api/v1/payments/${body.id}`)).status).toBe(404);
     expect((await confirm(other, body.id, 'pm_card_visa')).status).toBe(404);
-    const cancel = await t.http
+    const cancel = await t
+      .asUser(other)
       .post(`/api/v1/payments/${body.id}/cancel`)
-      .set('Authorization', auth)
       .set('Idempotency-Key', randomUUID());
     expect(cancel.status).toBe(404);
     expect((await paymentRow(body.id)).status).toBe('requires_payment_method');
 
-    const mine = await t.http.get('/api/v1/payments').set('Authorization', auth);
+    const mine = await t.asUser(other).get('/api/v1/payments');
     expect(mine.status).toBe(200);
     expect(mine.body.data).toEqual([]);
-    const filtered = await t.http
-      .get(`/api/v1/payments?userId=${owner.userId}`)
-      .set('Authorization', auth);
+    const filtered = await t.asUser(other).get(`/api/v1/payments?userId=${owner.userId}`);
     expect(filtered.status).toBe(403);
 
-    const adminView = await t.http
-      .get(`/api/v1/payments?userId=${owner.userId}`)
-      .set('Authorization', bearer(admin.accessToken));
+    const adminView = await t.asUser(admin).get(`/api/v1/payments?userId=${owner.userId}`);
     expect(adminView.body.data.map((p: { id: string }) => p.id)).toEqual([body.id]);
     expect(adminView.body.data[0].clientSecret).toBeNull();
-    const adminGet = await t.http
-      .get(`/api/v1/payments/${body.id}`)
-      .set('Authorization', bearer(admin.accessToken));
+    const adminGet = await t.asUser(admin).get(`/api/v1/payments/${body.id}`);
     expect(adminGet.status).toBe(200);
     expect((await t.http.get('/api/v1/payments')).status).toBe(401);
   });
@@ -332,21 +317,15 @@ describe('payments (sandbox)', () => {
       const res: {
         status: number;
         body: { data: Array<{ id: string }>; nextCursor: string | null };
-      } = await t.http
-        .get(`/api/v1/payments?limit=2${cursor ? `&cursor=${cursor}` : ''}`)
-        .set('Authorization', bearer(user.accessToken));
+      } = await t.asUser(user).get(`/api/v1/payments?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
       expect(res.status).toBe(200);
       seen.push(...res.body.data.map((p: { id: string }) => p.id));
       cursor = res.body.nextCursor;
     } while (cursor);
     expect(seen).toEqual([...ids].reverse());
-    const succeeded = await t.http
-      .get('/api/v1/payments?status=succeeded')
-      .set('Authorization', bearer(user.accessToken));
+    const succeeded = await t.asUser(user).get('/api/v1/payments?status=succeeded');
     expect(succeeded.body.data.map((p: { id: string }) => p.id)).toEqual([ids[0]]);
-    const bad = await t.http
-      .get('/api/v1/payments?cursor=nonsense')
-      .set('Authorization', bearer(user.accessToken));
+    const bad = await t.asUser(user).get('/api/v1/payments?cursor=nonsense');
     expect(bad.status).toBe(400);
   });
 

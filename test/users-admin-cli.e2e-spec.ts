@@ -38,10 +38,7 @@ describe('first admin', () => {
     expect(run).toMatchObject({ code: 0 });
     expect(run.stdout).toContain(`created admin ${email}`);
     const tokens = await login(t, email, password);
-    await t.http
-      .get('/api/v1/users')
-      .set('Authorization', `Bearer ${tokens.accessToken}`)
-      .expect(200);
+    await t.asUser(tokens).get('/api/v1/users').expect(200);
   }, 60_000);
 
   it('refuses a weak password and promotes an existing account', async () => {

@@ -55,11 +55,6 @@ export async function login(
   return { userId: user.id, accessToken, refreshToken };
 }
 
-/** `Authorization` header value for supertest's `.set()`. */
-export function bearer(accessToken: string): string {
-  return `Bearer ${accessToken}`;
-}
-
 /** The token of the first `path?token=` link in a mail. */
 export function tokenFrom(mail: ReceivedMail, path: string): { url: string; token: string } {
   const match = mail.text.match(new RegExp(`(https?://\\S+${path}\\?token=([A-Za-z0-9_-]{43}))`));
