@@ -1,5 +1,4 @@
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { getQueueToken } from '@nestjs/bull';
@@ -9,69 +8,13 @@ import { ManualClock } from '../src/common/clock.js';
 import { QUEUES } from '../src/queue/queues.js';
 import { signUp, type SignedUp } from './support/auth.js';
 import { deliveriesOf, notify, paymentData } from './support/notifications.js';
+import { FakeFcm } from './support/fcm.js';
 import { SmtpInbox } from './support/smtp.js';
 import { SseClient } from './support/sse.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { waitFor } from './support/wait.js';
 
 jest.setTimeout(120_000);
-
-/** Google's OAuth token endpoint and the FCM v1 send endpoint, on one local server. */
-class FakeFcm {
-  readonly sends: Array<{
-    path: string;
-    auth: string;
-    body: { message: Record<string, unknown> };
-  }> = [];
-  tokenRequests = 0;
-  unregistered = new Set<string>();
-  private server: Server = createServer((req, res) => this.handle(req, res));
-  url = '';
-
-  async start(): Promise<void> {
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  stop(): Promise<void> {
-    return new Promise((r) => this.server.close(() => r()));
-  }
-
-  private handle(req: IncomingMessage, res: import('node:http').ServerResponse): void {
-    let raw = '';
-    req.on('data', (c: Buffer) => (raw += c.toString()));
-    req.on('end', () => {
-      res.setHeader('content-type', 'application/json');
-      if (req.url === '/token') {
-        this.tokenRequests++;
-        res.end(JSON.stringify({ access_token: 'fake-access-token', expires_in: 3600 }));
-        return;
-      }
-      const body = JSON.parse(raw);
-      this.sends.push({ path: req.url ?? '', auth: req.headers.authorization ?? '', body });
-      if (this.unregistered.has(body.message.token)) {
-        res.statusCode = 404;
-        res.end(
-          JSON.stringify({
-            error: {
-              code: 404,
-              status: 'NOT_FOUND',
-              message: 'Requested entity was not found.',
-              details: [
-                {
-                  '@type': 'type.googleapis.com/google.firebase.fcm.v1.FcmError',
-                  errorCode: 'UNREGISTERED',
-                },
-              ],
-            },
-          }),
-        );
-        return;
-      }
-      res.end(JSON.stringify({ name: `projects/demo/messages/${this.sends.length}` }));
-    });
-  }
-}
 
 describe('notifications API', () => {
   const clock = new ManualClock(new Date('2026-03-02T12:00:00Z'));
@@ -82,24 +25,11 @@ describe('notifications API', () => {
 
   beforeAll(async () => {
     inbox = await SmtpInbox.start();
-    fcm = new FakeFcm();
-    await fcm.start();
-    const { privateKey } = generateKeyPairSync('rsa', {
-      modulusLength: 2048,
-      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-      publicKeyEncoding: { type: 'spki', format: 'pem' },
-    });
-    const serviceAccount = {
-      project_id: 'demo',
-      client_email: 'push@demo.iam.gserviceaccount.com',
-      private_key: privateKey,
-      token_uri: `${fcm.url}/token`,
-    };
+    fcm = await new FakeFcm().start();
     t = await createTestApp(
       {
         SMTP_URL: inbox.url,
-        FCM_SERVICE_ACCOUNT_JSON: JSON.stringify(serviceAccount),
-        FCM_BASE_URL: fcm.url,
+        ...fcm.env(),
         NOTIFICATIONS_BACKOFF_MS: '50',
         NOTIFICATIONS_SSE_HEARTBEAT_MS: '200',
         NOTIFICATIONS_BROADCAST_BATCH: '500',
