@@ -8,6 +8,7 @@ import { ManualClock } from '../src/common/clock.js';
 import { QUEUES } from '../src/queue/queues.js';
 import { signUp, type SignedUp } from './support/auth.js';
 import { deliveriesOf, notify, paymentData } from './support/notifications.js';
+import { insertManyUsers, insertUser, setTimeZone } from './support/factories.js';
 import { FakeFcm } from './support/fcm.js';
 import { SmtpInbox } from './support/smtp.js';
 import { SseClient } from './support/sse.js';
@@ -231,7 +232,7 @@ describe('notifications API', () => {
 
   it('holds push and email inside quiet hours until the window ends; in-app is immediate', async () => {
     const user = await signUp(t);
-    await db().query(`UPDATE users SET time_zone = 'Europe/Berlin' WHERE id = $1`, [user.userId]);
+    await setTimeZone(t.app, user.userId, 'Europe/Berlin');
     await t
       .asUser(user)
       .post('/api/v1/notifications/devices')
@@ -346,15 +347,12 @@ describe('notifications API', () => {
         WHERE u.status = 'active' AND u.deleted_at IS NULL`,
     );
     const bulk = 3000;
-    await db().query(
-      `INSERT INTO users (email, display_name)
-       SELECT 'bulk-' || g || '-' || $1 || '@example.test', 'Bulk ' || g FROM generate_series(1, $2) g`,
-      [randomUUID(), bulk],
-    );
-    await db().query(
-      `INSERT INTO users (email, display_name, status) VALUES ($1, 'Disabled', 'disabled')`,
-      [`off-${randomUUID()}@example.test`],
-    );
+    await insertManyUsers(t.app, bulk);
+    await insertUser(t.app, {
+      email: `off-${randomUUID()}@example.test`,
+      displayName: 'Disabled',
+      status: 'disabled',
+    });
     // One user opted in to announcement email, one turned in-app off.
     const optIn = await signUp(t);
     const noInApp = await signUp(t);

@@ -5,7 +5,8 @@ import { ManualClock } from '../src/common/clock.js';
 import { refundStatusFor } from '../src/payments/domain/payment-status.js';
 import { PaymentsService } from '../src/payments/payments.service.js';
 import { RefundsService } from '../src/payments/refunds.service.js';
-import { insertUser } from './support/notifications.js';
+import { insertUser } from './support/factories.js';
+import { paymentRow } from './support/rows.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 let t: TestApp;
@@ -49,10 +50,7 @@ describe('concurrent refunds (property)', () => {
           const committed = rows
             .filter((r) => r.status !== 'failed')
             .reduce((sum, r) => sum + Number(r.amount), 0);
-          const [row] = await db.query(
-            `SELECT status, amount_refunded FROM payments WHERE id = $1`,
-            [payment.id],
-          );
+          const row = await paymentRow(t.app, payment.id);
           expect(committed).toBeLessThanOrEqual(amount);
           expect(Number(row.amount_refunded)).toBe(
             rows.filter((r) => r.status === 'succeeded').reduce((s, r) => s + Number(r.amount), 0),

@@ -12,6 +12,7 @@ import { FakeStripeApi, stripeIntent } from './support/stripe.js';
 import { testAppOf, type TestApp } from './support/test-app.js';
 import { waitFor } from './support/wait.js';
 import { holdLock, type HeldLock } from './support/held-lock.js';
+import { paymentRow, webhookEventStatuses } from './support/rows.js';
 
 /**
  * A refund's own webhook racing our record of it: Stripe answers the refund call and sends
@@ -104,13 +105,13 @@ async function sendWebhook(type: string, object: Record<string, unknown>): Promi
 }
 
 async function payment(id: string): Promise<{ status: string; amount_refunded: string }> {
-  const [row] = await db.query(`SELECT status, amount_refunded FROM payments WHERE id = $1`, [id]);
-  return row;
+  const { status, amount_refunded } = await paymentRow(t.app, id);
+  return { status, amount_refunded };
 }
 
 async function webhookStatus(eventId: string): Promise<string | undefined> {
-  const [row] = await db.query(`SELECT status FROM webhook_events WHERE event_id = $1`, [eventId]);
-  return row?.status as string | undefined;
+  const [status] = await webhookEventStatuses(t.app, eventId);
+  return status;
 }
 
 /** Locks one payment row from outside the app; `waiting` counts sessions queued behind it. */

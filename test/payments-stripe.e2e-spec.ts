@@ -1,16 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import Stripe from 'stripe';
-import { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/clock.js';
 import { signUp, type SignedUp } from './support/auth.js';
+import { paymentRow } from './support/rows.js';
 import { FakeStripeApi, stripeIntent } from './support/stripe.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { waitFor } from './support/wait.js';
 
 const WEBHOOK_SECRET = 'whsec_test_e2e_secret';
 let t: TestApp;
-let db: DataSource;
 let api: FakeStripeApi;
 let user: SignedUp;
 const clock = new ManualClock(new Date());
@@ -31,7 +30,6 @@ beforeAll(async () => {
     },
     { clock },
   );
-  db = t.app.get(DataSource);
   user = await signUp(t);
 });
 
@@ -92,8 +90,7 @@ function sendWebhook(event: Record<string, unknown>) {
 }
 
 async function status(id: string): Promise<string> {
-  const [row] = await db.query(`SELECT status FROM payments WHERE id = $1`, [id]);
-  return row.status as string;
+  return (await paymentRow(t.app, id)).status;
 }
 
 describe('Stripe adapter against a local Stripe API', () => {

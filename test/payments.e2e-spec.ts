@@ -5,6 +5,12 @@ import { ManualClock } from '../src/common/clock.js';
 import { signBody } from '../src/payments/providers/webhook-signature.js';
 import { ReconciliationService } from '../src/payments/worker/reconciliation.service.js';
 import { signUp, type SignedUp } from './support/auth.js';
+import {
+  paymentRow,
+  providerPaymentIdOf,
+  webhookEventStatuses,
+  webhookEventsFor,
+} from './support/rows.js';
 import { SmtpInbox } from './support/smtp.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { waitFor } from './support/wait.js';
@@ -43,11 +49,6 @@ async function confirm(user: SignedUp, id: string, paymentMethod: string) {
     .post(`/api/v1/payments/${id}/confirm`)
     .set('Idempotency-Key', randomUUID())
     .send({ paymentMethod });
-}
-
-async function paymentRow(id: string) {
-  const [row] = await db.query(`SELECT * FROM payments WHERE id = $1`, [id]);
-  return row as { status: string; provider_payment_id: string; amount_refunded: string };
 }
 
 async function history(
@@ -136,14 +137,11 @@ describe('payments (sandbox)', () => {
     expect(confirmed.body).toMatchObject({ id, status: 'succeeded', clientSecret: null });
 
     // The sandbox's signed webhook went through verification, storage and the Bull job.
-    const providerId = (await paymentRow(id)).provider_payment_id;
+    const providerId = await providerPaymentIdOf(t.app, id);
     await waitFor(
       async () => {
-        const rows = await db.query(
-          `SELECT status FROM webhook_events WHERE event->>'providerPaymentId' = $1`,
-          [providerId],
-        );
-        return rows.length > 0 && rows.every((r: { status: string }) => r.status === 'processed');
+        const rows = await webhookEventsFor(t.app, providerId);
+        return rows.length > 0 && rows.every((r) => r.status === 'processed');
       },
       { what: 'the webhook processed' },
     );
@@ -207,11 +205,11 @@ describe('payments (sandbox)', () => {
     expect(res.body.status).toBe('processing');
     const reconciliation = t.app.get(ReconciliationService);
     await reconciliation.runOnce();
-    expect((await paymentRow(body.id)).status).toBe('processing');
+    expect((await paymentRow(t.app, body.id)).status).toBe('processing');
     clock.advance(t.config.payments.sandbox.settleDelayMs + 1);
     const report = await reconciliation.runOnce();
     expect(report.settled).toBeGreaterThanOrEqual(1);
-    await waitFor(async () => (await paymentRow(body.id)).status === 'succeeded', {
+    await waitFor(async () => (await paymentRow(t.app, body.id)).status === 'succeeded', {
       what: 'the settlement webhook',
     });
     expect(await receipts(`payment:${body.id}:succeeded`)).toBe(1);
@@ -248,7 +246,7 @@ describe('payments (sandbox)', () => {
     const partial = await refund(admin, { amount: 300, reason: 'requested_by_customer' });
     expect(partial.status).toBe(201);
     expect(partial.body).toMatchObject({ amount: 300, currency: 'eur', status: 'succeeded' });
-    let row = await paymentRow(body.id);
+    let row = await paymentRow(t.app, body.id);
     expect(row).toMatchObject({ status: 'partially_refunded', amount_refunded: '300' });
 
     const over = await refund(admin, { amount: 701 });
@@ -258,7 +256,7 @@ describe('payments (sandbox)', () => {
     const rest = await refund(admin, {});
     expect(rest.status).toBe(201);
     expect(rest.body.amount).toBe(700);
-    row = await paymentRow(body.id);
+    row = await paymentRow(t.app, body.id);
     expect(row).toMatchObject({ status: 'refunded', amount_refunded: '1000' });
     expect((await refund(admin, { amount: 1 })).status).toBe(409);
 
@@ -290,7 +288,7 @@ describe('payments (sandbox)', () => {
       .post(`/api/v1/payments/${body.id}/cancel`)
       .set('Idempotency-Key', randomUUID());
     expect(cancel.status).toBe(404);
-    expect((await paymentRow(body.id)).status).toBe('requires_payment_method');
+    expect((await paymentRow(t.app, body.id)).status).toBe('requires_payment_method');
 
     const mine = await t.asUser(other).get('/api/v1/payments');
     expect(mine.status).toBe(200);
@@ -377,25 +375,20 @@ describe('payment webhooks', () => {
     const user = await signUp(t);
     const { body } = await createPayment(user);
     await confirm(user, body.id, 'pm_card_processing');
-    const providerId = (await paymentRow(body.id)).provider_payment_id;
+    const providerId = await providerPaymentIdOf(t.app, body.id);
     const event = intentEvent(providerId, 'succeeded');
     const results = await Promise.all(
       Array.from({ length: 5 }, () => postWebhook(event.body, event.signature)),
     );
     expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
-    await waitFor(async () => (await paymentRow(body.id)).status === 'succeeded', {
+    await waitFor(async () => (await paymentRow(t.app, body.id)).status === 'succeeded', {
       what: 'succeeded',
     });
     const eventId = (JSON.parse(event.body) as { id: string }).id;
-    const stored = await db.query(`SELECT status FROM webhook_events WHERE event_id = $1`, [
-      eventId,
-    ]);
-    expect(stored).toHaveLength(1);
+    expect(await webhookEventStatuses(t.app, eventId)).toHaveLength(1);
     await waitFor(async () => {
-      const [row] = await db.query(`SELECT status FROM webhook_events WHERE event_id = $1`, [
-        eventId,
-      ]);
-      return row.status === 'processed';
+      const [status] = await webhookEventStatuses(t.app, eventId);
+      return status === 'processed';
     });
     const toSucceeded = (await history(body.id)).filter((h) => h.to_status === 'succeeded');
     expect(toSucceeded).toEqual([
@@ -413,23 +406,19 @@ describe('payment webhooks', () => {
     ];
     for (const order of orders) {
       const { body } = await createPayment(user);
-      const providerId = (await paymentRow(body.id)).provider_payment_id;
+      const providerId = await providerPaymentIdOf(t.app, body.id);
       for (const status of order) {
         const e = intentEvent(providerId, status);
         expect((await postWebhook(e.body, e.signature)).status).toBe(200);
       }
       await waitFor(
         async () => {
-          const [row] = await db.query(
-            `SELECT count(*)::int AS n FROM webhook_events
-              WHERE event->>'providerPaymentId' = $1 AND status = 'processed'`,
-            [providerId],
-          );
-          return row.n === 3;
+          const rows = await webhookEventsFor(t.app, providerId);
+          return rows.filter((r) => r.status === 'processed').length === 3;
         },
         { what: `three events processed (${order.join(', ')})` },
       );
-      expect((await paymentRow(body.id)).status).toBe('succeeded');
+      expect((await paymentRow(t.app, body.id)).status).toBe('succeeded');
       const steps = await history(body.id);
       expect(steps.filter((s) => s.to_status === 'succeeded')).toHaveLength(1);
       expect(await receipts(`payment:${body.id}:succeeded`)).toBe(1);
@@ -440,17 +429,15 @@ describe('payment webhooks', () => {
     const user = await signUp(t);
     const { body } = await createPayment(user);
     await confirm(user, body.id, 'pm_card_visa');
-    const providerId = (await paymentRow(body.id)).provider_payment_id;
+    const providerId = await providerPaymentIdOf(t.app, body.id);
     const e = intentEvent(providerId, 'failed');
     expect((await postWebhook(e.body, e.signature)).status).toBe(200);
     const eventId = (JSON.parse(e.body) as { id: string }).id;
     await waitFor(async () => {
-      const [row] = await db.query(`SELECT status FROM webhook_events WHERE event_id = $1`, [
-        eventId,
-      ]);
-      return row.status === 'processed';
+      const [status] = await webhookEventStatuses(t.app, eventId);
+      return status === 'processed';
     });
-    expect((await paymentRow(body.id)).status).toBe('succeeded');
+    expect((await paymentRow(t.app, body.id)).status).toBe('succeeded');
     expect(await receipts(`payment:${body.id}:failed`)).toBe(0);
   });
 });

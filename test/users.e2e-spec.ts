@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { login, signUp, type SignedUp } from './support/auth.js';
+import { userRow } from './support/rows.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 const API = '/api/v1';
@@ -167,11 +167,7 @@ describe('users over HTTP', () => {
       .post(`${API}/auth/login`)
       .send({ email: u.email, password: u.password })
       .expect(401);
-    const [row] = await t.app
-      .get(DataSource)
-      .query(`SELECT email, display_name, password_hash, deleted_at FROM users WHERE id = $1`, [
-        u.userId,
-      ]);
+    const row = await userRow(t.app, u.userId);
     expect(row.email).not.toContain(u.email.split('@')[0]);
     expect(row.password_hash).toBeNull();
     expect(row.display_name).toBe('Deleted user');
