@@ -14,7 +14,7 @@ import {
   loseProviderIntentId,
 } from './support/factories.js';
 import { holdLock, type HeldLock } from './support/held-lock.js';
-import { paymentRow, providerPaymentIdOf, webhookEventsFor } from './support/rows.js';
+import { paymentRow, providerPaymentIdOf, refundsOf, webhookEventsFor } from './support/rows.js';
 
 /**
  * Two requests on one payment at once, each with its own Idempotency-Key (a double tap, two
@@ -173,10 +173,7 @@ describe('concurrent operations on one payment', () => {
     const refund = (amount: number) => () => post(admin, `/${id}/refunds`, { amount });
 
     const firstRefundCreated = async () => {
-      const [row] = await db.query(`SELECT count(*)::int AS n FROM refunds WHERE payment_id = $1`, [
-        id,
-      ]);
-      return row.n === 1;
+      return (await refundsOf(t.app, id)).length === 1;
     };
     // The one that fits goes to the provider too, and is held there with the first.
     const { first, others } = await whileFirstIsAtProvider(

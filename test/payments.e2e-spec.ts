@@ -6,6 +6,7 @@ import { signBody } from '../src/payments/providers/webhook-signature.js';
 import { ReconciliationService } from '../src/payments/worker/reconciliation.service.js';
 import { signUp, type SignedUp } from './support/auth.js';
 import {
+  paymentIdsOf,
   paymentRow,
   providerPaymentIdOf,
   webhookEventStatuses,
@@ -341,10 +342,7 @@ describe('payments (sandbox)', () => {
       expect(res.status).toBe(400);
       expect(res.headers['content-type']).toContain('application/problem+json');
     }
-    const count = await db.query(`SELECT count(*)::int AS n FROM payments WHERE user_id = $1`, [
-      user.userId,
-    ]);
-    expect(count[0].n).toBe(0);
+    expect(await paymentIdsOf(t.app, user.userId)).toHaveLength(0);
   });
 });
 

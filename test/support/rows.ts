@@ -83,3 +83,22 @@ export async function providerPaymentIdOf(
   if (!provider_payment_id) throw new Error(`payment ${id} has no provider payment id`);
   return provider_payment_id;
 }
+
+/** The ids of a user's payments, whatever their state. */
+export async function paymentIdsOf(
+  app: INestApplicationContext,
+  userId: string,
+): Promise<string[]> {
+  const rows: Array<{ id: string }> = await db(app).query(
+    `SELECT id FROM payments WHERE user_id = $1`,
+    [userId],
+  );
+  return rows.map((r) => r.id);
+}
+
+export async function refundsOf(
+  app: INestApplicationContext,
+  paymentId: string,
+): Promise<Array<{ amount: string; status: string }>> {
+  return db(app).query(`SELECT amount, status FROM refunds WHERE payment_id = $1`, [paymentId]);
+}
