@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DataSource } from 'typeorm';
 import { login, signUp } from './support/auth.js';
+import { userRow } from './support/rows.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 /** The production argon2id parameters (OWASP: m=19 MiB, t=2, p=1), end to end. */
@@ -12,9 +12,7 @@ describe('password hashing at production parameters', () => {
   afterAll(() => production.close());
 
   const storedParams = async (t: TestApp, userId: string) => {
-    const [row] = await t.app
-      .get(DataSource)
-      .query(`SELECT password_hash FROM users WHERE id = $1`, [userId]);
+    const row = await userRow(t.app, userId);
     return String(row.password_hash).split('$')[3]?.split(',').sort().join(',');
   };
 

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/clock.js';
-import { bearer, login, signUp, tokenFrom } from './support/auth.js';
+import { login, signUp, tokenFrom } from './support/auth.js';
 import { SmtpInbox } from './support/smtp.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { waitFor } from './support/wait.js';
@@ -18,12 +18,11 @@ describe('auth over HTTP', () => {
   let mailbox: SmtpInbox;
   const clock = new ManualClock(new Date());
 
-  const me = (accessToken: string) =>
-    t.http.get(`${API}/users/me`).set('Authorization', bearer(accessToken));
+  const me = (accessToken: string) => t.withToken(accessToken).get(`${API}/users/me`);
   const refresh = (refreshToken: string) =>
     t.http.post(`${API}/auth/refresh`).send({ refreshToken });
   const sessionsOf = async (accessToken: string) => {
-    const res = await t.http.get(`${API}/auth/sessions`).set('Authorization', bearer(accessToken));
+    const res = await t.withToken(accessToken).get(`${API}/auth/sessions`);
     expect(res.status).toBe(200);
     return res.body.data as Array<{
       id: string;
@@ -144,30 +143,18 @@ describe('auth over HTTP', () => {
     if (!laptop) throw new Error('no second session');
 
     const b = await signUp(t);
-    const stolen = await t.http
-      .delete(`${API}/auth/sessions/${laptop.id}`)
-      .set('Authorization', bearer(b.accessToken))
-      .expect(404);
-    const missing = await t.http
-      .delete(`${API}/auth/sessions/${randomUUID()}`)
-      .set('Authorization', bearer(b.accessToken))
-      .expect(404);
+    const stolen = await t.asUser(b).delete(`${API}/auth/sessions/${laptop.id}`).expect(404);
+    const missing = await t.asUser(b).delete(`${API}/auth/sessions/${randomUUID()}`).expect(404);
     expect(stolen.body.type).toBe(missing.body.type);
     expect(stolen.body.detail).toBe(missing.body.detail);
     await me(a.accessToken).expect(200);
 
-    await t.http
-      .delete(`${API}/auth/sessions/${laptop.id}`)
-      .set('Authorization', bearer(phone.accessToken))
-      .expect(204);
+    await t.asUser(phone).delete(`${API}/auth/sessions/${laptop.id}`).expect(204);
     await me(a.accessToken).expect(401);
     await refresh(a.refreshToken).expect(401);
     await me(phone.accessToken).expect(200);
 
-    await t.http
-      .post(`${API}/auth/logout`)
-      .set('Authorization', bearer(phone.accessToken))
-      .expect(204);
+    await t.asUser(phone).post(`${API}/auth/logout`).expect(204);
     await me(phone.accessToken).expect(401);
     await refresh(phone.refreshToken).expect(401);
   });
@@ -181,10 +168,7 @@ describe('auth over HTTP', () => {
         .send({ email: u.email, password: u.password })
         .expect(200);
     const inboxOf = async (accessToken: string) => {
-      const res = await t.http
-        .get(`${API}/notifications`)
-        .set('Authorization', bearer(accessToken))
-        .expect(200);
+      const res = await t.withToken(accessToken).get(`${API}/notifications`).expect(200);
       return (res.body.data as Array<{ type: string; body: string }>).filter(
         (n) => n.type === 'auth.new_login',
       );
@@ -211,18 +195,14 @@ describe('auth over HTTP', () => {
     const u = await signUp(t);
     const second = await login(t, u.email, u.password);
     const third = await login(t, u.email, u.password);
-    const res = await t.http
-      .post(`${API}/auth/logout-all`)
-      .set('Authorization', bearer(third.accessToken))
-      .send({})
-      .expect(200);
+    const res = await t.asUser(third).post(`${API}/auth/logout-all`).send({}).expect(200);
     expect(res.body).toEqual({ revokedSessions: 2 });
     await me(u.accessToken).expect(401);
     await me(second.accessToken).expect(401);
     await me(third.accessToken).expect(200);
-    await t.http
+    await t
+      .asUser(third)
       .post(`${API}/auth/logout-all`)
-      .set('Authorization', bearer(third.accessToken))
       .send({ includeCurrent: true })
       .expect(200, { revokedSessions: 1 });
     await me(third.accessToken).expect(401);
@@ -272,15 +252,15 @@ describe('auth over HTTP', () => {
   it('changes the password with the current one and ends the other sessions', async () => {
     const u = await signUp(t);
     const other = await login(t, u.email, u.password);
-    const wrong = await t.http
+    const wrong = await t
+      .asUser(u)
       .post(`${API}/auth/password/change`)
-      .set('Authorization', bearer(u.accessToken))
       .send({ currentPassword: 'not my password at all', newPassword: 'a changed passphrase here' })
       .expect(403);
     expect(wrong.body.type).toBe('urn:problem:wrong-password');
-    await t.http
+    await t
+      .asUser(u)
       .post(`${API}/auth/password/change`)
-      .set('Authorization', bearer(u.accessToken))
       .send({ currentPassword: u.password, newPassword: 'a changed passphrase here' })
       .expect(204);
     await me(u.accessToken).expect(200);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
-import { bearer, signUp, type SignedUp } from './support/auth.js';
+import { signUp, type SignedUp } from './support/auth.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 /** `[[[…1…]]]`, `levels` arrays deep. */
@@ -47,9 +47,8 @@ describe('HTTP edge: hostile input, nulls, caching, health and problems', () => 
           ? { displayName: deep }
           : { email: deep, password: 'x' };
       for (const body of [known, { unexpected: deep }]) {
-        let req = t.http[route.method](route.path);
-        if (route.auth) req = req.set('Authorization', bearer(user.accessToken));
-        const res = await req.send(body);
+        const client = route.auth ? t.asUser(user) : t.http;
+        const res = await client[route.method](route.path).send(body);
         expectProblem(res, 400, 'urn:problem:input-too-complex');
         expect(res.body.detail).toMatch(/nested more than 32 levels/);
       }
@@ -68,16 +67,13 @@ describe('HTTP edge: hostile input, nulls, caching, health and problems', () => 
         },
       ];
       for (const { body, detail } of cases) {
-        const res = await t.http
-          .patch('/api/v1/users/me')
-          .set('Authorization', bearer(user.accessToken))
-          .send(body);
+        const res = await t.asUser(user).patch('/api/v1/users/me').send(body);
         expectProblem(res, 400, 'urn:problem:input-too-complex');
         expect(res.body.detail).toMatch(detail);
       }
-      const long = await t.http
+      const long = await t
+        .asUser(user)
         .patch('/api/v1/users/me')
-        .set('Authorization', bearer(user.accessToken))
         .send({ displayName: 'x'.repeat(40_000) });
       expectProblem(long, 400, 'urn:problem:input-too-complex');
       expect(long.body.errors).toEqual([
@@ -87,26 +83,20 @@ describe('HTTP edge: hostile input, nulls, caching, health and problems', () => 
 
     it('keeps bracketed query keys flat and bounds repeated ones', async () => {
       const deepKey = `a${'[b]'.repeat(200)}=1`;
-      const flat = await t.http
-        .get(`/api/v1/notifications?${deepKey}`)
-        .set('Authorization', bearer(user.accessToken));
+      const flat = await t.asUser(user).get(`/api/v1/notifications?${deepKey}`);
       // Not parsed into objects: just an unknown query parameter.
       expectProblem(flat, 400, 'urn:problem:validation-failed');
-      const repeated = await t.http
-        .get(`/api/v1/notifications?${Array.from({ length: 1001 }, () => 'limit=1').join('&')}`)
-        .set('Authorization', bearer(user.accessToken));
+      const repeated = await t
+        .asUser(user)
+        .get(`/api/v1/notifications?${Array.from({ length: 1001 }, () => 'limit=1').join('&')}`);
       expect(repeated.status).toBe(400);
       expectProblem(repeated, 400);
     });
 
     it('refuses a query string that is not UTF-8 (a lone surrogate) instead of reading it as Latin-1', async () => {
-      const res = await t.http
-        .get('/api/v1/notifications?cursor=%ED%A0%80')
-        .set('Authorization', bearer(user.accessToken));
+      const res = await t.asUser(user).get('/api/v1/notifications?cursor=%ED%A0%80');
       expectProblem(res, 400, 'urn:problem:malformed-query');
-      const fine = await t.http
-        .get('/api/v1/notifications?limit=%35')
-        .set('Authorization', bearer(user.accessToken));
+      const fine = await t.asUser(user).get('/api/v1/notifications?limit=%35');
       expect(fine.status).toBe(200);
     });
 
@@ -116,16 +106,14 @@ describe('HTTP edge: hostile input, nulls, caching, health and problems', () => 
       expect(resend.body.errors).toEqual([
         { field: 'email', message: 'must be valid Unicode text without NUL characters' },
       ]);
-      const search = await t.http
-        .get('/api/v1/users?email=%00')
-        .set('Authorization', bearer(admin.accessToken));
+      const search = await t.asUser(admin).get('/api/v1/users?email=%00');
       expectProblem(search, 400, 'urn:problem:invalid-text');
     });
 
     it('still accepts an ordinary body', async () => {
-      const res = await t.http
+      const res = await t
+        .asUser(user)
         .patch('/api/v1/users/me')
-        .set('Authorization', bearer(user.accessToken))
         .send({ displayName: 'Still Fine' })
         .expect(200);
       expect(res.body.displayName).toBe('Still Fine');
@@ -134,18 +122,18 @@ describe('HTTP edge: hostile input, nulls, caching, health and problems', () => 
 
   describe('null where the document does not declare it nullable is a 400', () => {
     it.each(['displayName', 'locale', 'timeZone'])('PATCH /users/me %s: null', async (field) => {
-      const res = await t.http
+      const res = await t
+        .asUser(user)
         .patch('/api/v1/users/me')
-        .set('Authorization', bearer(user.accessToken))
         .send({ [field]: null });
       expectProblem(res, 400, 'urn:problem:validation-failed');
       expect(res.body.errors).toEqual([{ field, message: `${field} must not be null` }]);
     });
 
     it.each(['status', 'role'])('admin PATCH /users/{id} %s: null', async (field) => {
-      const res = await t.http
+      const res = await t
+        .asUser(admin)
         .patch(`/api/v1/users/${user.userId}`)
-        .set('Authorization', bearer(admin.accessToken))
         .send({ [field]: null });
       expectProblem(res, 400, 'urn:problem:validation-failed');
       expect(res.body.errors).toEqual([{ field, message: `${field} must not be null` }]);
@@ -157,10 +145,7 @@ describe('HTTP edge: hostile input, nulls, caching, health and problems', () => 
         [{ channels: null }, 'channels'],
         [{ channels: { account: { push: null } } }, 'channels.account.push'],
       ] as const) {
-        const res = await t.http
-          .put('/api/v1/notifications/preferences')
-          .set('Authorization', bearer(user.accessToken))
-          .send(body);
+        const res = await t.asUser(user).put('/api/v1/notifications/preferences').send(body);
         expectProblem(res, 400, 'urn:problem:validation-failed');
         expect(res.body.errors).toEqual([{ field, message: `${field} must not be null` }]);
       }
@@ -168,10 +153,7 @@ describe('HTTP edge: hostile input, nulls, caching, health and problems', () => 
 
     it('quietHours is declared nullable: null clears it', async () => {
       const put = (body: object) =>
-        t.http
-          .put('/api/v1/notifications/preferences')
-          .set('Authorization', bearer(user.accessToken))
-          .send(body);
+        t.asUser(user).put('/api/v1/notifications/preferences').send(body);
       await put({ quietHours: { start: '22:00', end: '07:00' } }).expect(200);
       const cleared = await put({ quietHours: null }).expect(200);
       expect(cleared.body.quietHours).toBeNull();
@@ -227,10 +209,7 @@ describe('HTTP edge: hostile input, nulls, caching, health and problems', () => 
 
   it('answers an admin demoting or disabling themselves with a sentence saying what to do', async () => {
     for (const patch of [{ role: 'user' }, { status: 'disabled' }]) {
-      const res = await t.http
-        .patch(`/api/v1/users/${admin.userId}`)
-        .set('Authorization', bearer(admin.accessToken))
-        .send(patch);
+      const res = await t.asUser(admin).patch(`/api/v1/users/${admin.userId}`).send(patch);
       expectProblem(res, 409, 'urn:problem:cannot-change-self');
       expect(res.body.detail).toBe(
         'You cannot remove your own admin role or disable your own account, so that no admin locks themselves out. Ask another admin to make this change.',
@@ -258,33 +237,23 @@ describe('HTTP edge: hostile input, nulls, caching, health and problems', () => 
         .send({ refreshToken: login.body.refreshToken })
         .expect(200);
       noStore(refresh, 'refresh');
-      const auth = bearer(refresh.body.accessToken);
       noStore(
-        await t.http
-          .post('/api/v1/notifications/stream-ticket')
-          .set('Authorization', auth)
-          .expect(201),
+        await t.asUser(refresh.body).post('/api/v1/notifications/stream-ticket').expect(201),
         'stream-ticket',
       );
-      const payment = await t.http
+      const payment = await t
+        .asUser(refresh.body)
         .post('/api/v1/payments')
-        .set('Authorization', auth)
         .set('Idempotency-Key', crypto.randomUUID())
         .send({ amount: 1999, currency: 'usd' })
         .expect(201);
       noStore(payment, 'POST /payments');
       noStore(
-        await t.http
-          .get(`/api/v1/payments/${payment.body.id}`)
-          .set('Authorization', auth)
-          .expect(200),
+        await t.asUser(refresh.body).get(`/api/v1/payments/${payment.body.id}`).expect(200),
         'GET /payments/{id}',
       );
       noStore(
-        await t.http
-          .post('/api/v1/admin/queue-dashboard/session')
-          .set('Authorization', bearer(admin.accessToken))
-          .expect(204),
+        await t.asUser(admin).post('/api/v1/admin/queue-dashboard/session').expect(204),
         'dashboard session',
       );
       // Also when the answer is an error.
@@ -296,10 +265,7 @@ describe('HTTP edge: hostile input, nulls, caching, health and problems', () => 
 
     it('signed-in reads: private, revalidated, varying by Authorization', async () => {
       for (const path of ['/api/v1/users/me', '/api/v1/notifications', '/api/v1/auth/sessions']) {
-        const res = await t.http
-          .get(path)
-          .set('Authorization', bearer(user.accessToken))
-          .expect(200);
+        const res = await t.asUser(user).get(path).expect(200);
         expect({ path, cc: res.headers['cache-control'], vary: res.headers.vary }).toEqual({
           path,
           cc: 'private, no-cache',

@@ -1,19 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/clock.js';
 import { IdempotencyStore, requestFingerprint } from '../src/idempotency/idempotency.store.js';
-import { bearer, login, signUp, type SignedUp } from './support/auth.js';
+import { login, signUp, type SignedUp } from './support/auth.js';
+import { paymentIdsOf } from './support/rows.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 let t: TestApp;
-let db: DataSource;
 const clock = new ManualClock(new Date());
 
 beforeAll(async () => {
   t = await createTestApp({ PAYMENTS_RECONCILE_EVERY_MS: '3600000' }, { clock });
-  db = t.app.get(DataSource);
 });
 
 afterAll(async () => {
@@ -23,18 +21,7 @@ afterAll(async () => {
 const body = { amount: 2500, currency: 'usd', description: 'Idempotent order' };
 
 function create(user: SignedUp, key: string, payload: Record<string, unknown> = body) {
-  return t.http
-    .post('/api/v1/payments')
-    .set('Authorization', bearer(user.accessToken))
-    .set('Idempotency-Key', key)
-    .send(payload);
-}
-
-async function paymentsOf(userId: string): Promise<string[]> {
-  const rows: Array<{ id: string }> = await db.query(`SELECT id FROM payments WHERE user_id = $1`, [
-    userId,
-  ]);
-  return rows.map((r) => r.id);
+  return t.asUser(user).post('/api/v1/payments').set('Idempotency-Key', key).send(payload);
 }
 
 /** Sandbox intents (the provider's side) created for these payments. */
@@ -71,7 +58,7 @@ describe('Idempotency-Key', () => {
     expect(second.status).toBe(201);
     expect(second.headers['idempotent-replayed']).toBe('true');
     expect(second.body).toEqual(first.body);
-    expect(await paymentsOf(user.userId)).toEqual([first.body.id]);
+    expect(await paymentIdsOf(t.app, user.userId)).toEqual([first.body.id]);
   });
 
   it('answers 422 for the same key with another body', async () => {
@@ -81,7 +68,7 @@ describe('Idempotency-Key', () => {
     const res = await create(user, key, { ...body, amount: 2600 });
     expect(res.status).toBe(422);
     expect(res.body.type).toBe('urn:problem:idempotency-key-reused');
-    expect(await paymentsOf(user.userId)).toHaveLength(1);
+    expect(await paymentIdsOf(t.app, user.userId)).toHaveLength(1);
   });
 
   it('answers 409 with Retry-After while the first request is in flight', async () => {
@@ -98,7 +85,7 @@ describe('Idempotency-Key', () => {
     expect(res.status).toBe(409);
     expect(res.body.type).toBe('urn:problem:idempotency-key-in-flight');
     expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-    expect(await paymentsOf(user.userId)).toHaveLength(0);
+    expect(await paymentIdsOf(t.app, user.userId)).toHaveLength(0);
     // A claim whose holder died expires with its lease, and the request runs.
     clock.advance(61_000);
     const fresh = { ...user, ...(await login(t, user.email, user.password)) };
@@ -117,7 +104,7 @@ describe('Idempotency-Key', () => {
     }
     expect(new Set(created.map((r) => r.body.id)).size).toBe(1);
     expect(created.filter((r) => r.headers['idempotent-replayed'] !== 'true')).toHaveLength(1);
-    const ids = await paymentsOf(user.userId);
+    const ids = await paymentIdsOf(t.app, user.userId);
     expect(ids).toHaveLength(1);
     expect(await intentsFor(ids)).toBe(1);
   });
@@ -131,9 +118,9 @@ describe('Idempotency-Key', () => {
     expect(b.status).toBe(201);
     expect(b.headers['idempotent-replayed']).toBeUndefined();
     expect(b.body.id).not.toBe(a.body.id);
-    const cancel = await t.http
+    const cancel = await t
+      .asUser(ann)
       .post(`/api/v1/payments/${a.body.id}/cancel`)
-      .set('Authorization', bearer(ann.accessToken))
       .set('Idempotency-Key', key);
     expect(cancel.status).toBe(200);
     expect(cancel.body.status).toBe('canceled');
@@ -148,10 +135,7 @@ describe('Idempotency-Key', () => {
 
   it('requires a key of at most 255 visible characters', async () => {
     const user = await signUp(t);
-    const missing = await t.http
-      .post('/api/v1/payments')
-      .set('Authorization', bearer(user.accessToken))
-      .send(body);
+    const missing = await t.asUser(user).post('/api/v1/payments').send(body);
     expect(missing.status).toBe(400);
     expect(missing.body.type).toBe('urn:problem:idempotency-key-required');
     expect((await create(user, 'k'.repeat(256))).status).toBe(400);

@@ -1,5 +1,4 @@
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { getQueueToken } from '@nestjs/bull';
@@ -7,71 +6,16 @@ import type { Queue } from 'bull';
 import { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/clock.js';
 import { QUEUES } from '../src/queue/queues.js';
-import { bearer, signUp, type SignedUp } from './support/auth.js';
+import { signUp, type SignedUp } from './support/auth.js';
 import { deliveriesOf, notify, paymentData } from './support/notifications.js';
+import { insertManyUsers, insertUser, setTimeZone } from './support/factories.js';
+import { FakeFcm } from './support/fcm.js';
 import { SmtpInbox } from './support/smtp.js';
 import { SseClient } from './support/sse.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { waitFor } from './support/wait.js';
 
 jest.setTimeout(120_000);
-
-/** Google's OAuth token endpoint and the FCM v1 send endpoint, on one local server. */
-class FakeFcm {
-  readonly sends: Array<{
-    path: string;
-    auth: string;
-    body: { message: Record<string, unknown> };
-  }> = [];
-  tokenRequests = 0;
-  unregistered = new Set<string>();
-  private server: Server = createServer((req, res) => this.handle(req, res));
-  url = '';
-
-  async start(): Promise<void> {
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  stop(): Promise<void> {
-    return new Promise((r) => this.server.close(() => r()));
-  }
-
-  private handle(req: IncomingMessage, res: import('node:http').ServerResponse): void {
-    let raw = '';
-    req.on('data', (c: Buffer) => (raw += c.toString()));
-    req.on('end', () => {
-      res.setHeader('content-type', 'application/json');
-      if (req.url === '/token') {
-        this.tokenRequests++;
-        res.end(JSON.stringify({ access_token: 'fake-access-token', expires_in: 3600 }));
-        return;
-      }
-      const body = JSON.parse(raw);
-      this.sends.push({ path: req.url ?? '', auth: req.headers.authorization ?? '', body });
-      if (this.unregistered.has(body.message.token)) {
-        res.statusCode = 404;
-        res.end(
-          JSON.stringify({
-            error: {
-              code: 404,
-              status: 'NOT_FOUND',
-              message: 'Requested entity was not found.',
-              details: [
-                {
-                  '@type': 'type.googleapis.com/google.firebase.fcm.v1.FcmError',
-                  errorCode: 'UNREGISTERED',
-                },
-              ],
-            },
-          }),
-        );
-        return;
-      }
-      res.end(JSON.stringify({ name: `projects/demo/messages/${this.sends.length}` }));
-    });
-  }
-}
 
 describe('notifications API', () => {
   const clock = new ManualClock(new Date('2026-03-02T12:00:00Z'));
@@ -82,24 +26,11 @@ describe('notifications API', () => {
 
   beforeAll(async () => {
     inbox = await SmtpInbox.start();
-    fcm = new FakeFcm();
-    await fcm.start();
-    const { privateKey } = generateKeyPairSync('rsa', {
-      modulusLength: 2048,
-      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-      publicKeyEncoding: { type: 'spki', format: 'pem' },
-    });
-    const serviceAccount = {
-      project_id: 'demo',
-      client_email: 'push@demo.iam.gserviceaccount.com',
-      private_key: privateKey,
-      token_uri: `${fcm.url}/token`,
-    };
+    fcm = await new FakeFcm().start();
     t = await createTestApp(
       {
         SMTP_URL: inbox.url,
-        FCM_SERVICE_ACCOUNT_JSON: JSON.stringify(serviceAccount),
-        FCM_BASE_URL: fcm.url,
+        ...fcm.env(),
         NOTIFICATIONS_BACKOFF_MS: '50',
         NOTIFICATIONS_SSE_HEARTBEAT_MS: '200',
         NOTIFICATIONS_BROADCAST_BATCH: '500',
@@ -130,9 +61,7 @@ describe('notifications API', () => {
   }
 
   async function inboxIds(user: SignedUp, query = ''): Promise<string[]> {
-    const res = await t.http
-      .get(`/api/v1/notifications${query}`)
-      .set('Authorization', bearer(user.accessToken));
+    const res = await t.asUser(user).get(`/api/v1/notifications${query}`);
     expect(res.status).toBe(200);
     return res.body.data.map((n: { id: string }) => n.id);
   }
@@ -147,9 +76,8 @@ describe('notifications API', () => {
     const user = await signUp(t);
     for (let i = 0; i < 3; i++) await paymentNotification(user);
     await waitFor(async () => (await inboxIds(user)).length === 3, { what: '3 notifications' });
-    const auth = bearer(user.accessToken);
 
-    const first = await t.http.get('/api/v1/notifications?limit=2').set('Authorization', auth);
+    const first = await t.asUser(user).get('/api/v1/notifications?limit=2');
     expect(first.body.data).toHaveLength(2);
     expect(first.body.data[0]).toMatchObject({
       type: 'payments.succeeded',
@@ -157,31 +85,29 @@ describe('notifications API', () => {
       readAt: null,
     });
     expect(first.body.data[0].title).toBeTruthy();
-    const second = await t.http
-      .get(`/api/v1/notifications?limit=2&cursor=${first.body.nextCursor}`)
-      .set('Authorization', auth);
+    const second = await t
+      .asUser(user)
+      .get(`/api/v1/notifications?limit=2&cursor=${first.body.nextCursor}`);
     expect(second.body.data).toHaveLength(1);
     expect(second.body.nextCursor).toBeNull();
     const all = [...first.body.data, ...second.body.data];
     const times = all.map((n: { createdAt: string }) => n.createdAt);
     expect([...times].sort().reverse()).toEqual(times);
 
-    expect(
-      (await t.http.get('/api/v1/notifications/unread-count').set('Authorization', auth)).body,
-    ).toEqual({ count: 3 });
-    const read = await t.http
-      .post(`/api/v1/notifications/${all[0].id}/read`)
-      .set('Authorization', auth);
+    expect((await t.asUser(user).get('/api/v1/notifications/unread-count')).body).toEqual({
+      count: 3,
+    });
+    const read = await t.asUser(user).post(`/api/v1/notifications/${all[0].id}/read`);
     expect(read.status).toBe(200);
     expect(read.body.readAt).toBe(clock.now().toISOString());
     expect(await inboxIds(user, '?unread=true')).toEqual([all[1].id, all[2].id]);
-    const readAll = await t.http.post('/api/v1/notifications/read-all').set('Authorization', auth);
+    const readAll = await t.asUser(user).post('/api/v1/notifications/read-all');
     expect(readAll.body).toEqual({ marked: 2 });
-    expect(
-      (await t.http.get('/api/v1/notifications/unread-count').set('Authorization', auth)).body,
-    ).toEqual({ count: 0 });
+    expect((await t.asUser(user).get('/api/v1/notifications/unread-count')).body).toEqual({
+      count: 0,
+    });
 
-    const bad = await t.http.get('/api/v1/notifications?cursor=bm9wZQ').set('Authorization', auth);
+    const bad = await t.asUser(user).get('/api/v1/notifications?cursor=bm9wZQ');
     expect(bad.status).toBe(400);
   });
 
@@ -193,66 +119,52 @@ describe('notifications API', () => {
       const ids = await inboxIds(owner);
       return ids.length ? ids : null;
     });
-    const device = await t.http
+    const device = await t
+      .asUser(owner)
       .post('/api/v1/notifications/devices')
-      .set('Authorization', bearer(owner.accessToken))
       .send({ token: `tok-${randomUUID()}`, platform: 'android' });
     expect(device.status).toBe(201);
 
-    const asOther = bearer(other.accessToken);
-    const theirs = await t.http
-      .post(`/api/v1/notifications/${id}/read`)
-      .set('Authorization', asOther);
-    const missing = await t.http
-      .post(`/api/v1/notifications/${randomUUID()}/read`)
-      .set('Authorization', asOther);
+    const theirs = await t.asUser(other).post(`/api/v1/notifications/${id}/read`);
+    const missing = await t.asUser(other).post(`/api/v1/notifications/${randomUUID()}/read`);
     expect(theirs.status).toBe(404);
     expect(missing.status).toBe(404);
     expect(theirs.body.type).toBe(missing.body.type);
-    const delTheirs = await t.http
-      .delete(`/api/v1/notifications/devices/${device.body.id}`)
-      .set('Authorization', asOther);
+    const delTheirs = await t
+      .asUser(other)
+      .delete(`/api/v1/notifications/devices/${device.body.id}`);
     expect(delTheirs.status).toBe(404);
-    const broadcast = await t.http
-      .get(`/api/v1/notifications/broadcasts/${randomUUID()}`)
-      .set('Authorization', asOther);
+    const broadcast = await t.asUser(other).get(`/api/v1/notifications/broadcasts/${randomUUID()}`);
     expect(broadcast.status).toBe(403);
     const admin = await signUp(t, { role: 'admin' });
-    const missingBroadcast = await t.http
-      .get(`/api/v1/notifications/broadcasts/${randomUUID()}`)
-      .set('Authorization', bearer(admin.accessToken));
+    const missingBroadcast = await t
+      .asUser(admin)
+      .get(`/api/v1/notifications/broadcasts/${randomUUID()}`);
     expect(missingBroadcast.status).toBe(404);
     // The owner's things are untouched.
     const [row] = await db().query(`SELECT read_at FROM notifications WHERE id = $1`, [id]);
     expect(row.read_at).toBeNull();
-    const del = await t.http
-      .delete(`/api/v1/notifications/devices/${device.body.id}`)
-      .set('Authorization', bearer(owner.accessToken));
+    const del = await t.asUser(owner).delete(`/api/v1/notifications/devices/${device.body.id}`);
     expect(del.status).toBe(204);
-    expect(
-      (await t.http.get('/api/v1/notifications').set('Authorization', 'Bearer nope')).status,
-    ).toBe(401);
+    expect((await t.withToken('nope').get('/api/v1/notifications')).status).toBe(401);
   });
 
   it('reads and changes preferences; security email cannot be turned off', async () => {
     const user = await signUp(t);
-    const auth = bearer(user.accessToken);
-    const initial = await t.http
-      .get('/api/v1/notifications/preferences')
-      .set('Authorization', auth);
+    const initial = await t.asUser(user).get('/api/v1/notifications/preferences');
     expect(initial.body).toMatchObject({
       channels: { security: { email: true, push: true, inApp: true }, marketing: { email: false } },
       quietHours: null,
     });
-    const refused = await t.http
+    const refused = await t
+      .asUser(user)
       .put('/api/v1/notifications/preferences')
-      .set('Authorization', auth)
       .send({ channels: { security: { email: false } } });
     expect(refused.status).toBe(400);
     expect(refused.body.detail).toMatch(/cannot be turned off/);
-    const changed = await t.http
+    const changed = await t
+      .asUser(user)
       .put('/api/v1/notifications/preferences')
-      .set('Authorization', auth)
       .send({
         channels: { payments: { push: false } },
         quietHours: { start: '22:00', end: '07:00' },
@@ -260,14 +172,14 @@ describe('notifications API', () => {
     expect(changed.status).toBe(200);
     expect(changed.body.channels.payments).toEqual({ email: true, push: false, inApp: true });
     expect(changed.body.quietHours).toEqual({ start: '22:00', end: '07:00' });
-    const badTime = await t.http
+    const badTime = await t
+      .asUser(user)
       .put('/api/v1/notifications/preferences')
-      .set('Authorization', auth)
       .send({ quietHours: { start: '25:00', end: '07:00' } });
     expect(badTime.status).toBe(400);
-    const cleared = await t.http
+    const cleared = await t
+      .asUser(user)
       .put('/api/v1/notifications/preferences')
-      .set('Authorization', auth)
       .send({ quietHours: null });
     expect(cleared.body.quietHours).toBeNull();
     expect(cleared.body.channels.payments.push).toBe(false);
@@ -275,7 +187,6 @@ describe('notifications API', () => {
 
   it('pushes through FCM, and deletes a device the provider reports unregistered', async () => {
     const user = await signUp(t);
-    const auth = bearer(user.accessToken);
     const good = `good-${randomUUID()}`;
     const dead = `dead-${randomUUID()}`;
     fcm.unregistered.add(dead);
@@ -283,15 +194,15 @@ describe('notifications API', () => {
       [good, 'ios'],
       [dead, 'android'],
     ]) {
-      const res = await t.http
+      const res = await t
+        .asUser(user)
         .post('/api/v1/notifications/devices')
-        .set('Authorization', auth)
         .send({ token, platform });
       expect(res.status).toBe(201);
     }
-    const again = await t.http
+    const again = await t
+      .asUser(user)
       .post('/api/v1/notifications/devices')
-      .set('Authorization', auth)
       .send({ token: good, platform: 'ios' });
     expect(again.status).toBe(200);
 
@@ -321,16 +232,15 @@ describe('notifications API', () => {
 
   it('holds push and email inside quiet hours until the window ends; in-app is immediate', async () => {
     const user = await signUp(t);
-    await db().query(`UPDATE users SET time_zone = 'Europe/Berlin' WHERE id = $1`, [user.userId]);
-    const auth = bearer(user.accessToken);
-    await t.http
+    await setTimeZone(t.app, user.userId, 'Europe/Berlin');
+    await t
+      .asUser(user)
       .post('/api/v1/notifications/devices')
-      .set('Authorization', auth)
       .send({ token: `q-${randomUUID()}`, platform: 'web' });
     // 12:00 UTC is 13:00 in Berlin: inside 12:30–15:00 local, which ends at 14:00 UTC.
-    await t.http
+    await t
+      .asUser(user)
       .put('/api/v1/notifications/preferences')
-      .set('Authorization', auth)
       .send({ quietHours: { start: '12:30', end: '15:00' } });
     const key = await paymentNotification(user);
     const d = await waitFor(async () => {
@@ -364,10 +274,8 @@ describe('notifications API', () => {
 
   it('streams new notifications over SSE and resumes after Last-Event-ID without loss', async () => {
     const user = await signUp(t);
-    const auth = bearer(user.accessToken);
     const ticket = async () =>
-      (await t.http.post('/api/v1/notifications/stream-ticket').set('Authorization', auth)).body
-        .ticket as string;
+      (await t.asUser(user).post('/api/v1/notifications/stream-ticket')).body.ticket as string;
 
     const denied = await t.http.get('/api/v1/notifications/stream?ticket=nope');
     expect(denied.status).toBe(401);
@@ -417,7 +325,7 @@ describe('notifications API', () => {
     expect(counts.at(-1)).toBe(3);
 
     // Reading on the API publishes the new count to the open stream.
-    await t.http.post('/api/v1/notifications/read-all').set('Authorization', auth);
+    await t.asUser(user).post('/api/v1/notifications/read-all');
     await resumed.waitForEvent((e) => e.event === 'unread-count' && JSON.parse(e.data).count === 0);
     resumed.close();
   });
@@ -439,40 +347,35 @@ describe('notifications API', () => {
         WHERE u.status = 'active' AND u.deleted_at IS NULL`,
     );
     const bulk = 3000;
-    await db().query(
-      `INSERT INTO users (email, display_name)
-       SELECT 'bulk-' || g || '-' || $1 || '@example.test', 'Bulk ' || g FROM generate_series(1, $2) g`,
-      [randomUUID(), bulk],
-    );
-    await db().query(
-      `INSERT INTO users (email, display_name, status) VALUES ($1, 'Disabled', 'disabled')`,
-      [`off-${randomUUID()}@example.test`],
-    );
+    await insertManyUsers(t.app, bulk);
+    await insertUser(t.app, {
+      email: `off-${randomUUID()}@example.test`,
+      displayName: 'Disabled',
+      status: 'disabled',
+    });
     // One user opted in to announcement email, one turned in-app off.
     const optIn = await signUp(t);
     const noInApp = await signUp(t);
-    await t.http
+    await t
+      .asUser(optIn)
       .put('/api/v1/notifications/preferences')
-      .set('Authorization', bearer(optIn.accessToken))
       .send({ channels: { marketing: { email: true } } });
-    await t.http
+    await t
+      .asUser(noInApp)
       .put('/api/v1/notifications/preferences')
-      .set('Authorization', bearer(noInApp.accessToken))
       .send({ channels: { marketing: { inApp: false } } });
     const expected = before + bulk + 2;
 
     const started = Date.now();
-    const res = await t.http
+    const res = await t
+      .asUser(admin)
       .post('/api/v1/notifications/broadcast')
-      .set('Authorization', bearer(admin.accessToken))
       .send({ title: 'Maintenance tonight', body: 'We will be down <b>briefly</b>.' });
     expect(res.status).toBe(202);
     expect(res.body.status).toBe('pending');
     const progress = await waitFor(
       async () => {
-        const p = await t.http
-          .get(`/api/v1/notifications/broadcasts/${res.body.id}`)
-          .set('Authorization', bearer(admin.accessToken));
+        const p = await t.asUser(admin).get(`/api/v1/notifications/broadcasts/${res.body.id}`);
         return p.body.status === 'completed' ? p.body : null;
       },
       { timeoutMs: 60_000, what: 'broadcast completed', intervalMs: 100 },

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplicationContext } from '@nestjs/common';
-import { bearer, signUp } from './support/auth.js';
+import { signUp } from './support/auth.js';
 import { notify, paymentData } from './support/notifications.js';
 import { SseClient } from './support/sse.js';
 import { createTestApp, createTestWorker, type TestApp } from './support/test-app.js';
@@ -30,10 +30,7 @@ describe('notifications across instances', () => {
   it('streams to a client on instance B what a request on instance A caused', async () => {
     const user = await signUp(apiA);
     // The ticket is issued by A and redeemed at B: tickets live in Redis, not in a process.
-    const ticket = await apiA.http
-      .post('/api/v1/notifications/stream-ticket')
-      .set('Authorization', bearer(user.accessToken))
-      .expect(201);
+    const ticket = await apiA.asUser(user).post('/api/v1/notifications/stream-ticket').expect(201);
     const stream = await SseClient.open(
       `${baseB}/api/v1/notifications/stream?ticket=${ticket.body.ticket}`,
     );

@@ -16,7 +16,8 @@ import {
   type LogLine,
   type WorkerProcess,
 } from './support/child/worker-process.js';
-import { insertUser, notify } from './support/notifications.js';
+import { insertUser } from './support/factories.js';
+import { notify } from './support/notifications.js';
 import { SmtpInbox } from './support/smtp.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { waitFor } from './support/wait.js';

@@ -4,13 +4,13 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { pino } from 'pino';
-import request from 'supertest';
+import type request from 'supertest';
 import { createHttpApp } from '../src/bootstrap/http-app.js';
 import { loadConfigFromEnv } from '../src/config/index.js';
 import { startLocalRedis, type LocalRedis } from '../src/redis/local-redis.js';
-import { bearer, signUp, type SignedUp } from './support/auth.js';
+import { signUp, type SignedUp } from './support/auth.js';
 import { FaultProxy } from './support/fault-proxy.js';
-import type { TestApp } from './support/test-app.js';
+import { testAppOf, type TestApp } from './support/test-app.js';
 import { waitFor } from './support/wait.js';
 
 /**
@@ -38,7 +38,7 @@ async function appWithLogs(env: Record<string, string>): Promise<TestApp & { log
     },
   });
   const app: INestApplication = await createHttpApp(config, pino({ level: 'debug' }, sink));
-  return { app, config, logs, http: request(app.getHttpServer()), close: () => app.close() };
+  return Object.assign(testAppOf(app, config), { logs });
 }
 
 const WARN = 40;
@@ -78,10 +78,7 @@ describe('with Redis down', () => {
   }, 90_000);
 
   it('keeps signed-in reads working: the session check falls back to PostgreSQL', async () => {
-    const res = await t.http
-      .get('/api/v1/users/me')
-      .set('Authorization', bearer(user.accessToken))
-      .timeout(NO_HANG_MS);
+    const res = await t.asUser(user).get('/api/v1/users/me').timeout(NO_HANG_MS);
     expect(res.status).toBe(200);
     expect(res.body.id).toBe(user.userId);
   });
@@ -126,15 +123,15 @@ describe('with Redis down', () => {
   });
 
   it('answers a write that needs Redis with a 503 problem and Retry-After, at once', async () => {
-    const ticket = await t.http
+    const ticket = await t
+      .asUser(user)
       .post('/api/v1/notifications/stream-ticket')
-      .set('Authorization', bearer(user.accessToken))
       .timeout(NO_HANG_MS);
     expectOutageProblem(ticket);
 
-    const payment = await t.http
+    const payment = await t
+      .asUser(user)
       .post('/api/v1/payments')
-      .set('Authorization', bearer(user.accessToken))
       .set('Idempotency-Key', randomUUID())
       .timeout(NO_HANG_MS)
       .send({ amount: 1999, currency: 'usd' });
@@ -145,9 +142,9 @@ describe('with Redis down', () => {
   it('logs the outage once per burst, never at error level', async () => {
     const before = t.logs.length;
     for (let i = 0; i < 20; i++) {
-      const res = await t.http
+      const res = await t
+        .asUser(user)
         .post('/api/v1/notifications/stream-ticket')
-        .set('Authorization', bearer(user.accessToken))
         .timeout(NO_HANG_MS);
       expect(res.status).toBe(503);
     }
@@ -222,9 +219,9 @@ describe('with PostgreSQL unavailable', () => {
 
   it('answers a bounded 503 when the database stops answering, and recovers', async () => {
     proxy.stall();
-    const read = await t.http
+    const read = await t
+      .asUser(user)
       .get('/api/v1/users/me')
-      .set('Authorization', bearer(user.accessToken))
       .timeout(NO_HANG_MS * 2);
     expectOutageProblem(read);
     const login = await t.http
@@ -233,9 +230,9 @@ describe('with PostgreSQL unavailable', () => {
       .send({ email: user.email, password: user.password });
     expectOutageProblem(login);
     await recovers();
-    const after = await t.http
+    const after = await t
+      .asUser(user)
       .get('/api/v1/users/me')
-      .set('Authorization', bearer(user.accessToken))
       .timeout(NO_HANG_MS * 2);
     expect(after.status).toBe(200);
   });

@@ -12,6 +12,8 @@ import { signBody } from '../src/payments/providers/webhook-signature.js';
 import type { OutboxMessage } from '../src/outbox/outbox.types.js';
 import { QUEUES } from '../src/queue/queues.js';
 import { startLocalRedis, type LocalRedis } from '../src/redis/local-redis.js';
+import { insertOutboxEvent } from './support/factories.js';
+import { webhookEventStatuses } from './support/rows.js';
 import { createTestApp, createTestWorker, type TestApp } from './support/test-app.js';
 import { waitFor } from './support/wait.js';
 
@@ -96,14 +98,16 @@ describe('transactional outbox', () => {
     apps.push(t);
     const db = t.app.get(DataSource);
     const type = `test.prune.${randomUUID()}`;
-    const ids = [randomUUID(), randomUUID(), randomUUID()];
-    await db.query(
-      `INSERT INTO outbox_events (id, type, payload, sent_at, created_at) VALUES
-         ($1, $4, '{}', now() - interval '73 hours', now() - interval '80 hours'),
-         ($2, $4, '{}', now() - interval '71 hours', now() - interval '80 hours'),
-         ($3, $4 || '.nobody', '{}', NULL, now() - interval '80 hours')`,
-      [...ids, type],
-    );
+    const ids = [randomUUID(), randomUUID(), randomUUID()] as const;
+    const old = { createdHoursAgo: 80 };
+    await insertOutboxEvent(t.app, { id: ids[0], type, ...old, sentHoursAgo: 73 });
+    await insertOutboxEvent(t.app, { id: ids[1], type, ...old, sentHoursAgo: 71 });
+    await insertOutboxEvent(t.app, {
+      id: ids[2],
+      type: `${type}.nobody`,
+      ...old,
+      sentHoursAgo: null,
+    });
     // The third stays unsent only until the relay takes it; prune must not delete it first.
     await t.app.get(OutboxRelay).prune();
     const left: Array<{ id: string }> = await db.query(
@@ -217,10 +221,7 @@ describe('with Redis down', () => {
       .timeout(10_000)
       .send(body);
     expect(res.status).toBe(200);
-    const rows = await t.app
-      .get(DataSource)
-      .query(`SELECT status FROM webhook_events WHERE event_id = $1`, [eventId]);
-    expect(rows).toEqual([{ status: 'pending' }]);
+    expect(await webhookEventStatuses(t.app, eventId)).toEqual(['pending']);
 
     redis = await startLocalRedis(dir, { port: redis.port });
     await waitFor(async () => (await t.http.get('/health/ready')).status === 200, {

@@ -5,10 +5,16 @@ import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { SANDBOX_KEY_PREFIX } from '../src/payments/providers/payment-provider.factory.js';
 import { ReconciliationService } from '../src/payments/worker/reconciliation.service.js';
-import { bearer, signUp, type SignedUp } from './support/auth.js';
+import { signUp, type SignedUp } from './support/auth.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { waitFor } from './support/wait.js';
+import {
+  expirePaymentOperation,
+  holdPaymentOperation,
+  loseProviderIntentId,
+} from './support/factories.js';
 import { holdLock, type HeldLock } from './support/held-lock.js';
+import { paymentRow, providerPaymentIdOf, refundsOf, webhookEventsFor } from './support/rows.js';
 
 /**
  * Two requests on one payment at once, each with its own Idempotency-Key (a double tap, two
@@ -43,9 +49,9 @@ function send(test: PromiseLike<Response>): { answer: Promise<Response>; answere
 }
 
 function post(who: SignedUp, path: string, body: Record<string, unknown> = {}) {
-  return t.http
+  return t
+    .asUser(who)
     .post(`/api/v1/payments${path}`)
-    .set('Authorization', bearer(who.accessToken))
     .set('Idempotency-Key', randomUUID())
     .send(body);
 }
@@ -53,10 +59,7 @@ function post(who: SignedUp, path: string, body: Record<string, unknown> = {}) {
 async function newPayment(): Promise<{ id: string; intentId: string }> {
   const res = await post(user, '', { amount: 1999, currency: 'usd' });
   expect(res.status).toBe(201);
-  const [row] = await db.query(`SELECT provider_payment_id FROM payments WHERE id = $1`, [
-    res.body.id,
-  ]);
-  return { id: res.body.id as string, intentId: row.provider_payment_id as string };
+  return { id: res.body.id as string, intentId: await providerPaymentIdOf(t.app, res.body.id) };
 }
 
 /** Holds every webhook insert (the sandbox's delivery inside its provider calls) until released. */
@@ -105,11 +108,7 @@ function providerCallInFlight(providerKey: string): () => Promise<boolean> {
 }
 
 async function providerEvents(intentId: string): Promise<string[]> {
-  const rows: Array<{ type: string }> = await db.query(
-    `SELECT type FROM webhook_events WHERE event->>'providerPaymentId' = $1 ORDER BY received_at`,
-    [intentId],
-  );
-  return rows.map((r) => r.type);
+  return (await webhookEventsFor(t.app, intentId)).map((e) => e.type);
 }
 
 function expectOperationInProgress(res: Response, running: 'confirming' | 'canceling'): void {
@@ -162,8 +161,8 @@ describe('concurrent operations on one payment', () => {
     expect(first.body.status).toBe('requires_action');
     for (const res of others) expectOperationInProgress(res, 'confirming');
     expect(await providerEvents(intentId)).toEqual(['payment_intent.requires_action']);
-    const [row] = await db.query(`SELECT status, operation FROM payments WHERE id = $1`, [id]);
-    expect(row).toEqual({ status: 'requires_action', operation: null });
+    const { status, operation } = await paymentRow(t.app, id);
+    expect({ status, operation }).toEqual({ status: 'requires_action', operation: null });
   });
 
   it('refunds independently: each its own provider refund, bounded by what is left', async () => {
@@ -174,10 +173,7 @@ describe('concurrent operations on one payment', () => {
     const refund = (amount: number) => () => post(admin, `/${id}/refunds`, { amount });
 
     const firstRefundCreated = async () => {
-      const [row] = await db.query(`SELECT count(*)::int AS n FROM refunds WHERE payment_id = $1`, [
-        id,
-      ]);
-      return row.n === 1;
+      return (await refundsOf(t.app, id)).length === 1;
     };
     // The one that fits goes to the provider too, and is held there with the first.
     const { first, others } = await whileFirstIsAtProvider(
@@ -197,9 +193,7 @@ describe('concurrent operations on one payment', () => {
     expect(refunds).toHaveLength(2);
     await waitFor(
       async () => {
-        const [row] = await db.query(`SELECT status, amount_refunded FROM payments WHERE id = $1`, [
-          id,
-        ]);
+        const row = await paymentRow(t.app, id);
         return row.status === 'refunded' && Number(row.amount_refunded) === 1999;
       },
       { what: 'the payment to be refunded in full' },
@@ -208,18 +202,9 @@ describe('concurrent operations on one payment', () => {
 
   it('frees the lease of a request that died, and not before', async () => {
     const { id } = await newPayment();
-    // A process killed mid-call leaves its lease behind.
-    await db.query(
-      `UPDATE payments SET operation = 'confirm', operation_token = gen_random_uuid(),
-              operation_expires_at = now() + interval '1 hour' WHERE id = $1`,
-      [id],
-    );
+    await holdPaymentOperation(t.app, id, 'confirm');
     expectOperationInProgress(await post(user, `/${id}/cancel`), 'confirming');
-    await db.query(
-      `UPDATE payments SET operation_expires_at = now() - interval '1 second'
-                     WHERE id = $1`,
-      [id],
-    );
+    await expirePaymentOperation(t.app, id);
     const res = await post(user, `/${id}/cancel`);
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('canceled');
@@ -227,36 +212,25 @@ describe('concurrent operations on one payment', () => {
 
   it('reconciliation cancels an orphaned intent, but not while another operation holds it', async () => {
     const { id, intentId } = await newPayment();
-    // The create call's answer was lost: we hold no intent id, the provider made the intent.
-    await db.query(
-      `UPDATE payments SET provider_payment_id = NULL, status_changed_at = now() - interval '1 hour'
-        WHERE id = $1`,
-      [id],
-    );
+    await loseProviderIntentId(t.app, id);
     const reconciliation = t.app.get(ReconciliationService);
-    await db.query(
-      `UPDATE payments SET operation = 'cancel', operation_token = gen_random_uuid(),
-              operation_expires_at = now() + interval '1 hour' WHERE id = $1`,
-      [id],
-    );
+    await holdPaymentOperation(t.app, id, 'cancel');
     await reconciliation.runOnce();
     expect(await providerEvents(intentId)).toEqual([]);
-    const [waiting] = await db.query(
-      `SELECT status, provider_payment_id FROM payments WHERE id = $1`,
-      [id],
-    );
-    expect(waiting).toEqual({ status: 'requires_payment_method', provider_payment_id: null });
+    const waiting = await paymentRow(t.app, id);
+    expect({ status: waiting.status, provider_payment_id: waiting.provider_payment_id }).toEqual({
+      status: 'requires_payment_method',
+      provider_payment_id: null,
+    });
 
-    await db.query(
-      `UPDATE payments SET operation_expires_at = now() - interval '1 second' WHERE id = $1`,
-      [id],
-    );
+    await expirePaymentOperation(t.app, id);
     await reconciliation.runOnce();
     expect(await providerEvents(intentId)).toEqual(['payment_intent.canceled']);
-    const [row] = await db.query(
-      `SELECT status, provider_payment_id, operation FROM payments WHERE id = $1`,
-      [id],
-    );
-    expect(row).toEqual({ status: 'canceled', provider_payment_id: intentId, operation: null });
+    const { status, provider_payment_id, operation } = await paymentRow(t.app, id);
+    expect({ status, provider_payment_id, operation }).toEqual({
+      status: 'canceled',
+      provider_payment_id: intentId,
+      operation: null,
+    });
   });
 });

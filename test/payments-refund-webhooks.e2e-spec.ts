@@ -2,17 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { pino } from 'pino';
 import Stripe from 'stripe';
-import request from 'supertest';
 import { DataSource } from 'typeorm';
 import type { INestApplication } from '@nestjs/common';
 import { createHttpApp } from '../src/bootstrap/http-app.js';
 import { ManualClock } from '../src/common/clock.js';
 import { loadConfigFromEnv } from '../src/config/index.js';
-import { bearer, signUp, type SignedUp } from './support/auth.js';
+import { signUp, type SignedUp } from './support/auth.js';
 import { FakeStripeApi, stripeIntent } from './support/stripe.js';
-import type { TestApp } from './support/test-app.js';
+import { testAppOf, type TestApp } from './support/test-app.js';
 import { waitFor } from './support/wait.js';
 import { holdLock, type HeldLock } from './support/held-lock.js';
+import { paymentRow, webhookEventStatuses } from './support/rows.js';
 
 /**
  * A refund's own webhook racing our record of it: Stripe answers the refund call and sends
@@ -49,7 +49,7 @@ beforeAll(async () => {
     { write: (line: string) => void logs.push(JSON.parse(line) as (typeof logs)[number]) },
   );
   app = await createHttpApp(config, logger, { clock });
-  t = { app, config, http: request(app.getHttpServer()), close: () => app.close() };
+  t = testAppOf(app, config);
   db = app.get(DataSource);
   [user, admin] = [await signUp(t), await signUp(t, { role: 'admin' })];
 });
@@ -66,9 +66,9 @@ async function succeededPayment(): Promise<{ id: string; intentId: string }> {
     status: 200,
     body: stripeIntent({ id: intentId, amount: Number(req.form.get('amount')) }),
   });
-  const res = await t.http
+  const res = await t
+    .asUser(user)
     .post('/api/v1/payments')
-    .set('Authorization', bearer(user.accessToken))
     .set('Idempotency-Key', randomUUID())
     .send({ amount: 1999, currency: 'usd' });
   expect(res.status).toBe(201);
@@ -105,13 +105,13 @@ async function sendWebhook(type: string, object: Record<string, unknown>): Promi
 }
 
 async function payment(id: string): Promise<{ status: string; amount_refunded: string }> {
-  const [row] = await db.query(`SELECT status, amount_refunded FROM payments WHERE id = $1`, [id]);
-  return row;
+  const { status, amount_refunded } = await paymentRow(t.app, id);
+  return { status, amount_refunded };
 }
 
 async function webhookStatus(eventId: string): Promise<string | undefined> {
-  const [row] = await db.query(`SELECT status FROM webhook_events WHERE event_id = $1`, [eventId]);
-  return row?.status as string | undefined;
+  const [status] = await webhookEventStatuses(t.app, eventId);
+  return status;
 }
 
 /** Locks one payment row from outside the app; `waiting` counts sessions queued behind it. */
@@ -144,9 +144,9 @@ describe('a refund’s own webhook', () => {
     };
     const logged = logs.length;
 
-    const refund = t.http
+    const refund = t
+      .asUser(admin)
       .post(`/api/v1/payments/${id}/refunds`)
-      .set('Authorization', bearer(admin.accessToken))
       .set('Idempotency-Key', randomUUID())
       .then((res) => res);
     // The API has Stripe's answer and waits to record it.
@@ -211,9 +211,9 @@ describe('a refund’s own webhook', () => {
     };
     const logged = logs.length;
 
-    const res = await t.http
+    const res = await t
+      .asUser(admin)
       .post(`/api/v1/payments/${id}/refunds`)
-      .set('Authorization', bearer(admin.accessToken))
       .set('Idempotency-Key', randomUUID())
       .send({ amount: 500 });
 

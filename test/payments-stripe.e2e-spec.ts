@@ -1,16 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import Stripe from 'stripe';
-import { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/clock.js';
-import { bearer, signUp, type SignedUp } from './support/auth.js';
+import { signUp, type SignedUp } from './support/auth.js';
+import { paymentRow } from './support/rows.js';
 import { FakeStripeApi, stripeIntent } from './support/stripe.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { waitFor } from './support/wait.js';
 
 const WEBHOOK_SECRET = 'whsec_test_e2e_secret';
 let t: TestApp;
-let db: DataSource;
 let api: FakeStripeApi;
 let user: SignedUp;
 const clock = new ManualClock(new Date());
@@ -31,7 +30,6 @@ beforeAll(async () => {
     },
     { clock },
   );
-  db = t.app.get(DataSource);
   user = await signUp(t);
 });
 
@@ -59,9 +57,9 @@ async function createIntent(): Promise<{ id: string; intentId: string }> {
           }),
         }
       : { status: 404, body: { error: { type: 'invalid_request_error', message: 'no' } } };
-  const res = await t.http
+  const res = await t
+    .asUser(user)
     .post('/api/v1/payments')
-    .set('Authorization', bearer(user.accessToken))
     .set('Idempotency-Key', randomUUID())
     .send({ amount: 1999, currency: 'eur', description: 'Stripe order' });
   expect(res.status).toBe(201);
@@ -70,9 +68,9 @@ async function createIntent(): Promise<{ id: string; intentId: string }> {
 }
 
 function confirm(id: string, paymentMethod = 'pm_card_visa') {
-  return t.http
+  return t
+    .asUser(user)
     .post(`/api/v1/payments/${id}/confirm`)
-    .set('Authorization', bearer(user.accessToken))
     .set('Idempotency-Key', randomUUID())
     .send({ paymentMethod });
 }
@@ -92,8 +90,7 @@ function sendWebhook(event: Record<string, unknown>) {
 }
 
 async function status(id: string): Promise<string> {
-  const [row] = await db.query(`SELECT status FROM payments WHERE id = $1`, [id]);
-  return row.status as string;
+  return (await paymentRow(t.app, id)).status;
 }
 
 describe('Stripe adapter against a local Stripe API', () => {
@@ -182,9 +179,9 @@ describe('Stripe adapter against a local Stripe API', () => {
         payment_intent: intentId,
       },
     });
-    const res = await t.http
+    const res = await t
+      .asUser(admin)
       .post(`/api/v1/payments/${id}/refunds`)
-      .set('Authorization', bearer(admin.accessToken))
       .set('Idempotency-Key', randomUUID())
       .send({ amount: 500 });
     expect(res.status).toBe(201);

@@ -4,7 +4,14 @@ import { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/clock.js';
 import { signBody } from '../src/payments/providers/webhook-signature.js';
 import { ReconciliationService } from '../src/payments/worker/reconciliation.service.js';
-import { bearer, signUp, type SignedUp } from './support/auth.js';
+import { signUp, type SignedUp } from './support/auth.js';
+import {
+  paymentIdsOf,
+  paymentRow,
+  providerPaymentIdOf,
+  webhookEventStatuses,
+  webhookEventsFor,
+} from './support/rows.js';
 import { SmtpInbox } from './support/smtp.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { waitFor } from './support/wait.js';
@@ -34,24 +41,15 @@ async function createPayment(
   user: SignedUp,
   body: Record<string, unknown> = { amount: 1999, currency: 'usd', description: 'Order #1' },
 ) {
-  return t.http
-    .post('/api/v1/payments')
-    .set('Authorization', bearer(user.accessToken))
-    .set('Idempotency-Key', randomUUID())
-    .send(body);
+  return t.asUser(user).post('/api/v1/payments').set('Idempotency-Key', randomUUID()).send(body);
 }
 
 async function confirm(user: SignedUp, id: string, paymentMethod: string) {
-  return t.http
+  return t
+    .asUser(user)
     .post(`/api/v1/payments/${id}/confirm`)
-    .set('Authorization', bearer(user.accessToken))
     .set('Idempotency-Key', randomUUID())
     .send({ paymentMethod });
-}
-
-async function paymentRow(id: string) {
-  const [row] = await db.query(`SELECT * FROM payments WHERE id = $1`, [id]);
-  return row as { status: string; provider_payment_id: string; amount_refunded: string };
 }
 
 async function history(
@@ -140,14 +138,11 @@ describe('payments (sandbox)', () => {
     expect(confirmed.body).toMatchObject({ id, status: 'succeeded', clientSecret: null });
 
     // The sandbox's signed webhook went through verification, storage and the Bull job.
-    const providerId = (await paymentRow(id)).provider_payment_id;
+    const providerId = await providerPaymentIdOf(t.app, id);
     await waitFor(
       async () => {
-        const rows = await db.query(
-          `SELECT status FROM webhook_events WHERE event->>'providerPaymentId' = $1`,
-          [providerId],
-        );
-        return rows.length > 0 && rows.every((r: { status: string }) => r.status === 'processed');
+        const rows = await webhookEventsFor(t.app, providerId);
+        return rows.length > 0 && rows.every((r) => r.status === 'processed');
       },
       { what: 'the webhook processed' },
     );
@@ -171,9 +166,7 @@ describe('payments (sandbox)', () => {
       inbox.mailsTo(user.email).filter((m) => m.subject.startsWith('Payment received')),
     ).toHaveLength(1);
 
-    const got = await t.http
-      .get(`/api/v1/payments/${id}`)
-      .set('Authorization', bearer(user.accessToken));
+    const got = await t.asUser(user).get(`/api/v1/payments/${id}`);
     expect(got.status).toBe(200);
     expect(got.body.status).toBe('succeeded');
   });
@@ -213,11 +206,11 @@ describe('payments (sandbox)', () => {
     expect(res.body.status).toBe('processing');
     const reconciliation = t.app.get(ReconciliationService);
     await reconciliation.runOnce();
-    expect((await paymentRow(body.id)).status).toBe('processing');
+    expect((await paymentRow(t.app, body.id)).status).toBe('processing');
     clock.advance(t.config.payments.sandbox.settleDelayMs + 1);
     const report = await reconciliation.runOnce();
     expect(report.settled).toBeGreaterThanOrEqual(1);
-    await waitFor(async () => (await paymentRow(body.id)).status === 'succeeded', {
+    await waitFor(async () => (await paymentRow(t.app, body.id)).status === 'succeeded', {
       what: 'the settlement webhook',
     });
     expect(await receipts(`payment:${body.id}:succeeded`)).toBe(1);
@@ -227,9 +220,9 @@ describe('payments (sandbox)', () => {
     const user = await signUp(t);
     const { body } = await createPayment(user);
     const cancel = () =>
-      t.http
+      t
+        .asUser(user)
         .post(`/api/v1/payments/${body.id}/cancel`)
-        .set('Authorization', bearer(user.accessToken))
         .set('Idempotency-Key', randomUUID());
     const res = await cancel();
     expect(res.status).toBe(200);
@@ -244,9 +237,9 @@ describe('payments (sandbox)', () => {
     const { body } = await createPayment(user, { amount: 1000, currency: 'eur' });
     await confirm(user, body.id, 'pm_card_visa');
     const refund = (who: SignedUp, payload: Record<string, unknown>) =>
-      t.http
+      t
+        .asUser(who)
         .post(`/api/v1/payments/${body.id}/refunds`)
-        .set('Authorization', bearer(who.accessToken))
         .set('Idempotency-Key', randomUUID())
         .send(payload);
 
@@ -254,7 +247,7 @@ describe('payments (sandbox)', () => {
     const partial = await refund(admin, { amount: 300, reason: 'requested_by_customer' });
     expect(partial.status).toBe(201);
     expect(partial.body).toMatchObject({ amount: 300, currency: 'eur', status: 'succeeded' });
-    let row = await paymentRow(body.id);
+    let row = await paymentRow(t.app, body.id);
     expect(row).toMatchObject({ status: 'partially_refunded', amount_refunded: '300' });
 
     const over = await refund(admin, { amount: 701 });
@@ -264,7 +257,7 @@ describe('payments (sandbox)', () => {
     const rest = await refund(admin, {});
     expect(rest.status).toBe(201);
     expect(rest.body.amount).toBe(700);
-    row = await paymentRow(body.id);
+    row = await paymentRow(t.app, body.id);
     expect(row).toMatchObject({ status: 'refunded', amount_refunded: '1000' });
     expect((await refund(admin, { amount: 1 })).status).toBe(409);
 
@@ -289,34 +282,25 @@ describe('payments (sandbox)', () => {
     const other = await signUp(t);
     const admin = await signUp(t, { role: 'admin' });
     const { body } = await createPayment(owner);
-    const auth = bearer(other.accessToken);
-    expect(
-      (await t.http.get(`/api/v1/payments/${body.id}`).set('Authorization', auth)).status,
-    ).toBe(404);
+    expect((await t.asUser(other).get(`/api/v1/payments/${body.id}`)).status).toBe(404);
     expect((await confirm(other, body.id, 'pm_card_visa')).status).toBe(404);
-    const cancel = await t.http
+    const cancel = await t
+      .asUser(other)
       .post(`/api/v1/payments/${body.id}/cancel`)
-      .set('Authorization', auth)
       .set('Idempotency-Key', randomUUID());
     expect(cancel.status).toBe(404);
-    expect((await paymentRow(body.id)).status).toBe('requires_payment_method');
+    expect((await paymentRow(t.app, body.id)).status).toBe('requires_payment_method');
 
-    const mine = await t.http.get('/api/v1/payments').set('Authorization', auth);
+    const mine = await t.asUser(other).get('/api/v1/payments');
     expect(mine.status).toBe(200);
     expect(mine.body.data).toEqual([]);
-    const filtered = await t.http
-      .get(`/api/v1/payments?userId=${owner.userId}`)
-      .set('Authorization', auth);
+    const filtered = await t.asUser(other).get(`/api/v1/payments?userId=${owner.userId}`);
     expect(filtered.status).toBe(403);
 
-    const adminView = await t.http
-      .get(`/api/v1/payments?userId=${owner.userId}`)
-      .set('Authorization', bearer(admin.accessToken));
+    const adminView = await t.asUser(admin).get(`/api/v1/payments?userId=${owner.userId}`);
     expect(adminView.body.data.map((p: { id: string }) => p.id)).toEqual([body.id]);
     expect(adminView.body.data[0].clientSecret).toBeNull();
-    const adminGet = await t.http
-      .get(`/api/v1/payments/${body.id}`)
-      .set('Authorization', bearer(admin.accessToken));
+    const adminGet = await t.asUser(admin).get(`/api/v1/payments/${body.id}`);
     expect(adminGet.status).toBe(200);
     expect((await t.http.get('/api/v1/payments')).status).toBe(401);
   });
@@ -332,21 +316,15 @@ describe('payments (sandbox)', () => {
       const res: {
         status: number;
         body: { data: Array<{ id: string }>; nextCursor: string | null };
-      } = await t.http
-        .get(`/api/v1/payments?limit=2${cursor ? `&cursor=${cursor}` : ''}`)
-        .set('Authorization', bearer(user.accessToken));
+      } = await t.asUser(user).get(`/api/v1/payments?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
       expect(res.status).toBe(200);
       seen.push(...res.body.data.map((p: { id: string }) => p.id));
       cursor = res.body.nextCursor;
     } while (cursor);
     expect(seen).toEqual([...ids].reverse());
-    const succeeded = await t.http
-      .get('/api/v1/payments?status=succeeded')
-      .set('Authorization', bearer(user.accessToken));
+    const succeeded = await t.asUser(user).get('/api/v1/payments?status=succeeded');
     expect(succeeded.body.data.map((p: { id: string }) => p.id)).toEqual([ids[0]]);
-    const bad = await t.http
-      .get('/api/v1/payments?cursor=nonsense')
-      .set('Authorization', bearer(user.accessToken));
+    const bad = await t.asUser(user).get('/api/v1/payments?cursor=nonsense');
     expect(bad.status).toBe(400);
   });
 
@@ -364,10 +342,7 @@ describe('payments (sandbox)', () => {
       expect(res.status).toBe(400);
       expect(res.headers['content-type']).toContain('application/problem+json');
     }
-    const count = await db.query(`SELECT count(*)::int AS n FROM payments WHERE user_id = $1`, [
-      user.userId,
-    ]);
-    expect(count[0].n).toBe(0);
+    expect(await paymentIdsOf(t.app, user.userId)).toHaveLength(0);
   });
 });
 
@@ -398,25 +373,20 @@ describe('payment webhooks', () => {
     const user = await signUp(t);
     const { body } = await createPayment(user);
     await confirm(user, body.id, 'pm_card_processing');
-    const providerId = (await paymentRow(body.id)).provider_payment_id;
+    const providerId = await providerPaymentIdOf(t.app, body.id);
     const event = intentEvent(providerId, 'succeeded');
     const results = await Promise.all(
       Array.from({ length: 5 }, () => postWebhook(event.body, event.signature)),
     );
     expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
-    await waitFor(async () => (await paymentRow(body.id)).status === 'succeeded', {
+    await waitFor(async () => (await paymentRow(t.app, body.id)).status === 'succeeded', {
       what: 'succeeded',
     });
     const eventId = (JSON.parse(event.body) as { id: string }).id;
-    const stored = await db.query(`SELECT status FROM webhook_events WHERE event_id = $1`, [
-      eventId,
-    ]);
-    expect(stored).toHaveLength(1);
+    expect(await webhookEventStatuses(t.app, eventId)).toHaveLength(1);
     await waitFor(async () => {
-      const [row] = await db.query(`SELECT status FROM webhook_events WHERE event_id = $1`, [
-        eventId,
-      ]);
-      return row.status === 'processed';
+      const [status] = await webhookEventStatuses(t.app, eventId);
+      return status === 'processed';
     });
     const toSucceeded = (await history(body.id)).filter((h) => h.to_status === 'succeeded');
     expect(toSucceeded).toEqual([
@@ -434,23 +404,19 @@ describe('payment webhooks', () => {
     ];
     for (const order of orders) {
       const { body } = await createPayment(user);
-      const providerId = (await paymentRow(body.id)).provider_payment_id;
+      const providerId = await providerPaymentIdOf(t.app, body.id);
       for (const status of order) {
         const e = intentEvent(providerId, status);
         expect((await postWebhook(e.body, e.signature)).status).toBe(200);
       }
       await waitFor(
         async () => {
-          const [row] = await db.query(
-            `SELECT count(*)::int AS n FROM webhook_events
-              WHERE event->>'providerPaymentId' = $1 AND status = 'processed'`,
-            [providerId],
-          );
-          return row.n === 3;
+          const rows = await webhookEventsFor(t.app, providerId);
+          return rows.filter((r) => r.status === 'processed').length === 3;
         },
         { what: `three events processed (${order.join(', ')})` },
       );
-      expect((await paymentRow(body.id)).status).toBe('succeeded');
+      expect((await paymentRow(t.app, body.id)).status).toBe('succeeded');
       const steps = await history(body.id);
       expect(steps.filter((s) => s.to_status === 'succeeded')).toHaveLength(1);
       expect(await receipts(`payment:${body.id}:succeeded`)).toBe(1);
@@ -461,17 +427,15 @@ describe('payment webhooks', () => {
     const user = await signUp(t);
     const { body } = await createPayment(user);
     await confirm(user, body.id, 'pm_card_visa');
-    const providerId = (await paymentRow(body.id)).provider_payment_id;
+    const providerId = await providerPaymentIdOf(t.app, body.id);
     const e = intentEvent(providerId, 'failed');
     expect((await postWebhook(e.body, e.signature)).status).toBe(200);
     const eventId = (JSON.parse(e.body) as { id: string }).id;
     await waitFor(async () => {
-      const [row] = await db.query(`SELECT status FROM webhook_events WHERE event_id = $1`, [
-        eventId,
-      ]);
-      return row.status === 'processed';
+      const [status] = await webhookEventStatuses(t.app, eventId);
+      return status === 'processed';
     });
-    expect((await paymentRow(body.id)).status).toBe('succeeded');
+    expect((await paymentRow(t.app, body.id)).status).toBe('succeeded');
     expect(await receipts(`payment:${body.id}:failed`)).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { bearer, signUp } from './support/auth.js';
+import { signUp } from './support/auth.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 let t: TestApp;
@@ -27,18 +27,11 @@ describe('PUT /notifications/preferences under concurrency', () => {
     expect(writes.length).toBeGreaterThanOrEqual(10);
 
     const responses = await Promise.all(
-      writes.map((body) =>
-        t.http
-          .put('/api/v1/notifications/preferences')
-          .set('Authorization', bearer(user.accessToken))
-          .send(body),
-      ),
+      writes.map((body) => t.asUser(user).put('/api/v1/notifications/preferences').send(body)),
     );
 
     expect(responses.map((r) => r.status)).toEqual(writes.map(() => 200));
-    const final = await t.http
-      .get('/api/v1/notifications/preferences')
-      .set('Authorization', bearer(user.accessToken));
+    const final = await t.asUser(user).get('/api/v1/notifications/preferences');
     expect(final.status).toBe(200);
     // Each write names one switch: applied one after another, every one of them took effect.
     for (const { category, channel } of SWITCHES) {

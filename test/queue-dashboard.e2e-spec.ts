@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { bearer, signUp } from './support/auth.js';
+import { signUp } from './support/auth.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 describe('admin queue dashboard', () => {
@@ -10,7 +10,7 @@ describe('admin queue dashboard', () => {
   afterAll(() => t.close());
 
   const openSession = (token: string) =>
-    t.http.post('/api/v1/admin/queue-dashboard/session').set('Authorization', bearer(token));
+    t.withToken(token).post('/api/v1/admin/queue-dashboard/session');
 
   it('is closed without a ticket, and to non-admins', async () => {
     const anonymous = await t.http
@@ -47,10 +47,7 @@ describe('admin queue dashboard', () => {
       expect.arrayContaining(['outbox', 'notifications', 'payments']),
     );
 
-    await t.http
-      .post('/api/v1/auth/logout')
-      .set('Authorization', bearer(admin.accessToken))
-      .expect(204);
+    await t.asUser(admin).post('/api/v1/auth/logout').expect(204);
     await t.http.get('/admin/queues/api/queues').set('Cookie', pair).expect(401);
   });
 });

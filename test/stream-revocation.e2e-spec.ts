@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplicationContext } from '@nestjs/common';
-import { bearer, login, signUp, type SignedUp } from './support/auth.js';
+import { login, signUp, type SignedUp } from './support/auth.js';
 import { notify, paymentData } from './support/notifications.js';
 import { SseClient } from './support/sse.js';
 import { createTestApp, createTestWorker, type TestApp } from './support/test-app.js';
@@ -35,9 +35,9 @@ describe('notification streams end with their session', () => {
   });
 
   const ticketFor = async (accessToken: string): Promise<string> => {
-    const res = await one.http
+    const res = await one
+      .withToken(accessToken)
       .post(`${API}/notifications/stream-ticket`)
-      .set('Authorization', bearer(accessToken))
       .expect(201);
     return res.body.ticket as string;
   };
@@ -77,17 +77,10 @@ describe('notification streams end with their session', () => {
   it('ends session B’s stream when A signs out everywhere else; A’s keeps receiving', async () => {
     const { a, b, streamA, streamB } = await twoSessions();
     try {
-      await one.http
-        .post(`${API}/auth/logout-all`)
-        .set('Authorization', bearer(a.accessToken))
-        .send({})
-        .expect(200);
+      await one.asUser(a).post(`${API}/auth/logout-all`).send({}).expect(200);
       await streamB.waitForEnd();
       expect(streamB.events.at(-1)?.event).toBe('session-revoked');
-      await one.http
-        .post(`${API}/notifications/stream-ticket`)
-        .set('Authorization', bearer(b.accessToken))
-        .expect(401);
+      await one.asUser(b).post(`${API}/notifications/stream-ticket`).expect(401);
       await expectStillLive(a, streamA);
     } finally {
       streamA.close();
@@ -99,10 +92,7 @@ describe('notification streams end with their session', () => {
     const a = await signUp(one);
     const b = await login(one, a.email, a.password);
     const ticket = await ticketFor(b.accessToken);
-    await one.http
-      .post(`${API}/auth/logout`)
-      .set('Authorization', bearer(b.accessToken))
-      .expect(204);
+    await one.asUser(b).post(`${API}/auth/logout`).expect(204);
     const res = await two.http.get(`${API}/notifications/stream?ticket=${ticket}`).expect(401);
     expect(res.body.type).toBe('urn:problem:invalid-stream-ticket');
   });
@@ -110,25 +100,15 @@ describe('notification streams end with their session', () => {
   const revocations: Array<
     [string, (a: SignedUp, b: { refreshToken: string; accessToken: string }) => Promise<unknown>]
   > = [
-    [
-      'B signs out',
-      (_a, b) =>
-        one.http.post(`${API}/auth/logout`).set('Authorization', bearer(b.accessToken)).expect(204),
-    ],
+    ['B signs out', (_a, b) => one.asUser(b).post(`${API}/auth/logout`).expect(204)],
     [
       'A revokes B in the sessions list',
       async (a, b) => {
-        const list = await one.http
-          .get(`${API}/auth/sessions`)
-          .set('Authorization', bearer(b.accessToken))
-          .expect(200);
+        const list = await one.asUser(b).get(`${API}/auth/sessions`).expect(200);
         const id = (list.body.data as Array<{ id: string; current: boolean }>).find(
           (s) => s.current,
         )?.id;
-        await one.http
-          .delete(`${API}/auth/sessions/${id}`)
-          .set('Authorization', bearer(a.accessToken))
-          .expect(204);
+        await one.asUser(a).delete(`${API}/auth/sessions/${id}`).expect(204);
       },
     ],
     [
@@ -162,11 +142,11 @@ describe('notification streams end with their session', () => {
     const admin = await signUp(one, { role: 'admin' });
     const { a, streamA, streamB } = await twoSessions();
     try {
-      const req =
+      const asAdmin = one.asUser(admin);
+      const res =
         action === 'disables'
-          ? one.http.patch(`${API}/users/${a.userId}`).send({ status: 'disabled' })
-          : one.http.delete(`${API}/users/${a.userId}`);
-      const res = await req.set('Authorization', bearer(admin.accessToken));
+          ? await asAdmin.patch(`${API}/users/${a.userId}`).send({ status: 'disabled' })
+          : await asAdmin.delete(`${API}/users/${a.userId}`);
       expect(res.status).toBeLessThan(300);
       await streamA.waitForEnd();
       await streamB.waitForEnd();

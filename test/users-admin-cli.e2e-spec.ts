@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { login, signUp } from './support/auth.js';
+import { userRow } from './support/rows.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 function createAdmin(args: string[], stdin?: string) {
@@ -38,10 +39,7 @@ describe('first admin', () => {
     expect(run).toMatchObject({ code: 0 });
     expect(run.stdout).toContain(`created admin ${email}`);
     const tokens = await login(t, email, password);
-    await t.http
-      .get('/api/v1/users')
-      .set('Authorization', `Bearer ${tokens.accessToken}`)
-      .expect(200);
+    await t.asUser(tokens).get('/api/v1/users').expect(200);
   }, 60_000);
 
   it('refuses a weak password and promotes an existing account', async () => {
@@ -54,10 +52,7 @@ describe('first admin', () => {
     const u = await signUp(t);
     const promoted = await createAdmin(['--email', u.email.toUpperCase()]);
     expect(promoted.stdout).toContain('promoted');
-    const [row] = await t.app
-      .get(DataSource)
-      .query(`SELECT role FROM users WHERE id = $1`, [u.userId]);
-    expect(row.role).toBe('admin');
+    expect((await userRow(t.app, u.userId)).role).toBe('admin');
     await expect(createAdmin([])).resolves.toMatchObject({ code: 2 });
   }, 60_000);
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { bearer, login, signUp, type SignedUp } from './support/auth.js';
+import { login, signUp, type SignedUp } from './support/auth.js';
+import { userRow } from './support/rows.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 const API = '/api/v1';
@@ -9,11 +9,6 @@ const API = '/api/v1';
 describe('users over HTTP', () => {
   let t: TestApp;
   let admin: SignedUp;
-  const as = (token: string) => ({
-    get: (path: string) => t.http.get(`${API}${path}`).set('Authorization', bearer(token)),
-    patch: (path: string) => t.http.patch(`${API}${path}`).set('Authorization', bearer(token)),
-    delete: (path: string) => t.http.delete(`${API}${path}`).set('Authorization', bearer(token)),
-  });
 
   beforeAll(async () => {
     t = await createTestApp({ ARGON2_MEMORY_KIB: '1024', ARGON2_TIME_COST: '1' });
@@ -23,8 +18,9 @@ describe('users over HTTP', () => {
 
   it('updates only display name, locale and time zone on PATCH /users/me', async () => {
     const u = await signUp(t);
-    const ok = await as(u.accessToken)
-      .patch('/users/me')
+    const ok = await t
+      .asUser(u)
+      .patch(`${API}/users/me`)
       .send({ displayName: 'Renamed', locale: 'de-at', timeZone: 'America/New_York' })
       .expect(200);
     expect(ok.body).toMatchObject({
@@ -38,12 +34,12 @@ describe('users over HTTP', () => {
       { email: 'x@example.test' },
       { displayName: 'X', emailVerified: true },
     ]) {
-      const res = await as(u.accessToken).patch('/users/me').send(body).expect(400);
+      const res = await t.asUser(u).patch(`${API}/users/me`).send(body).expect(400);
       expect(res.body.type).toBe('urn:problem:validation-failed');
     }
-    await as(u.accessToken).patch('/users/me').send({ timeZone: 'Mars/Olympus' }).expect(400);
-    await as(u.accessToken).patch('/users/me').send({ displayName: '   ' }).expect(400);
-    const after = await as(u.accessToken).get('/users/me').expect(200);
+    await t.asUser(u).patch(`${API}/users/me`).send({ timeZone: 'Mars/Olympus' }).expect(400);
+    await t.asUser(u).patch(`${API}/users/me`).send({ displayName: '   ' }).expect(400);
+    const after = await t.asUser(u).get(`${API}/users/me`).expect(200);
     expect(after.body).toMatchObject({
       role: 'user',
       status: 'active',
@@ -55,12 +51,12 @@ describe('users over HTTP', () => {
   it('forbids admin endpoints to non-admins with 403', async () => {
     const u = await signUp(t);
     const other = await signUp(t);
-    const denied = await as(u.accessToken).get('/users').expect(403);
+    const denied = await t.asUser(u).get(`${API}/users`).expect(403);
     expect(denied.body.type).toBe('urn:problem:forbidden');
-    await as(u.accessToken).get(`/users/${other.userId}`).expect(403);
-    await as(u.accessToken).patch(`/users/${other.userId}`).send({ role: 'admin' }).expect(403);
-    await as(u.accessToken).delete(`/users/${other.userId}`).expect(403);
-    await as(u.accessToken).get(`/users/${other.userId}/auth-events`).expect(403);
+    await t.asUser(u).get(`${API}/users/${other.userId}`).expect(403);
+    await t.asUser(u).patch(`${API}/users/${other.userId}`).send({ role: 'admin' }).expect(403);
+    await t.asUser(u).delete(`${API}/users/${other.userId}`).expect(403);
+    await t.asUser(u).get(`${API}/users/${other.userId}/auth-events`).expect(403);
     await t.http.get(`${API}/users`).expect(401);
   });
 
@@ -72,58 +68,60 @@ describe('users over HTTP', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: { body: { data: Array<{ id: string }>; nextCursor: string | null } } = await as(
-        admin.accessToken,
-      )
-        .get(`/users?limit=2&email=LIST-${tag}${cursor ? `&cursor=${cursor}` : ''}`)
+      const res: { body: { data: Array<{ id: string }>; nextCursor: string | null } } = await t
+        .asUser(admin)
+        .get(`${API}/users?limit=2&email=LIST-${tag}${cursor ? `&cursor=${cursor}` : ''}`)
         .expect(200);
       seen.push(...res.body.data.map((u: { id: string }) => u.id));
       expect(JSON.stringify(res.body)).not.toMatch(/password|hash/i);
       cursor = res.body.nextCursor;
     } while (cursor);
     expect(seen).toEqual(made.map((u) => u.userId).reverse());
-    const admins = await as(admin.accessToken).get('/users?role=admin&limit=100').expect(200);
+    const admins = await t.asUser(admin).get(`${API}/users?role=admin&limit=100`).expect(200);
     expect(admins.body.data.every((u: { role: string }) => u.role === 'admin')).toBe(true);
-    await as(admin.accessToken).get('/users?cursor=bogus').expect(400);
-    await as(admin.accessToken).get('/users?limit=1000').expect(400);
-    const one = await as(admin.accessToken).get(`/users/${made[0]?.userId}`).expect(200);
+    await t.asUser(admin).get(`${API}/users?cursor=bogus`).expect(400);
+    await t.asUser(admin).get(`${API}/users?limit=1000`).expect(400);
+    const one = await t.asUser(admin).get(`${API}/users/${made[0]?.userId}`).expect(200);
     expect(one.body.email).toBe(made[0]?.email);
-    await as(admin.accessToken).get(`/users/${randomUUID()}`).expect(404);
-    await as(admin.accessToken).get('/users/not-a-uuid').expect(400);
+    await t.asUser(admin).get(`${API}/users/${randomUUID()}`).expect(404);
+    await t.asUser(admin).get(`${API}/users/not-a-uuid`).expect(400);
   });
 
   it('ends sessions at once when an admin demotes or disables a user', async () => {
     const u = await signUp(t);
-    const promoted = await as(admin.accessToken)
-      .patch(`/users/${u.userId}`)
+    const promoted = await t
+      .asUser(admin)
+      .patch(`${API}/users/${u.userId}`)
       .send({ role: 'admin' })
       .expect(200);
     expect(promoted.body.role).toBe('admin');
-    await as(u.accessToken).get('/users/me').expect(401);
+    await t.asUser(u).get(`${API}/users/me`).expect(401);
     const asAdmin = await login(t, u.email, u.password);
-    await as(asAdmin.accessToken).get('/users').expect(200);
-    await as(admin.accessToken).patch(`/users/${u.userId}`).send({ role: 'user' }).expect(200);
-    await as(asAdmin.accessToken).get('/users').expect(401);
+    await t.asUser(asAdmin).get(`${API}/users`).expect(200);
+    await t.asUser(admin).patch(`${API}/users/${u.userId}`).send({ role: 'user' }).expect(200);
+    await t.asUser(asAdmin).get(`${API}/users`).expect(401);
 
     const fresh = await login(t, u.email, u.password);
-    await as(admin.accessToken)
-      .patch(`/users/${u.userId}`)
+    await t
+      .asUser(admin)
+      .patch(`${API}/users/${u.userId}`)
       .send({ status: 'disabled' })
       .expect(200);
-    await as(fresh.accessToken).get('/users/me').expect(401);
+    await t.asUser(fresh).get(`${API}/users/me`).expect(401);
     const refused = await t.http
       .post(`${API}/auth/login`)
       .send({ email: u.email, password: u.password })
       .expect(403);
     expect(refused.body.type).toBe('urn:problem:account-disabled');
-    await as(admin.accessToken).patch(`/users/${u.userId}`).send({ status: 'active' }).expect(200);
+    await t.asUser(admin).patch(`${API}/users/${u.userId}`).send({ status: 'active' }).expect(200);
     await login(t, u.email, u.password);
 
-    await as(admin.accessToken).patch(`/users/${admin.userId}`).send({ role: 'user' }).expect(409);
-    await as(admin.accessToken).patch(`/users/${u.userId}`).send({ role: 'owner' }).expect(400);
+    await t.asUser(admin).patch(`${API}/users/${admin.userId}`).send({ role: 'user' }).expect(409);
+    await t.asUser(admin).patch(`${API}/users/${u.userId}`).send({ role: 'owner' }).expect(400);
 
-    const events = await as(admin.accessToken)
-      .get(`/users/${u.userId}/auth-events?limit=50`)
+    const events = await t
+      .asUser(admin)
+      .get(`${API}/users/${u.userId}/auth-events?limit=50`)
       .expect(200);
     const types = events.body.data.map((e: { type: string }) => e.type);
     expect(types).toEqual(
@@ -141,63 +139,63 @@ describe('users over HTTP', () => {
       }),
     ]);
     expect(JSON.stringify(events.body)).not.toMatch(/password"|token"|hash/i);
-    const page = await as(admin.accessToken)
-      .get(`/users/${u.userId}/auth-events?limit=1`)
+    const page = await t
+      .asUser(admin)
+      .get(`${API}/users/${u.userId}/auth-events?limit=1`)
       .expect(200);
     expect(page.body.data).toHaveLength(1);
-    const next = await as(admin.accessToken)
-      .get(`/users/${u.userId}/auth-events?limit=1&cursor=${page.body.nextCursor}`)
+    const next = await t
+      .asUser(admin)
+      .get(`${API}/users/${u.userId}/auth-events?limit=1&cursor=${page.body.nextCursor}`)
       .expect(200);
     expect(next.body.data[0].id).not.toBe(page.body.data[0].id);
   });
 
   it('deletes my account with my password: scrubbed, sessions dead, email free again', async () => {
     const u = await signUp(t);
-    const wrong = await as(u.accessToken)
-      .delete('/users/me')
+    const wrong = await t
+      .asUser(u)
+      .delete(`${API}/users/me`)
       .send({ password: 'not the right one' })
       .expect(403);
     expect(wrong.body.type).toBe('urn:problem:wrong-password');
-    await as(u.accessToken).delete('/users/me').send({}).expect(400);
-    await as(u.accessToken).delete('/users/me').send({ password: u.password }).expect(204);
-    await as(u.accessToken).get('/users/me').expect(401);
+    await t.asUser(u).delete(`${API}/users/me`).send({}).expect(400);
+    await t.asUser(u).delete(`${API}/users/me`).send({ password: u.password }).expect(204);
+    await t.asUser(u).get(`${API}/users/me`).expect(401);
     await t.http.post(`${API}/auth/refresh`).send({ refreshToken: u.refreshToken }).expect(401);
     await t.http
       .post(`${API}/auth/login`)
       .send({ email: u.email, password: u.password })
       .expect(401);
-    const [row] = await t.app
-      .get(DataSource)
-      .query(`SELECT email, display_name, password_hash, deleted_at FROM users WHERE id = $1`, [
-        u.userId,
-      ]);
+    const row = await userRow(t.app, u.userId);
     expect(row.email).not.toContain(u.email.split('@')[0]);
     expect(row.password_hash).toBeNull();
     expect(row.display_name).toBe('Deleted user');
     expect(row.deleted_at).not.toBeNull();
-    await as(admin.accessToken).get(`/users/${u.userId}`).expect(404);
+    await t.asUser(admin).get(`${API}/users/${u.userId}`).expect(404);
     const again = await signUp(t, { email: u.email });
     expect(again.userId).not.toBe(u.userId);
   });
 
   it('lets an admin delete a user, not themselves', async () => {
     const u = await signUp(t);
-    await as(admin.accessToken).delete(`/users/${u.userId}`).expect(204);
-    await as(u.accessToken).get('/users/me').expect(401);
-    await as(admin.accessToken).delete(`/users/${u.userId}`).expect(404);
-    await as(admin.accessToken).delete(`/users/${admin.userId}`).expect(409);
+    await t.asUser(admin).delete(`${API}/users/${u.userId}`).expect(204);
+    await t.asUser(u).get(`${API}/users/me`).expect(401);
+    await t.asUser(admin).delete(`${API}/users/${u.userId}`).expect(404);
+    await t.asUser(admin).delete(`${API}/users/${admin.userId}`).expect(409);
   });
 
   it('keeps a deleted user’s auth events readable by admins; an unknown id stays a 404', async () => {
     const u = await signUp(t);
-    await as(admin.accessToken).delete(`/users/${u.userId}`).expect(204);
-    await as(admin.accessToken).get(`/users/${u.userId}`).expect(404);
-    const events = await as(admin.accessToken)
-      .get(`/users/${u.userId}/auth-events?limit=50`)
+    await t.asUser(admin).delete(`${API}/users/${u.userId}`).expect(204);
+    await t.asUser(admin).get(`${API}/users/${u.userId}`).expect(404);
+    const events = await t
+      .asUser(admin)
+      .get(`${API}/users/${u.userId}/auth-events?limit=50`)
       .expect(200);
     const types = events.body.data.map((e: { type: string }) => e.type);
     expect(types).toEqual(expect.arrayContaining(['account_deleted', 'login_succeeded']));
-    const unknown = await as(admin.accessToken).get(`/users/${randomUUID()}/auth-events`);
+    const unknown = await t.asUser(admin).get(`${API}/users/${randomUUID()}/auth-events`);
     expect(unknown.status).toBe(404);
     expect(unknown.body.type).toBe('urn:problem:not-found');
   });
@@ -242,9 +240,9 @@ describe('per-IP limits and proxies', () => {
         .set('X-Forwarded-For', '203.0.113.50')
         .send({ email: u.email, password: u.password })
         .expect(200);
-      const sessions = await direct.http
+      const sessions = await direct
+        .withToken(res.body.accessToken)
         .get(`${API}/auth/sessions`)
-        .set('Authorization', bearer(res.body.accessToken))
         .expect(200);
       const current = sessions.body.data.find((s: { current: boolean }) => s.current);
       expect(current.ipAddress).not.toBe('203.0.113.50');

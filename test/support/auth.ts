@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { makeAdmin } from './factories.js';
 import type { ReceivedMail } from './smtp.js';
 import type { TestApp } from './test-app.js';
 
@@ -19,8 +19,8 @@ export interface SignUpOptions {
 }
 
 /**
- * A fresh user through the real API (register, then login). Admins are promoted with a direct
- * update before logging in, so the access token already carries the admin role.
+ * A fresh user through the real API (register, then login). Admins are promoted (`makeAdmin`)
+ * before logging in, so the access token already carries the admin role.
  */
 export async function signUp(t: TestApp, opts: SignUpOptions = {}): Promise<SignedUp> {
   const email = opts.email ?? `user-${randomUUID()}@example.test`;
@@ -33,9 +33,7 @@ export async function signUp(t: TestApp, opts: SignUpOptions = {}): Promise<Sign
     throw new Error(`signUp: register answered ${registered.status} ${registered.text}`);
   }
   if (opts.role === 'admin') {
-    await t.app
-      .get(DataSource)
-      .query(`UPDATE users SET role = 'admin' WHERE lower(email) = lower($1)`, [email]);
+    await makeAdmin(t.app, email);
   }
   const { userId, ...tokens } = await login(t, email, password);
   return { userId, email, password, ...tokens };
@@ -53,11 +51,6 @@ export async function login(
   if (res.status !== 200) throw new Error(`login answered ${res.status} ${res.text}`);
   const { accessToken, refreshToken, user } = res.body;
   return { userId: user.id, accessToken, refreshToken };
-}
-
-/** `Authorization` header value for supertest's `.set()`. */
-export function bearer(accessToken: string): string {
-  return `Bearer ${accessToken}`;
 }
 
 /** The token of the first `path?token=` link in a mail. */

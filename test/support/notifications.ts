@@ -5,23 +5,6 @@ import type { NotificationType } from '../../src/notifications/domain/catalogue.
 import type { NotifyRequest } from '../../src/notifications/outbox-events.js';
 import { NotificationsService } from '../../src/notifications/notifications.service.js';
 
-/**
- * Test data: users straight into the users table (the users module's, written here only as
- * fixture setup; production code never does this).
- */
-export async function insertUser(
-  app: INestApplicationContext,
-  fields: { email?: string; locale?: string; timeZone?: string; role?: 'user' | 'admin' } = {},
-): Promise<{ id: string; email: string }> {
-  const email = fields.email ?? `n-${randomUUID()}@example.com`;
-  const [row] = await app.get(DataSource).query(
-    `INSERT INTO users (email, display_name, locale, time_zone, role)
-     VALUES ($1, 'Ann Example', $2, $3, $4) RETURNING id`,
-    [email, fields.locale ?? 'en', fields.timeZone ?? 'UTC', fields.role ?? 'user'],
-  );
-  return { id: row.id, email };
-}
-
 /** The real entry point other modules use: notify inside a committed transaction. */
 export async function notify<T extends NotificationType>(
   app: INestApplicationContext,

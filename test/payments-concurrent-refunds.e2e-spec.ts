@@ -1,23 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/clock.js';
 import { refundStatusFor } from '../src/payments/domain/payment-status.js';
 import { toProblem } from '../src/http/problem-details.filter.js';
 import { PaymentsService } from '../src/payments/checkout/payments.service.js';
 import { RefundsService } from '../src/payments/refunds/refunds.service.js';
-import { insertUser } from './support/notifications.js';
+import { insertUser } from './support/factories.js';
+import { paymentRow, refundsOf } from './support/rows.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 let t: TestApp;
-let db: DataSource;
 
 beforeAll(async () => {
   t = await createTestApp(
     { PAYMENTS_RECONCILE_EVERY_MS: '3600000' },
     { clock: new ManualClock(new Date()) },
   );
-  db = t.app.get(DataSource);
 });
 
 afterAll(async () => {
@@ -43,17 +41,11 @@ describe('concurrent refunds (property)', () => {
           const outcomes = await Promise.allSettled(
             requests.map((r) => refunds.create(admin.id, payment.id, { amount: r })),
           );
-          const rows: Array<{ amount: string; status: string }> = await db.query(
-            `SELECT amount, status FROM refunds WHERE payment_id = $1`,
-            [payment.id],
-          );
+          const rows = await refundsOf(t.app, payment.id);
           const committed = rows
             .filter((r) => r.status !== 'failed')
             .reduce((sum, r) => sum + Number(r.amount), 0);
-          const [row] = await db.query(
-            `SELECT status, amount_refunded FROM payments WHERE id = $1`,
-            [payment.id],
-          );
+          const row = await paymentRow(t.app, payment.id);
           expect(committed).toBeLessThanOrEqual(amount);
           expect(Number(row.amount_refunded)).toBe(
             rows.filter((r) => r.status === 'succeeded').reduce((s, r) => s + Number(r.amount), 0),

@@ -8,14 +8,16 @@ import { StreamEvents } from '../src/notifications/stream-events.js';
 import { NotificationsService } from '../src/notifications/notifications.service.js';
 import { PreferencesService } from '../src/notifications/preferences/preferences.service.js';
 import { QUEUES } from '../src/queue/queues.js';
-import { deliveriesOf, insertUser, notify, paymentData } from './support/notifications.js';
+import { insertUser, leaveDeliveryClaimed, softDeleteUser } from './support/factories.js';
+import { deliveriesOf, notify, paymentData } from './support/notifications.js';
+import { notificationCount } from './support/rows.js';
 import { SmtpInbox } from './support/smtp.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { waitFor } from './support/wait.js';
 
 jest.setTimeout(60_000);
 
-describe('notifications: email delivery', () => {
+describe('email delivery', () => {
   let inbox: SmtpInbox;
   let t: TestApp;
   const clock = new ManualClock(new Date('2026-03-02T12:00:00Z'));
@@ -83,10 +85,7 @@ describe('notifications: email delivery', () => {
     expect(Object.keys(deliveries)).toEqual(['email']);
     expect(deliveries.email).toMatchObject({ attempts: 1, last_error: null });
     expect(mail.messageId).toBe(`<${deliveries.email!.id}@app.example>`);
-    const [{ n }] = await t.app
-      .get(DataSource)
-      .query(`SELECT count(*)::int AS n FROM notifications WHERE user_id = $1`, [user.id]);
-    expect(n).toBe(1);
+    expect(await notificationCount(t.app, user.id)).toBe(1);
     // The second event was handled too (the outbox is idle), and still only one mail arrived.
     await waitFor(async () => {
       const [row] = await t.app
@@ -120,16 +119,13 @@ describe('notifications: email delivery', () => {
     });
     await inbox.waitForMail((m) => m.to.includes(marker.email));
     expect(inbox.mailsTo(user.email)).toHaveLength(0);
-    const [{ n }] = await t.app
-      .get(DataSource)
-      .query(`SELECT count(*)::int AS n FROM notifications WHERE user_id = $1`, [user.id]);
-    expect(n).toBe(0);
+    expect(await notificationCount(t.app, user.id)).toBe(0);
   });
 
   it('handles requests that arrive together as batches: each once, a bad one failing alone', async () => {
     const db = t.app.get(DataSource);
     const [ann, bob, gone] = await Promise.all([1, 2, 3].map(() => insertUser(t.app)));
-    await db.query(`UPDATE users SET deleted_at = now() WHERE id = $1`, [gone!.id]);
+    await softDeleteUser(t.app, gone!.id);
     const run = randomUUID();
     const news = Array.from({ length: 30 }, (_, i) => ({
       userId: i % 2 === 0 ? ann!.id : bob!.id,
@@ -322,13 +318,8 @@ describe('notifications: email delivery', () => {
 
   it('takes over a delivery whose worker died after claiming it, and sends it once', async () => {
     const { user, key, email } = await parkedWelcome();
-    // What a worker killed mid-send leaves behind: a claim whose lease has run out.
-    // (Leases are read on the app's clock.)
-    await t.app.get(DataSource).query(
-      `UPDATE notification_deliveries SET status = 'sending', attempts = 1,
-              claimed_until = $2 WHERE id = $1`,
-      [email.id, new Date(clock.now().getTime() - 1000).toISOString()],
-    );
+    // A claim whose lease has run out (leases are read on the app's clock).
+    await leaveDeliveryClaimed(t.app, email.id, new Date(clock.now().getTime() - 1000));
     const job = await waitFor(() => queue().getJob(email.id), { what: 'delivery job' });
     await job.promote();
     await inbox.waitForMail((m) => m.to.includes(user.email));

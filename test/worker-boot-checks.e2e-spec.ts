@@ -8,7 +8,7 @@ import { REDIS_MISSING_HELP, startLocalRedis } from '../src/redis/local-redis.js
 import { QUEUES } from '../src/queue/queues.js';
 import { createTestWorker } from './support/test-app.js';
 
-describe('queue infrastructure', () => {
+describe('worker boot checks', () => {
   let worker: INestApplicationContext;
   beforeAll(async () => {
     worker = await createTestWorker();
