@@ -1,11 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { currentRequestId } from '../logging/request-context.js';
-import { cursorTimestampSql, decodeCursor, encodeCursor } from '../common/pagination/keyset.js';
 import type { ClientInfo } from './client-info.js';
-import type { AuthEventPageDto } from './dto/auth-event.dto.js';
-import { AuthEvent, type AuthEventType } from './entities/auth-event.entity.js';
+import type { AuthEventType } from './entities/auth-event.entity.js';
+import { AuthEventsRepository } from './repositories/auth-events.repository.js';
 
 export interface AuthEventInput {
   type: AuthEventType;
@@ -36,18 +34,23 @@ export interface AuthEventRow {
 
 /** The security audit trail: a row in auth_events and a structured `security` log line. */
 @Injectable()
-export class AuthEventsService {
+export class AuditTrail {
   private readonly logger = new Logger('security');
 
-  constructor(@InjectRepository(AuthEvent) private readonly events: Repository<AuthEvent>) {}
+  constructor(private readonly events: AuthEventsRepository) {}
 
-  /** Inside the caller's transaction when given one, so the event commits with the change. */
-  async record(input: AuthEventInput, manager?: EntityManager): Promise<void> {
+  /** In a statement of its own. */
+  async record(input: AuthEventInput): Promise<void> {
     const row = this.rowOf(input);
     this.log(row);
-    const repo = manager ? manager.getRepository(AuthEvent) : this.events;
-    // jsonb details are opaque to TypeORM's deep-partial typing.
-    await repo.insert(row as Partial<AuthEvent> as never);
+    await this.events.insert(row);
+  }
+
+  /** Inside the caller's transaction, so the event commits with the change. */
+  async recordIn(manager: EntityManager, input: AuthEventInput): Promise<void> {
+    const row = this.rowOf(input);
+    this.log(row);
+    await this.events.insertIn(manager, row);
   }
 
   /** The auth_events row of an event, for a caller that inserts it in its own statement. */
@@ -77,43 +80,5 @@ export class AuthEventsService {
     };
     if (WARN.has(row.type)) this.logger.warn(log, `auth event ${row.type}`);
     else this.logger.log(log, `auth event ${row.type}`);
-  }
-
-  async listForUser(userId: string, limit: number, rawCursor?: string): Promise<AuthEventPageDto> {
-    const cursor = decodeCursor(rawCursor);
-    const query = this.events
-      .createQueryBuilder('e')
-      .addSelect(cursorTimestampSql('e'), 'cursor_ts')
-      .where('e.user_id = :userId', { userId })
-      .orderBy('e.created_at', 'DESC')
-      .addOrderBy('e.id', 'DESC')
-      .limit(limit + 1);
-    if (cursor) {
-      query.andWhere('(e.created_at, e.id) < (:cursorTs::timestamptz, :cursorId::uuid)', {
-        cursorTs: cursor.createdAt,
-        cursorId: cursor.id,
-      });
-    }
-    const { entities, raw } = await query.getRawAndEntities<{ cursor_ts: string; e_id: string }>();
-    const page = entities.slice(0, limit);
-    const last = page.at(-1);
-    const lastRaw = last ? raw.find((r) => r.e_id === last.id) : undefined;
-    return {
-      data: page.map((e) => ({
-        id: e.id,
-        type: e.type,
-        sessionId: e.sessionId,
-        actorId: e.actorId,
-        ipAddress: e.ipAddress,
-        userAgent: e.userAgent,
-        requestId: e.requestId,
-        details: e.details,
-        createdAt: e.createdAt.toISOString(),
-      })),
-      nextCursor:
-        entities.length > limit && last && lastRaw
-          ? encodeCursor({ createdAt: lastRaw.cursor_ts, id: last.id })
-          : null,
-    };
   }
 }

@@ -1,17 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
-import { Clock } from '../common/clock.js';
-import type { AuthPrincipal } from '../common/auth/auth-principal.js';
-import { ProblemException } from '../http/problem.exception.js';
-import { toUserResponse, type UserResponseDto } from '../users/index.js';
-import type { UserRole, UserStatus } from '../users/index.js';
-import { UsersService } from '../users/index.js';
-import { AuthEventsService } from './auth-events.service.js';
-import { AuthService } from './auth.service.js';
-import type { ClientInfo } from './client-info.js';
-import { AuthToken } from './entities/auth-token.entity.js';
-import { SessionsService } from './sessions.service.js';
+import type { EntityManager } from 'typeorm';
+import type { AuthPrincipal } from '../../common/auth/auth-principal.js';
+import { Clock } from '../../common/clock.js';
+import { Transactions } from '../../database/transactions.js';
+import { UsersService, type User, type UserRole, type UserStatus } from '../../users/index.js';
+import { AuditTrail } from '../audit-trail.js';
+import type { ClientInfo } from '../client-info.js';
+import { CurrentPassword } from '../current-password.js';
+import { cannotChangeSelf, userNotFound } from '../domain/auth.errors.js';
+import { AuthTokensRepository } from '../repositories/auth-tokens.repository.js';
+import { SessionRevocation } from '../session-revocation.js';
 
 /**
  * Changes that decide who may sign in (deletion, role, status): each revokes the user's sessions
@@ -20,98 +18,91 @@ import { SessionsService } from './sessions.service.js';
 @Injectable()
 export class AccountService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly transactions: Transactions,
     private readonly clock: Clock,
     private readonly users: UsersService,
-    private readonly sessions: SessionsService,
-    private readonly events: AuthEventsService,
-    private readonly auth: AuthService,
+    private readonly currentPassword: CurrentPassword,
+    private readonly revocation: SessionRevocation,
+    private readonly authTokens: AuthTokensRepository,
+    private readonly audit: AuditTrail,
   ) {}
 
   async deleteOwn(principal: AuthPrincipal, password: string, client: ClientInfo): Promise<void> {
     const user = await this.users.getById(principal.userId);
-    await this.auth.assertCurrentPassword(user, password, client, 'password');
+    await this.currentPassword.assert(user, password, client, 'password');
     await this.deleteUser(user.id, { client });
   }
 
   async adminDelete(actor: AuthPrincipal, userId: string, client: ClientInfo): Promise<void> {
     if (actor.userId === userId)
-      throw selfChange(
+      throw cannotChangeSelf(
         'You cannot delete your own account through the admin route. Use DELETE /api/v1/users/me, which asks for your password.',
       );
-    await this.users.getById(userId);
+    if (!(await this.users.findById(userId))) throw userNotFound();
     await this.deleteUser(userId, { client, actorId: actor.userId });
   }
 
+  /** The user after the change. */
   async adminUpdate(
     actor: AuthPrincipal,
     userId: string,
     patch: { role?: UserRole; status?: UserStatus },
     client: ClientInfo,
-  ): Promise<UserResponseDto> {
+  ): Promise<User> {
     if (actor.userId === userId && (patch.role === 'user' || patch.status === 'disabled')) {
-      throw selfChange(
+      throw cannotChangeSelf(
         'You cannot remove your own admin role or disable your own account, so that no admin locks themselves out. Ask another admin to make this change.',
       );
     }
-    const { after, revoked } = await this.db.transaction(async (manager) => {
+    const { after, revoked } = await this.transactions.run(async (manager) => {
       const { before, after } = await this.users.setRoleAndStatus(userId, patch, manager);
       let ids: string[] = [];
       if (before.role !== after.role) {
         ids = await this.endSessions(manager, userId, 'role_changed');
-        await this.events.record(
-          {
-            type: 'role_changed',
-            userId,
-            actorId: actor.userId,
-            client,
-            details: { from: before.role, to: after.role, revokedSessions: ids.length },
-          },
-          manager,
-        );
+        await this.audit.recordIn(manager, {
+          type: 'role_changed',
+          userId,
+          actorId: actor.userId,
+          client,
+          details: { from: before.role, to: after.role, revokedSessions: ids.length },
+        });
       }
       if (before.status !== after.status) {
         if (after.status === 'disabled') {
           ids = ids.concat(await this.endSessions(manager, userId, 'account_disabled'));
         }
-        await this.events.record(
-          {
-            type: 'status_changed',
-            userId,
-            actorId: actor.userId,
-            client,
-            details: { from: before.status, to: after.status },
-          },
-          manager,
-        );
+        await this.audit.recordIn(manager, {
+          type: 'status_changed',
+          userId,
+          actorId: actor.userId,
+          client,
+          details: { from: before.status, to: after.status },
+        });
       }
       return { after, revoked: ids };
     });
-    await this.sessions.markRevoked(revoked);
-    return toUserResponse(after);
+    await this.revocation.markRevoked(revoked);
+    return after;
   }
 
   private async deleteUser(
     userId: string,
     context: { client: ClientInfo; actorId?: string },
   ): Promise<void> {
-    const revoked = await this.db.transaction(async (manager) => {
+    const revoked = await this.transactions.run(async (manager) => {
       const ids = await this.endSessions(manager, userId, 'account_deleted');
-      await manager.getRepository(AuthToken).delete({ userId });
+      await this.authTokens.deleteAllOf(manager, userId);
       await this.users.deleteAndScrub(userId, this.clock.now(), manager);
-      await this.events.record(
-        {
-          type: 'account_deleted',
-          userId,
-          actorId: context.actorId ?? null,
-          client: context.client,
-          details: { revokedSessions: ids.length },
-        },
-        manager,
-      );
+      await this.audit.recordIn(manager, {
+        type: 'account_deleted',
+        userId,
+        actorId: context.actorId ?? null,
+        client: context.client,
+        details: { revokedSessions: ids.length },
+      });
       return ids;
     });
-    await this.sessions.markRevoked(revoked);
+    await this.revocation.markRevoked(revoked);
   }
 
   private endSessions(
@@ -119,10 +110,6 @@ export class AccountService {
     userId: string,
     reason: 'role_changed' | 'account_disabled' | 'account_deleted',
   ): Promise<string[]> {
-    return this.sessions.revokeAllOf(userId, reason, { manager });
+    return this.revocation.revokeIn(manager, { userId }, reason);
   }
-}
-
-function selfChange(detail: string): ProblemException {
-  return new ProblemException({ status: 409, slug: 'cannot-change-self', detail });
 }
