@@ -153,6 +153,7 @@ describe('auth over HTTP', () => {
       .set('Authorization', bearer(b.accessToken))
       .expect(404);
     expect(stolen.body.type).toBe(missing.body.type);
+    expect(missing.body.type).toBe('urn:problem:session-not-found');
     expect(stolen.body.detail).toBe(missing.body.detail);
     await me(a.accessToken).expect(200);
 

@@ -55,6 +55,7 @@ export class AccountService {
       );
     }
     const { after, revoked } = await this.transactions.run(async (manager) => {
+      if (!(await this.users.findById(userId, manager))) throw userNotFound();
       const { before, after } = await this.users.setRoleAndStatus(userId, patch, manager);
       let ids: string[] = [];
       if (before.role !== after.role) {
