@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock.js';
 import { Transactions } from '../../database/transactions.js';
 import { UsersService } from '../../users/index.js';
-import { AuthThrottle } from '../auth-throttle.js';
+import { AuthThrottle, loginKeys } from '../auth-throttle.js';
 import type { ClientInfo } from '../client-info.js';
 import { invalidToken } from '../domain/auth.errors.js';
 import { NewPassword } from '../new-password.js';
@@ -44,6 +44,6 @@ export class PasswordResetService {
       });
     });
     await this.revocation.markRevoked(revoked);
-    await this.throttle.recordLoginSuccess({ ip: client.ip ?? 'unknown', account: user.email });
+    await this.throttle.recordLoginSuccess(loginKeys(client.ip, user.email));
   }
 }
