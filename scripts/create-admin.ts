@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { PasswordHasher } from '../src/auth/domain/password-hasher.js';
 import { AuthEvent } from '../src/auth/entities/auth-event.entity.js';
-import { ensureAdmin } from '../src/auth/initial-admin.js';
+import { ensureAdmin } from '../src/auth/initial-admin/initial-admin.js';
 import { ConfigError, loadConfigFromEnv } from '../src/config/index.js';
 import { cliDatabaseUrl } from '../src/database/cli-database-url.js';
 import { baseDataSourceOptions } from '../src/database/data-source-options.js';

@@ -146,6 +146,7 @@ describe('auth over HTTP', () => {
     const stolen = await t.asUser(b).delete(`${API}/auth/sessions/${laptop.id}`).expect(404);
     const missing = await t.asUser(b).delete(`${API}/auth/sessions/${randomUUID()}`).expect(404);
     expect(stolen.body.type).toBe(missing.body.type);
+    expect(missing.body.type).toBe('urn:problem:session-not-found');
     expect(stolen.body.detail).toBe(missing.body.detail);
     await me(a.accessToken).expect(200);
 

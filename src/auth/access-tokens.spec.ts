@@ -4,10 +4,10 @@ import { SignJWT, jwtVerify } from 'jose';
 import { ManualClock } from '../common/clock.js';
 import { loadConfig } from '../config/index.js';
 import { AccessTokens, jwtKey } from './access-tokens.js';
-import { JwtStrategy } from './jwt.strategy.js';
-import { openPair, sealPair } from './refresh-grace.js';
+import { JwtStrategy } from './guard/jwt.strategy.js';
+import { openPair, sealPair } from './domain/refresh-grace.js';
 import type { SessionCache } from './session-cache.js';
-import { deviceNameFrom } from './device-name.js';
+import { deviceNameFrom } from './domain/device-name.js';
 
 const config = loadConfig({
   NODE_ENV: 'test',

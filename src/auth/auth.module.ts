@@ -5,25 +5,39 @@ import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { NotificationsModule } from '../notifications/index.js';
 import { UsersModule } from '../users/index.js';
 import { AccessTokens } from './access-tokens.js';
-import { AccountRecoveryService } from './account-recovery.service.js';
-import { AccountController } from './account.controller.js';
-import { AccountService } from './account.service.js';
-import { AuthEventsService } from './auth-events.service.js';
-import { AuthMail } from './auth-mail.js';
-import { AuthThrottle } from './auth-throttle.service.js';
-import { AuthController } from './auth.controller.js';
-import { AuthGuard } from './auth.guard.js';
-import { AuthService } from './auth.service.js';
+import { AccountController } from './account/account.controller.js';
+import { AccountService } from './account/account.service.js';
+import { AuthEventsService } from './account/auth-events.service.js';
+import { AccountNotices } from './account-notices.js';
+import { AuditTrail } from './audit-trail.js';
+import { AuthThrottle } from './auth-throttle.js';
+import { CurrentPassword } from './current-password.js';
 import { PasswordHasher } from './domain/password-hasher.js';
 import { AuthEvent } from './entities/auth-event.entity.js';
 import { AuthToken } from './entities/auth-token.entity.js';
 import { Session } from './entities/session.entity.js';
-import { InitialAdmin } from './initial-admin.js';
-import { JwtStrategy } from './jwt.strategy.js';
-import { OneTimeTokens } from './one-time-tokens.service.js';
+import { AuthGuard } from './guard/auth.guard.js';
+import { JwtStrategy } from './guard/jwt.strategy.js';
+import { InitialAdmin } from './initial-admin/initial-admin.js';
+import { AuthController } from './login/auth.controller.js';
+import { LoginService } from './login/login.service.js';
+import { NewLoginAlert } from './login/new-login-alert.js';
+import { RegistrationService } from './login/registration.service.js';
+import { NewPassword } from './new-password.js';
+import { OneTimeTokens } from './one-time-tokens.js';
+import { EmailVerificationService } from './recovery/email-verification.service.js';
+import { ForgotPasswordService } from './recovery/forgot-password.service.js';
+import { PasswordChangeService } from './recovery/password-change.service.js';
+import { PasswordResetService } from './recovery/password-reset.service.js';
+import { AuthEventsRepository } from './repositories/auth-events.repository.js';
+import { AuthTokensRepository } from './repositories/auth-tokens.repository.js';
+import { SessionsRepository } from './repositories/sessions.repository.js';
 import { SessionCache } from './session-cache.js';
-import { SessionsController } from './sessions.controller.js';
-import { SessionsService } from './sessions.service.js';
+import { SessionRevocation } from './session-revocation.js';
+import { SessionTokens } from './session-tokens.js';
+import { RefreshService } from './sessions/refresh.service.js';
+import { SessionsController } from './sessions/sessions.controller.js';
+import { SessionsService } from './sessions/sessions.service.js';
 
 @Module({
   imports: [
@@ -31,6 +45,7 @@ import { SessionsService } from './sessions.service.js';
     UsersModule,
     NotificationsModule,
   ],
+  // In this order: it is the order of the paths in the OpenAPI document.
   controllers: [AuthController, SessionsController, AccountController],
   providers: [
     {
@@ -39,18 +54,36 @@ import { SessionsService } from './sessions.service.js';
       useFactory: (config: AppConfig) =>
         new PasswordHasher(config.auth.argon2, config.auth.argon2Concurrency),
     },
+    // repositories
+    SessionsRepository,
+    AuthTokensRepository,
+    AuthEventsRepository,
+    // guard
     AccessTokens,
     SessionCache,
     JwtStrategy,
     { provide: APP_GUARD, useClass: AuthGuard },
+    // shared by the use cases
     AuthThrottle,
-    AuthEventsService,
-    AuthMail,
+    AuditTrail,
+    AccountNotices,
     OneTimeTokens,
+    SessionRevocation,
+    SessionTokens,
+    CurrentPassword,
+    NewPassword,
+    // use cases
+    RegistrationService,
+    LoginService,
+    NewLoginAlert,
+    RefreshService,
     SessionsService,
-    AuthService,
-    AccountRecoveryService,
+    EmailVerificationService,
+    ForgotPasswordService,
+    PasswordResetService,
+    PasswordChangeService,
     AccountService,
+    AuthEventsService,
     InitialAdmin,
   ],
   exports: [PasswordHasher, SessionCache],

@@ -1,12 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { Redis } from 'ioredis';
-import { Repository } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { redisReady } from '../redis/redis.module.js';
 import { sessionExpiry } from './domain/session-rules.js';
-import { Session } from './entities/session.entity.js';
+import { SessionsRepository } from './repositories/sessions.repository.js';
 
 const ACTIVE = 'a';
 const REVOKED = 'r';
@@ -26,7 +24,7 @@ export class SessionCache {
 
   constructor(
     private readonly redis: Redis,
-    @InjectRepository(Session) private readonly sessions: Repository<Session>,
+    private readonly sessions: SessionsRepository,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
@@ -42,10 +40,7 @@ export class SessionCache {
     if (usable) cached = await this.redis.get(key(sessionId)).catch(() => null);
     if (cached === REVOKED) return false;
     if (cached === ACTIVE) return true;
-    const session = await this.sessions.findOne({
-      where: { id: sessionId },
-      select: { id: true, userId: true, createdAt: true, lastUsedAt: true, revokedAt: true },
-    });
+    const session = await this.sessions.findForCheck(sessionId);
     // Idle expiry is enforced at refresh; an access token already stops at the absolute end.
     const active =
       session !== null &&

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { weakPassword } from './auth.errors.js';
 
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 128;
@@ -12,6 +13,16 @@ export type PasswordCheck =
 export interface PasswordContext {
   email?: string;
   displayName?: string;
+}
+
+/** Throws `weak-password` naming the field that carried a password the policy refuses. */
+export function assertPasswordAllowed(
+  field: string,
+  password: string,
+  context: PasswordContext,
+): void {
+  const check = checkPassword(password, context);
+  if (!check.ok) throw weakPassword(field, check.message, check.reason);
 }
 
 const LIST_FILE = 'common-passwords.txt';

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { AUTH_EVENT_TYPES, type AuthEventType } from '../entities/auth-event.entity.js';
+import { AUTH_EVENT_TYPES, type AuthEventType } from '../../entities/auth-event.entity.js';
 
 export class AuthEventDto {
   @ApiProperty({ format: 'uuid' })

@@ -11,11 +11,13 @@ export const RESET_PASSWORD_PATH = '/reset-password';
 export const SIGN_IN_PATH = '/sign-in';
 
 /**
- * Auth's mails, each a notification requested inside the auth transaction (outbox): committed
- * changes always get their mail, rolled back ones never, and no request waits on SMTP.
+ * What auth tells an account's owner (verification and reset links, password changed, new
+ * sign-in): each a notification requested inside the auth transaction (outbox), delivered on the
+ * owner's channels (mail, push, in-app). Committed changes always get their notice, rolled back
+ * ones never, and no request waits on SMTP or a push gateway.
  */
 @Injectable()
-export class AuthMail {
+export class AccountNotices {
   constructor(
     private readonly notifications: NotificationsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,

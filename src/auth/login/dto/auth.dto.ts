@@ -9,8 +9,8 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
-import { DisplayNameField, LocaleField, TimeZoneField } from '../../users/index.js';
-import { UserResponseDto } from '../../users/index.js';
+import { DisplayNameField, LocaleField, TimeZoneField } from '../../../users/index.js';
+import { UserResponseDto } from '../../../users/index.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 

@@ -1,9 +1,9 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { ROLES, type AuthPrincipal, type Role } from '../common/auth/auth-principal.js';
-import { IS_PUBLIC } from '../common/auth/public.decorator.js';
-import { ProblemException } from '../http/problem.exception.js';
+import { ROLES, type AuthPrincipal, type Role } from '../../common/auth/auth-principal.js';
+import { IS_PUBLIC } from '../../common/auth/public.decorator.js';
+import { ProblemException } from '../../http/problem.exception.js';
 import { JwtStrategy } from './jwt.strategy.js';
 import { runStrategy } from './run-strategy.js';
 

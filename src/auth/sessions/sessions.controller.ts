@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiNoContentResponse,
@@ -6,10 +6,12 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentUser, type AuthPrincipal } from '../common/auth/auth-principal.js';
-import { ApiProblems } from '../http/api-problems.decorator.js';
-import { Client, type ClientInfo } from './client-info.js';
-import { PageQueryDto } from '../http/pagination/page-query.dto.js';
+import { CurrentUser, type AuthPrincipal } from '../../common/auth/auth-principal.js';
+import { ApiProblems } from '../../http/api-problems.decorator.js';
+import { PageQueryDto } from '../../http/pagination/page-query.dto.js';
+import { UuidParam } from '../../http/uuid-param.js';
+import { Client, type ClientInfo } from '../client-info.js';
+import { toSessionPage } from './dto/session-response.mapper.js';
 import { SessionPageDto } from './dto/session.dto.js';
 import { SessionsService } from './sessions.service.js';
 
@@ -23,16 +25,15 @@ export class SessionsController {
   @ApiOperation({ summary: 'My signed-in devices, newest first (the current one flagged)' })
   @ApiOkResponse({ type: SessionPageDto })
   @ApiProblems(400, 401)
-  list(
+  async list(
     @CurrentUser() principal: AuthPrincipal,
     @Query() query: PageQueryDto,
   ): Promise<SessionPageDto> {
-    return this.sessions.list(
-      principal.userId,
-      principal.sessionId,
-      query.limit ?? 20,
-      query.cursor,
-    );
+    const page = await this.sessions.list(principal, {
+      limit: query.limit ?? 20,
+      cursor: query.cursor,
+    });
+    return toSessionPage(page);
   }
 
   @Delete(':id')
@@ -42,7 +43,7 @@ export class SessionsController {
   @ApiProblems(400, 401, 404)
   revoke(
     @CurrentUser() principal: AuthPrincipal,
-    @Param('id', new ParseUUIDPipe({ version: '4' })) id: string,
+    @UuidParam() id: string,
     @Client() client: ClientInfo,
   ): Promise<void> {
     return this.sessions.revokeOwn(principal.userId, id, client);

@@ -7,12 +7,16 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentUser, type AuthPrincipal } from '../common/auth/auth-principal.js';
-import { Public } from '../common/auth/public.decorator.js';
-import { ApiProblems } from '../http/api-problems.decorator.js';
-import { AccountRecoveryService } from './account-recovery.service.js';
-import { AuthService } from './auth.service.js';
-import { Client, type ClientInfo } from './client-info.js';
+import { CurrentUser, type AuthPrincipal } from '../../common/auth/auth-principal.js';
+import { Public } from '../../common/auth/public.decorator.js';
+import { ApiProblems } from '../../http/api-problems.decorator.js';
+import { Client, type ClientInfo } from '../client-info.js';
+import { EmailVerificationService } from '../recovery/email-verification.service.js';
+import { ForgotPasswordService } from '../recovery/forgot-password.service.js';
+import { PasswordChangeService } from '../recovery/password-change.service.js';
+import { PasswordResetService } from '../recovery/password-reset.service.js';
+import { RefreshService } from '../sessions/refresh.service.js';
+import { SessionsService } from '../sessions/sessions.service.js';
 import {
   AcceptedDto,
   ChangePasswordDto,
@@ -26,7 +30,9 @@ import {
   TokenDto,
   TokenResponseDto,
 } from './dto/auth.dto.js';
-import { SessionsService } from './sessions.service.js';
+import { toTokenResponse } from './dto/token-response.mapper.js';
+import { LoginService } from './login.service.js';
+import { RegistrationService } from './registration.service.js';
 
 const ACCEPTED: AcceptedDto = {
   message: 'If the address belongs to an account, an email is on its way.',
@@ -35,13 +41,23 @@ const REGISTERED: AcceptedDto = {
   message: 'Check your inbox: an email is on its way to finish signing up.',
 };
 
+/**
+ * Every /auth route of the login, sessions and recovery use cases. One class, because the
+ * published OpenAPI operation ids (`Auth_login`, ...) are named after it; each route still calls
+ * one service.
+ */
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
   constructor(
-    private readonly auth: AuthService,
-    private readonly recovery: AccountRecoveryService,
+    private readonly registration: RegistrationService,
+    private readonly logins: LoginService,
+    private readonly refreshes: RefreshService,
     private readonly sessions: SessionsService,
+    private readonly verification: EmailVerificationService,
+    private readonly forgotPassword: ForgotPasswordService,
+    private readonly passwordReset: PasswordResetService,
+    private readonly passwordChange: PasswordChangeService,
   ) {}
 
   @Post('register')
@@ -55,7 +71,7 @@ export class AuthController {
   @ApiAcceptedResponse({ type: AcceptedDto })
   @ApiProblems(400, 429)
   async register(@Body() body: RegisterDto, @Client() client: ClientInfo): Promise<AcceptedDto> {
-    await this.auth.register(body, client);
+    await this.registration.register(body, client);
     return REGISTERED;
   }
 
@@ -65,8 +81,8 @@ export class AuthController {
   @ApiOperation({ summary: 'Sign in: starts a session on this device' })
   @ApiOkResponse({ type: TokenResponseDto })
   @ApiProblems(400, 401, 403, 429)
-  login(@Body() body: LoginDto, @Client() client: ClientInfo): Promise<TokenResponseDto> {
-    return this.auth.login(body, client);
+  async login(@Body() body: LoginDto, @Client() client: ClientInfo): Promise<TokenResponseDto> {
+    return toTokenResponse(await this.logins.login(body, client));
   }
 
   @Post('refresh')
@@ -77,8 +93,8 @@ export class AuthController {
   })
   @ApiOkResponse({ type: TokenResponseDto })
   @ApiProblems(400, 401, 409, 429)
-  refresh(@Body() body: RefreshDto, @Client() client: ClientInfo): Promise<TokenResponseDto> {
-    return this.sessions.refresh(body.refreshToken, client);
+  async refresh(@Body() body: RefreshDto, @Client() client: ClientInfo): Promise<TokenResponseDto> {
+    return toTokenResponse(await this.refreshes.refresh(body.refreshToken, client));
   }
 
   @Post('logout')
@@ -88,7 +104,7 @@ export class AuthController {
   @ApiNoContentResponse()
   @ApiProblems(401)
   logout(@CurrentUser() principal: AuthPrincipal, @Client() client: ClientInfo): Promise<void> {
-    return this.auth.logout(principal, client);
+    return this.sessions.logout(principal, client);
   }
 
   @Post('logout-all')
@@ -102,7 +118,7 @@ export class AuthController {
     @Body() body: LogoutAllDto,
     @Client() client: ClientInfo,
   ): Promise<RevokedSessionsDto> {
-    const revokedSessions = await this.auth.logoutAll(
+    const revokedSessions = await this.sessions.logoutAll(
       principal,
       body.includeCurrent ?? false,
       client,
@@ -117,7 +133,7 @@ export class AuthController {
   @ApiNoContentResponse()
   @ApiProblems(400)
   verifyEmail(@Body() body: TokenDto, @Client() client: ClientInfo): Promise<void> {
-    return this.recovery.verifyEmail(body.token, client);
+    return this.verification.verifyEmail(body.token, client);
   }
 
   @Post('email/resend')
@@ -127,7 +143,7 @@ export class AuthController {
   @ApiAcceptedResponse({ type: AcceptedDto })
   @ApiProblems(400, 429)
   async resend(@Body() body: EmailDto, @Client() client: ClientInfo): Promise<AcceptedDto> {
-    await this.recovery.resendVerification(body.email, client);
+    await this.verification.resendVerification(body.email, client);
     return ACCEPTED;
   }
 
@@ -138,7 +154,7 @@ export class AuthController {
   @ApiAcceptedResponse({ type: AcceptedDto })
   @ApiProblems(400, 429)
   async forgot(@Body() body: EmailDto, @Client() client: ClientInfo): Promise<AcceptedDto> {
-    await this.recovery.forgotPassword(body.email, client);
+    await this.forgotPassword.forgotPassword(body.email, client);
     return ACCEPTED;
   }
 
@@ -149,7 +165,7 @@ export class AuthController {
   @ApiNoContentResponse()
   @ApiProblems(400)
   reset(@Body() body: ResetPasswordDto, @Client() client: ClientInfo): Promise<void> {
-    return this.recovery.resetPassword(body.token, body.newPassword, client);
+    return this.passwordReset.resetPassword(body.token, body.newPassword, client);
   }
 
   @Post('password/change')
@@ -163,6 +179,11 @@ export class AuthController {
     @Body() body: ChangePasswordDto,
     @Client() client: ClientInfo,
   ): Promise<void> {
-    return this.recovery.changePassword(principal, body.currentPassword, body.newPassword, client);
+    return this.passwordChange.changePassword(
+      principal,
+      body.currentPassword,
+      body.newPassword,
+      client,
+    );
   }
 }

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy, type StrategyOptionsWithoutRequest } from 'passport-jwt';
-import { Clock } from '../common/clock.js';
-import type { AuthPrincipal, Role } from '../common/auth/auth-principal.js';
-import { APP_CONFIG, type AppConfig } from '../config/index.js';
-import { JWT_ALGORITHM, jwtKey } from './access-tokens.js';
-import { SessionCache } from './session-cache.js';
+import { Clock } from '../../common/clock.js';
+import type { AuthPrincipal, Role } from '../../common/auth/auth-principal.js';
+import { APP_CONFIG, type AppConfig } from '../../config/index.js';
+import { JWT_ALGORITHM, jwtKey } from '../access-tokens.js';
+import { SessionCache } from '../session-cache.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ROLES: readonly Role[] = ['user', 'admin'];

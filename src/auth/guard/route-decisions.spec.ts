@@ -2,10 +2,10 @@ import 'reflect-metadata';
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { MetadataScanner, ModulesContainer, NestFactory } from '@nestjs/core';
-import { AppModule } from '../app.module.js';
-import { ROLES } from '../common/auth/auth-principal.js';
-import { IS_PUBLIC } from '../common/auth/public.decorator.js';
-import { loadConfig } from '../config/index.js';
+import { AppModule } from '../../app.module.js';
+import { ROLES } from '../../common/auth/auth-principal.js';
+import { IS_PUBLIC } from '../../common/auth/public.decorator.js';
+import { loadConfig } from '../../config/index.js';
 
 // Nest's and @nestjs/swagger's metadata keys (their constants modules are not public exports).
 const PATH_METADATA = 'path';

@@ -1,14 +1,4 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Patch,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiNoContentResponse,
@@ -16,18 +6,18 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentUser, Roles, type AuthPrincipal } from '../common/auth/auth-principal.js';
-import { ApiProblems } from '../http/api-problems.decorator.js';
-import { ProblemException } from '../http/problem.exception.js';
-import { UserResponseDto } from '../users/index.js';
-import { UsersService } from '../users/index.js';
+import { CurrentUser, Roles, type AuthPrincipal } from '../../common/auth/auth-principal.js';
+import { ApiProblems } from '../../http/api-problems.decorator.js';
+import { PageQueryDto } from '../../http/pagination/page-query.dto.js';
+import { UuidParam } from '../../http/uuid-param.js';
+import { toUserResponse, UserResponseDto } from '../../users/index.js';
+import { Client, type ClientInfo } from '../client-info.js';
+import { DeleteAccountDto } from '../login/dto/auth.dto.js';
 import { AccountService } from './account.service.js';
 import { AuthEventsService } from './auth-events.service.js';
-import { Client, type ClientInfo } from './client-info.js';
 import { AdminUpdateUserDto } from './dto/admin-update-user.dto.js';
+import { toAuthEventPage } from './dto/auth-event-response.mapper.js';
 import { AuthEventPageDto } from './dto/auth-event.dto.js';
-import { DeleteAccountDto } from './dto/auth.dto.js';
-import { PageQueryDto } from '../http/pagination/page-query.dto.js';
 
 /**
  * The /users routes that decide who may sign in (they revoke sessions), plus the audit trail.
@@ -39,7 +29,6 @@ import { PageQueryDto } from '../http/pagination/page-query.dto.js';
 export class AccountController {
   constructor(
     private readonly accounts: AccountService,
-    private readonly users: UsersService,
     private readonly events: AuthEventsService,
   ) {}
 
@@ -63,13 +52,13 @@ export class AccountController {
   @ApiOperation({ summary: "Change a user's role or status (admin); ends their sessions" })
   @ApiOkResponse({ type: UserResponseDto })
   @ApiProblems(400, 401, 403, 404, 409)
-  update(
+  async update(
     @CurrentUser() principal: AuthPrincipal,
-    @Param('id', new ParseUUIDPipe({ version: '4' })) id: string,
+    @UuidParam() id: string,
     @Body() body: AdminUpdateUserDto,
     @Client() client: ClientInfo,
   ): Promise<UserResponseDto> {
-    return this.accounts.adminUpdate(principal, id, body, client);
+    return toUserResponse(await this.accounts.adminUpdate(principal, id, body, client));
   }
 
   @Delete(':id')
@@ -80,7 +69,7 @@ export class AccountController {
   @ApiProblems(400, 401, 403, 404, 409)
   delete(
     @CurrentUser() principal: AuthPrincipal,
-    @Param('id', new ParseUUIDPipe({ version: '4' })) id: string,
+    @UuidParam() id: string,
     @Client() client: ClientInfo,
   ): Promise<void> {
     return this.accounts.adminDelete(principal, id, client);
@@ -94,13 +83,13 @@ export class AccountController {
   @ApiOkResponse({ type: AuthEventPageDto })
   @ApiProblems(400, 401, 403, 404)
   async authEvents(
-    @Param('id', new ParseUUIDPipe({ version: '4' })) id: string,
+    @UuidParam() id: string,
     @Query() query: PageQueryDto,
   ): Promise<AuthEventPageDto> {
-    // A deleted user's events stay readable: that is what the audit trail is kept for.
-    if (!(await this.users.everExisted(id))) {
-      throw new ProblemException({ status: 404, slug: 'not-found', detail: 'No such user.' });
-    }
-    return this.events.listForUser(id, query.limit ?? 20, query.cursor);
+    const page = await this.events.listForUser(id, {
+      limit: query.limit ?? 20,
+      cursor: query.cursor,
+    });
+    return toAuthEventPage(page);
   }
 }

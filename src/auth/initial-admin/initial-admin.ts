@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
-import { APP_CONFIG, type AppConfig } from '../config/index.js';
-import { User } from '../users/index.js';
-import { PasswordHasher } from './domain/password-hasher.js';
-import { checkPassword } from './domain/password-policy.js';
-import { AuthEvent } from './entities/auth-event.entity.js';
+import type { EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../../config/index.js';
+import { Transactions } from '../../database/transactions.js';
+import { User } from '../../users/index.js';
+import { PasswordHasher } from '../domain/password-hasher.js';
+import { checkPassword } from '../domain/password-policy.js';
+import { AuthEvent } from '../entities/auth-event.entity.js';
 
 export interface AdminInput {
   email: string;
@@ -82,14 +82,14 @@ export class InitialAdmin implements OnApplicationBootstrap {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly transactions: Transactions,
     private readonly hasher: PasswordHasher,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const admin = this.config.auth.initialAdmin;
     if (!admin || this.config.app.role === 'worker') return;
-    const outcome = await this.db.transaction((manager) =>
+    const outcome = await this.transactions.run((manager) =>
       ensureAdmin(manager, this.hasher, admin, { onlyIfEmpty: true, now: new Date() }),
     );
     if (outcome === 'created')

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { USER_ROLES, USER_STATUSES, type UserRole, type UserStatus } from '../../users/index.js';
+import { USER_ROLES, USER_STATUSES, type UserRole, type UserStatus } from '../../../users/index.js';
 
 export class AdminUpdateUserDto {
   @ApiPropertyOptional({ enum: USER_ROLES, enumName: 'UserRole' })

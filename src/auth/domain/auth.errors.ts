@@ -1,0 +1,89 @@
+import { DomainError } from '../../common/errors/domain-error.js';
+
+export const invalidCredentials = (): DomainError =>
+  new DomainError({
+    kind: 'unauthenticated',
+    code: 'invalid-credentials',
+    detail: 'The email address or password is incorrect.',
+  });
+
+export const accountDisabled = (): DomainError =>
+  new DomainError({
+    kind: 'forbidden',
+    code: 'account-disabled',
+    detail: 'This account is disabled.',
+  });
+
+export const emailNotVerified = (): DomainError =>
+  new DomainError({
+    kind: 'forbidden',
+    code: 'email-not-verified',
+    detail: 'Confirm your email address first (see POST /auth/email/resend).',
+  });
+
+/** The policy's message on the field that carried the password. */
+export const weakPassword = (field: string, message: string, reason: string): DomainError =>
+  new DomainError({
+    kind: 'invalid',
+    code: 'weak-password',
+    detail: message,
+    fields: [{ field, message }],
+    extensions: { reason },
+  });
+
+export const wrongPassword = (field: string): DomainError =>
+  new DomainError({
+    kind: 'forbidden',
+    code: 'wrong-password',
+    detail: 'The current password is incorrect.',
+    fields: [{ field, message: 'The current password is incorrect.' }],
+  });
+
+/** The wait travels twice: as the Retry-After header and as the `retryAfter` body member. */
+export const tooManyAttempts = (retryAfterSeconds: number): DomainError =>
+  new DomainError({
+    kind: 'rate-limited',
+    code: 'too-many-requests',
+    detail: `Too many attempts. Try again in ${retryAfterSeconds} seconds.`,
+    retryAfterSeconds,
+    extensions: { retryAfter: retryAfterSeconds },
+  });
+
+export const invalidToken = (): DomainError =>
+  new DomainError({
+    kind: 'invalid',
+    code: 'invalid-token',
+    detail: 'The link is invalid, expired or already used. Request a new one.',
+    fields: [{ field: 'token', message: 'token is invalid, expired or already used' }],
+  });
+
+export const invalidRefreshToken = (): DomainError =>
+  new DomainError({
+    kind: 'unauthenticated',
+    code: 'invalid-refresh-token',
+    detail: 'The refresh token is invalid, expired or revoked. Sign in again.',
+  });
+
+export const refreshInProgress = (): DomainError =>
+  new DomainError({
+    kind: 'conflict',
+    code: 'refresh-in-progress',
+    detail: 'This refresh token is being rotated by a concurrent request; retry shortly.',
+    retryAfterSeconds: 1,
+  });
+
+export const cannotChangeSelf = (detail: string): DomainError =>
+  new DomainError({ kind: 'conflict', code: 'cannot-change-self', detail });
+
+export const sessionNotFound = (): DomainError =>
+  new DomainError({ kind: 'not-found', code: 'session-not-found', detail: 'No such session.' });
+
+export const userNotFound = (): DomainError =>
+  new DomainError({ kind: 'not-found', code: 'user-not-found', detail: 'No such user.' });
+
+/**
+ * The audit trail of an id that never was a user. Its type stays the generic `not-found` that
+ * clients already match on (a deleted user's trail is still readable).
+ */
+export const auditedUserNotFound = (): DomainError =>
+  new DomainError({ kind: 'not-found', code: 'not-found', detail: 'No such user.' });
