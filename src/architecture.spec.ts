@@ -7,7 +7,6 @@ import {
   type ArchitectureLayout,
   type RuleId,
   type SourceText,
-  type Violation,
 } from '../test/support/architecture-rules.js';
 
 /**
@@ -44,36 +43,6 @@ const LAYOUT: ArchitectureLayout = {
   dataSourceFolders: ['database', 'health', 'idempotency', 'outbox'],
 };
 
-/**
- * Today's violations, file by file. The structure refactor (issue #12) removes them, and this list
- * with them: an entry that no longer occurs fails as stale, so the list can only shrink. Never add
- * an entry; fix the import.
- */
-const KNOWN_VIOLATIONS: Record<RuleId, readonly string[]> = {
-  folders: [],
-  'cross-module-import': [],
-  'data-source': [
-    'src/auth/account-recovery.service.ts',
-    'src/auth/account.service.ts',
-    'src/auth/auth-events.service.ts',
-    'src/auth/auth.service.ts',
-    'src/auth/initial-admin.ts',
-    'src/auth/one-time-tokens.service.ts',
-    'src/auth/session-cache.ts',
-    'src/auth/sessions.service.ts',
-  ],
-  'http-exception': [
-    'src/auth/account-recovery.service.ts',
-    'src/auth/account.service.ts',
-    'src/auth/auth-throttle.service.ts',
-    'src/auth/auth.service.ts',
-    'src/auth/sessions.service.ts',
-  ],
-  'infrastructure-imports-feature': [],
-  'forward-ref': [],
-  'module-cycle': [],
-};
-
 const RULES: Record<RuleId, string> = {
   folders: 'every folder of src/ is a feature module or infrastructure',
   'cross-module-import':
@@ -94,22 +63,11 @@ function readTree(): SourceText[] {
     .map((file) => ({ path: `src/${file}`, source: readFileSync(`${src}/${file}`, 'utf8') }));
 }
 
-/** What the allow-list does not cover, and the allow-list entries that no longer occur. */
-function compare(rule: RuleId, found: Violation[], allowed = KNOWN_VIOLATIONS) {
-  const known = new Set(allowed[rule]);
-  const ofRule = found.filter((v) => v.rule === rule);
-  const files = new Set(ofRule.map((v) => v.file));
-  return {
-    violations: ofRule.filter((v) => !known.has(v.file)).map(describeViolation),
-    staleAllowListEntries: [...known].filter((file) => !files.has(file)),
-  };
-}
-
 describe('architecture (docs/architecture.md)', () => {
   const found = checkArchitecture(readTree(), LAYOUT);
 
   it.each(Object.entries(RULES) as [RuleId, string][])('%s: %s', (rule) => {
-    expect(compare(rule, found)).toEqual({ violations: [], staleAllowListEntries: [] });
+    expect(found.filter((v) => v.rule === rule).map(describeViolation)).toEqual([]);
   });
 });
 
@@ -210,18 +168,5 @@ describe('architecture checker (self-test)', () => {
     expect(cycle?.detail).toBe(
       'mail → shop (src/mail/mail.module.ts:2); shop → mail (src/shop/shop.module.ts:1)',
     );
-  });
-
-  it('allow-list: an entry covers its file; one that no longer occurs is stale', () => {
-    const found = checkArchitecture(files, layout);
-    const none = { ...KNOWN_VIOLATIONS, 'forward-ref': [] };
-    expect(compare('forward-ref', found, none).violations).toHaveLength(1);
-    const covered = { ...none, 'forward-ref': ['src/mail/mail.module.ts'] };
-    expect(compare('forward-ref', found, covered)).toEqual({
-      violations: [],
-      staleAllowListEntries: [],
-    });
-    const stale = { ...none, 'forward-ref': ['src/mail/mail.module.ts', 'src/gone.ts'] };
-    expect(compare('forward-ref', found, stale).staleAllowListEntries).toEqual(['src/gone.ts']);
   });
 });
