@@ -102,10 +102,9 @@ export async function runJourney(options: JourneyOptions): Promise<JourneyResult
       paymentStatus: confirmed.status,
       streamedNotificationId: streamedId,
       listedNotificationIds: listed,
-      tokensRotated:
-        before !== null &&
-        after.accessToken !== before.accessToken &&
-        after.refreshToken !== before.refreshToken,
+      // The refresh token rotates on every use. (The access token may come out the same: a JWT
+      // for the same session issued within the same second is the same string.)
+      tokensRotated: before !== null && after.refreshToken !== before.refreshToken,
       signedOut: (await client.tokens.get()) === null,
       streamEndedWithRevocation: revoked.type === 'session-revoked',
     };
