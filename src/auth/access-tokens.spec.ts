@@ -33,7 +33,12 @@ const claimsOf = (token: string) =>
   >;
 
 describe('access tokens and their validation (ManualClock)', () => {
-  const subject = { userId: randomUUID(), sessionId: randomUUID(), role: 'user' as const };
+  const subject = {
+    userId: randomUUID(),
+    sessionId: randomUUID(),
+    role: 'user' as const,
+    amr: ['pwd' as const],
+  };
   const farEnd = new Date('2027-01-01T00:00:00Z');
 
   it('lives 15 minutes by default and is valid until its last second', async () => {
@@ -44,11 +49,13 @@ describe('access tokens and their validation (ManualClock)', () => {
     expect(claims).toMatchObject({
       sub: subject.userId,
       sid: subject.sessionId,
+      amr: ['pwd'],
+      aal: 'aal1',
       iss: 'app-backend',
       aud: 'app-api',
     });
     clock.advance(15 * MINUTE - 1_000);
-    expect(await strategy.validate(claims)).toEqual(subject);
+    expect(await strategy.validate(claims)).toEqual({ ...subject, aal: 'aal1' });
     clock.advance(1_000);
     expect(await strategy.validate(claims)).toBe(false);
   });
@@ -61,6 +68,20 @@ describe('access tokens and their validation (ManualClock)', () => {
     expect(claimsOf(issued.token).exp).toBe(end.getTime() / 1000);
   });
 
+  it('derives the level from amr, never from the aal claim; a token from before amr is a password', async () => {
+    const { tokens, strategy } = setup();
+    const claims = claimsOf(
+      (await tokens.issue({ ...subject, amr: ['pwd', 'otp'] }, farEnd)).token,
+    );
+    expect(claims).toMatchObject({ amr: ['pwd', 'otp'], aal: 'aal2' });
+    expect(await strategy.validate(claims)).toMatchObject({ aal: 'aal2' });
+    expect(await strategy.validate({ ...claims, amr: ['pwd'], aal: 'aal2' })).toMatchObject({
+      aal: 'aal1',
+    });
+    const { amr: _amr, aal: _aal, ...legacy } = claims;
+    expect(await strategy.validate(legacy)).toMatchObject({ amr: ['pwd'], aal: 'aal1' });
+  });
+
   it('refuses revoked sessions and malformed claims', async () => {
     const { tokens, strategy } = setup(false);
     const claims = claimsOf((await tokens.issue(subject, farEnd)).token);
@@ -68,6 +89,7 @@ describe('access tokens and their validation (ManualClock)', () => {
     const live = setup(true).strategy;
     expect(await live.validate({ ...claims, sub: 'x' })).toBe(false);
     expect(await live.validate({ ...claims, role: 'root' })).toBe(false);
+    expect(await live.validate({ ...claims, amr: ['sms'] })).toBe(false);
     expect(await live.validate({ ...claims, exp: undefined })).toBe(false);
   });
 });
@@ -87,11 +109,21 @@ describe('refresh grace sealing', () => {
 describe('access token signing', () => {
   it("writes byte for byte the token jose's SignJWT wrote, which jose verifies", async () => {
     const clock = new ManualClock(new Date('2026-03-01T12:00:00Z'));
-    const subject = { userId: randomUUID(), sessionId: randomUUID(), role: 'admin' as const };
+    const subject = {
+      userId: randomUUID(),
+      sessionId: randomUUID(),
+      role: 'admin' as const,
+      amr: ['pwd' as const],
+    };
     const end = new Date('2027-01-01T00:00:00Z');
     const issued = await new AccessTokens(config, clock).issue(subject, end);
     const now = clock.now().getTime() / 1000;
-    const expected = await new SignJWT({ sid: subject.sessionId, role: subject.role })
+    const expected = await new SignJWT({
+      sid: subject.sessionId,
+      role: subject.role,
+      amr: subject.amr,
+      aal: 'aal1',
+    })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(subject.userId)
       .setIssuer(config.auth.jwtIssuer)

@@ -4,6 +4,7 @@ import jwt from 'jsonwebtoken';
 import { Clock } from '../common/clock.js';
 import type { Role } from '../common/auth/auth-principal.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
+import { assuranceOf, type AssuranceLevel, type AuthMethod } from './domain/assurance.js';
 
 export const JWT_ALGORITHM = 'HS256';
 
@@ -16,6 +17,8 @@ export interface AccessTokenClaims {
   sub: string;
   sid: string;
   role: Role;
+  amr: AuthMethod[];
+  aal: AssuranceLevel;
   iss: string;
   aud: string;
   iat: number;
@@ -42,7 +45,7 @@ export class AccessTokens {
 
   /** Never outlives the session's absolute lifetime. */
   async issue(
-    subject: { userId: string; sessionId: string; role: Role },
+    subject: { userId: string; sessionId: string; role: Role; amr: AuthMethod[] },
     sessionEndsAt: Date,
   ): Promise<IssuedAccessToken> {
     const now = Math.floor(this.clock.now().getTime() / 1000);
@@ -56,6 +59,8 @@ export class AccessTokens {
     const claims: AccessTokenClaims = {
       sid: subject.sessionId,
       role: subject.role,
+      amr: subject.amr,
+      aal: assuranceOf(subject.amr),
       sub: subject.userId,
       iss: this.config.auth.jwtIssuer,
       aud: this.config.auth.jwtAudience,

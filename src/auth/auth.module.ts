@@ -21,7 +21,8 @@ import { JwtStrategy } from './guard/jwt.strategy.js';
 import { InitialAdmin } from './initial-admin/initial-admin.js';
 import { AuthController } from './login/auth.controller.js';
 import { LoginService } from './login/login.service.js';
-import { NewLoginAlert } from './login/new-login-alert.js';
+import { NewLoginAlert } from './new-login-alert.js';
+import { SignIn } from './sign-in.js';
 import { RegistrationService } from './login/registration.service.js';
 import { NewPassword } from './new-password.js';
 import { OneTimeTokens } from './one-time-tokens.js';
@@ -76,6 +77,7 @@ import { SessionsService } from './sessions/sessions.service.js';
     RegistrationService,
     LoginService,
     NewLoginAlert,
+    SignIn,
     RefreshService,
     SessionsService,
     EmailVerificationService,

@@ -6,6 +6,7 @@ import type { User } from '../users/index.js';
 import { AccessTokens } from './access-tokens.js';
 import { AuditTrail } from './audit-trail.js';
 import type { ClientInfo } from './client-info.js';
+import type { AuthMethod } from './domain/assurance.js';
 import { deviceNameFrom } from './domain/device-name.js';
 import { openPair, sealPair, type TokenPair } from './domain/refresh-grace.js';
 import { generateOpaqueToken, hashToken } from './domain/tokens.js';
@@ -45,6 +46,7 @@ export class SessionTokens {
     user: User,
     client: ClientInfo,
     deviceName: string | undefined,
+    amr: AuthMethod[],
   ): Promise<TokenPair & { sessionId: string; newClient: boolean }> {
     const now = this.clock.now();
     const refreshToken = generateOpaqueToken();
@@ -56,6 +58,7 @@ export class SessionTokens {
         deviceName: deviceNameFrom(deviceName, client.userAgent),
         userAgent: client.userAgent,
         ipAddress: client.ip,
+        amr,
         at: now,
       },
       event,
@@ -63,7 +66,7 @@ export class SessionTokens {
     );
     this.audit.log({ ...event, sessionId });
     const access = await this.accessTokens.issue(
-      { userId: user.id, sessionId, role: user.role },
+      { userId: user.id, sessionId, role: user.role, amr },
       this.absoluteEndOf(now),
     );
     return {
@@ -103,7 +106,7 @@ export class SessionTokens {
     });
     if (!won) return null;
     const access = await this.accessTokens.issue(
-      { userId: user.id, sessionId: session.id, role: user.role },
+      { userId: user.id, sessionId: session.id, role: user.role, amr: session.amr },
       this.absoluteEndOf(session.createdAt),
     );
     const pair: TokenPair = {

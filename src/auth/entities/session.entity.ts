@@ -8,6 +8,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
+import type { AuthMethod } from '../domain/assurance.js';
 import { User } from '../../users/entities/user.entity.js';
 
 export const REVOCATION_REASONS = [
@@ -54,6 +55,10 @@ export class Session {
 
   @Column('timestamptz', { nullable: true })
   rotatedAt: Date | null;
+
+  /** How the session was authenticated; a step-up adds the second factor. */
+  @Column('text', { array: true, default: () => "'{pwd}'" })
+  amr: AuthMethod[];
 
   @Column('varchar', { length: 100 })
   deviceName: string;

@@ -5,6 +5,7 @@ import { Clock } from '../../common/clock.js';
 import type { AuthPrincipal, Role } from '../../common/auth/auth-principal.js';
 import { APP_CONFIG, type AppConfig } from '../../config/index.js';
 import { JWT_ALGORITHM, jwtKey } from '../access-tokens.js';
+import { assuranceOf, parseAmr } from '../domain/assurance.js';
 import { SessionCache } from '../session-cache.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -38,11 +39,14 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
 
   async validate(payload: Record<string, unknown>): Promise<AuthPrincipal | false> {
     const { sub, sid, role, exp } = payload;
+    const amr = parseAmr(payload.amr);
     if (typeof sub !== 'string' || !UUID.test(sub)) return false;
     if (typeof sid !== 'string' || !UUID.test(sid)) return false;
     if (typeof role !== 'string' || !ROLES.includes(role as Role)) return false;
+    if (!amr) return false;
     if (typeof exp !== 'number' || exp * 1000 <= this.clock.now().getTime()) return false;
     if (!(await this.sessions.isActive(sid, sub))) return false;
-    return { userId: sub, sessionId: sid, role: role as Role };
+    // The level follows from amr (never trusted from its own claim): one rule, in domain/.
+    return { userId: sub, sessionId: sid, role: role as Role, amr, aal: assuranceOf(amr) };
   }
 }

@@ -6,8 +6,8 @@ import { assertAllowed, AuthThrottle, loginKeys } from '../auth-throttle.js';
 import type { ClientInfo } from '../client-info.js';
 import { accountDisabled, emailNotVerified, invalidCredentials } from '../domain/auth.errors.js';
 import { PasswordHasher } from '../domain/password-hasher.js';
-import { SessionTokens, type SignedIn } from '../session-tokens.js';
-import { NewLoginAlert } from './new-login-alert.js';
+import type { SignedIn } from '../session-tokens.js';
+import { SignIn } from '../sign-in.js';
 
 export interface LoginInput {
   email: string;
@@ -24,8 +24,7 @@ export class LoginService {
     private readonly hasher: PasswordHasher,
     private readonly throttle: AuthThrottle,
     private readonly audit: AuditTrail,
-    private readonly tokens: SessionTokens,
-    private readonly newLoginAlert: NewLoginAlert,
+    private readonly signIn: SignIn,
   ) {}
 
   /**
@@ -69,12 +68,6 @@ export class LoginService {
     if (this.hasher.needsRehash(user.passwordHash as string)) {
       await this.users.setPasswordHash(user.id, await this.hasher.hash(input.password));
     }
-    const { sessionId, newClient, ...pair } = await this.tokens.start(
-      user,
-      client,
-      input.deviceName,
-    );
-    if (newClient) await this.newLoginAlert.send(user, sessionId, client);
-    return { ...pair, user };
+    return this.signIn.complete(user, client, input.deviceName, ['pwd']);
   }
 }

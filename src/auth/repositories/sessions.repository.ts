@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, Not, Repository, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import { keysetPage, type Page, type PageRequest } from '../../common/pagination/keyset.js';
 import type { AuthEventRow } from '../audit-trail.js';
+import type { AuthMethod } from '../domain/assurance.js';
 import { Session, type RevocationReason } from '../entities/session.entity.js';
 
 export interface NewSession {
@@ -11,6 +12,7 @@ export interface NewSession {
   deviceName: string;
   userAgent: string | null;
   ipAddress: string | null;
+  amr: AuthMethod[];
   at: Date;
 }
 
@@ -56,6 +58,7 @@ export class SessionsRepository {
         event.requestId,
         JSON.stringify(event.details),
         newClientSince,
+        session.amr,
       ],
     );
     return { id: rows[0].id, newClient: rows[0].new_client };
@@ -162,8 +165,8 @@ function whereOf(target: RevocationTarget): FindOptionsWhere<Session> {
 const START_SESSION_SQL = `
   WITH s AS (
     INSERT INTO "sessions"
-      ("user_id", "current_token_hash", "device_name", "user_agent", "ip_address", "last_used_at", "created_at")
-    VALUES ($1, $2, $3, $4, $5, $6, $6)
+      ("user_id", "current_token_hash", "device_name", "user_agent", "ip_address", "last_used_at", "created_at", "amr")
+    VALUES ($1, $2, $3, $4, $5, $6, $6, $13::text[])
     RETURNING "id"
   ), e AS (
     INSERT INTO "auth_events"

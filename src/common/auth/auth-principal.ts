@@ -7,6 +7,10 @@ export interface AuthPrincipal {
   userId: string;
   sessionId: string;
   role: Role;
+  /** How the session was authenticated (`pwd`, `oidc`, `otp`, `recovery`, `passkey`). */
+  amr: readonly string[];
+  /** `aal2` once a second factor or a passkey was used in this session. */
+  aal: 'aal1' | 'aal2';
 }
 
 export const ROLES = 'auth:roles';

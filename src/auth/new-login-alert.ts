@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../../common/clock.js';
-import { Transactions } from '../../database/transactions.js';
-import type { User } from '../../users/index.js';
-import { AccountNotices } from '../account-notices.js';
-import type { ClientInfo } from '../client-info.js';
-import { SessionRevocation } from '../session-revocation.js';
+import { Clock } from '../common/clock.js';
+import { Transactions } from '../database/transactions.js';
+import type { User } from '../users/index.js';
+import { AccountNotices } from './account-notices.js';
+import type { ClientInfo } from './client-info.js';
+import { SessionRevocation } from './session-revocation.js';
 
 /**
  * The "new sign-in" notice, after the session's own statement so that the common login stays
