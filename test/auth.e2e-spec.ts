@@ -517,6 +517,32 @@ describe('auth over HTTP', () => {
       .expect(400);
   });
 
+  it('answers one message per field: a missing one is required, a bad display name says why', async () => {
+    const register = (body: object) => t.http.post(`${API}/auth/register`).send(body).expect(400);
+    const missing = await register({ email: `m-${randomUUID()}@example.test` });
+    expect(missing.body.errors).toEqual([
+      { field: 'password', message: 'password is required' },
+      { field: 'displayName', message: 'displayName is required' },
+    ]);
+    const bad = async (displayName: unknown) =>
+      (
+        await register({
+          email: 'b@example.test',
+          password: 'another fine passphrase',
+          displayName,
+        })
+      ).body.errors;
+    expect(await bad('  ')).toEqual([
+      { field: 'displayName', message: 'displayName must not be blank' },
+    ]);
+    expect(await bad(42)).toEqual([
+      { field: 'displayName', message: 'displayName must be a string' },
+    ]);
+    expect(await bad('x'.repeat(101))).toEqual([
+      { field: 'displayName', message: 'displayName must be at most 100 characters' },
+    ]);
+  });
+
   describe('access tokens', () => {
     let u: Awaited<ReturnType<typeof signUp>>;
     let sid: string;

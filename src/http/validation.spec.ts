@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { undeclaredNulls } from './validation.js';
+import { plainToInstance, Type } from 'class-transformer';
+import { IsString, MaxLength, MinLength, ValidateNested, validateSync } from 'class-validator';
+import { fieldErrors, undeclaredNulls } from './validation.js';
 
 class Item {
   @ApiProperty() name: string;
@@ -33,5 +35,38 @@ describe('undeclaredNulls', () => {
     expect(undeclaredNulls({ unknown: null, free: { x: null } }, Body)).toEqual([]);
     expect(undeclaredNulls('text', Body)).toEqual([]);
     expect(undeclaredNulls({ note: null }, String)).toEqual([]);
+  });
+});
+
+class Named {
+  @IsString() @MinLength(2) @MaxLength(5) name: string;
+}
+
+class Outer {
+  @IsString() @MinLength(2) title: string;
+  @ValidateNested() @Type(() => Named) inner: Named;
+}
+
+describe('fieldErrors', () => {
+  const errorsFor = (body: object) =>
+    fieldErrors(
+      validateSync(plainToInstance(Outer, body), {
+        validationError: { target: false, value: true },
+      }),
+    );
+
+  it('says once that a missing field is required, nested ones too', () => {
+    expect(errorsFor({ inner: {} })).toEqual([
+      { field: 'title', message: 'title is required' },
+      { field: 'inner.name', message: 'inner.name is required' },
+    ]);
+  });
+
+  it('keeps the messages of a field that is present', () => {
+    expect(errorsFor({ title: 7, inner: { name: 'abcdef' } })).toEqual([
+      { field: 'title', message: 'title must be longer than or equal to 2 characters' },
+      { field: 'title', message: 'title must be a string' },
+      { field: 'inner.name', message: 'name must be shorter than or equal to 5 characters' },
+    ]);
   });
 });

@@ -7,11 +7,17 @@ import {
 import type { FieldError } from './problem-details.js';
 import { ProblemException } from './problem.exception.js';
 
-/** Flattens class-validator's tree into `field` (dotted path) + `message` pairs. */
+/**
+ * Flattens class-validator's tree into `field` (dotted path) + `message` pairs. A missing field
+ * fails every rule it has ("must be a string", "should not be empty", ...): one message says it.
+ */
 export function fieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
+    const messages = Object.values(error.constraints ?? {});
+    const own = (
+      error.value === undefined && messages.length > 0 ? [`${field} is required`] : messages
+    ).map((message) => ({ field, message }));
     return [...own, ...fieldErrors(error.children ?? [], field)];
   });
 }
@@ -21,7 +27,8 @@ export function createValidationPipe(): ValidationPipe {
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
-    validationError: { target: false, value: false },
+    // The value only tells fieldErrors a field is missing; it never reaches the response.
+    validationError: { target: false, value: true },
     exceptionFactory: (errors) => invalid(fieldErrors(errors)),
   });
 }

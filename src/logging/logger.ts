@@ -1,4 +1,5 @@
-import { pino, type Logger } from 'pino';
+import { createRequire } from 'node:module';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import type { AppConfig } from '../config/index.js';
 import { currentRequestId } from './request-context.js';
 
@@ -31,8 +32,37 @@ export function createLogger(config: Pick<AppConfig, 'log' | 'app'>): Logger {
       },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    config.app.env === 'production' ? bufferedStdout() : undefined,
+    destination(config.app.env),
   );
+}
+
+function destination(env: AppConfig['app']['env']): DestinationStream | undefined {
+  if (env === 'production') return bufferedStdout();
+  if (env === 'development' && process.stdout.isTTY) return prettyStdout();
+  return undefined; // JSON lines on stdout: pipes, files, tests
+}
+
+/**
+ * Development on a terminal: one readable line per entry (pino-pretty, a devDependency loaded
+ * only here, so the production image never needs it). Synchronous, so lines keep their order
+ * with anything else written to the terminal. JSON if it is not installed.
+ */
+function prettyStdout(): DestinationStream | undefined {
+  try {
+    const require = createRequire(import.meta.url);
+    const pretty = require('pino-pretty') as (options: object) => DestinationStream;
+    return pretty({
+      sync: true,
+      colorize: true,
+      translateTime: 'SYS:HH:MM:ss.l',
+      // One process runs both roles in development; the Nest context reads better in front.
+      ignore: 'pid,hostname,role,context',
+      messageFormat: '{if context}[{context}] {end}{msg}',
+    });
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'MODULE_NOT_FOUND') return undefined;
+    throw error;
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength, Validate } from 'class-validator';
+import { IsOptional, IsString, maxLength, Validate } from 'class-validator';
+import type { ValidationArguments } from 'class-validator';
 import { ValidatorConstraint, type ValidatorConstraintInterface } from 'class-validator';
 
 /** IANA names only ("Europe/Berlin", "UTC"), as the runtime's ICU knows them. */
@@ -37,6 +38,19 @@ export class IsLocaleTag implements ValidatorConstraintInterface {
   }
 }
 
+/** One rule, so one message for any bad display name (class-validator reports every rule). */
+@ValidatorConstraint({ name: 'isDisplayName' })
+export class IsDisplayName implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && maxLength(value, 100) && /\S/.test(value);
+  }
+  defaultMessage(args?: ValidationArguments): string {
+    if (typeof args?.value !== 'string') return 'displayName must be a string';
+    if (!maxLength(args.value, 100)) return 'displayName must be at most 100 characters';
+    return 'displayName must not be blank';
+  }
+}
+
 export const DisplayNameField = (optional: boolean) =>
   applyDecorators(
     (optional ? ApiPropertyOptional : ApiProperty)({
@@ -45,10 +59,7 @@ export const DisplayNameField = (optional: boolean) =>
       maxLength: 100,
     }),
     ...(optional ? [IsOptional()] : []),
-    IsString(),
-    IsNotEmpty(),
-    MaxLength(100),
-    Matches(/\S/, { message: 'displayName must not be blank' }),
+    Validate(IsDisplayName),
   );
 
 export const LocaleField = () =>

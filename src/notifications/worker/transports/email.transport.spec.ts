@@ -176,14 +176,14 @@ describe('SmtpEmailTransport', () => {
 });
 
 describe('LogEmailTransport', () => {
-  it('writes the mail with its readable link to the logger', async () => {
+  it('writes the mail to the logger, then its link as a line of its own', async () => {
     const lines: { obj: object; msg: string }[] = [];
     const transport: EmailTransport = new LogEmailTransport(
       { info: (obj, msg) => lines.push({ obj, msg }) },
       'no-reply@localhost',
     );
     const { messageId } = await transport.send(mail);
-    expect(lines).toHaveLength(1);
+    expect(lines).toHaveLength(2);
     expect(lines[0]!.msg).toContain('ana@example.com');
     expect(lines[0]!.obj).toEqual({
       mail: {
@@ -194,6 +194,10 @@ describe('LogEmailTransport', () => {
         headers: mail.headers,
         text: expect.stringContaining('https://app.example.com/verify?token=abc'),
       },
+    });
+    expect(lines[1]).toEqual({
+      obj: { messageId },
+      msg: 'https://app.example.com/verify?token=abc',
     });
   });
 });

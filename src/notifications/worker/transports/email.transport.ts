@@ -101,14 +101,16 @@ export function classifySmtpError(error: unknown): Error {
     : error;
 }
 
+const LINK = /https?:\/\/[^\s<>"]+/g;
+
 /** `{ info(obj, msg) }`: what pino offers, and all this adapter needs. */
 export interface MailLogger {
   info(obj: object, msg: string): void;
 }
 
 /**
- * Development default without `SMTP_URL`: the mail goes to the log, text part included, so a
- * developer can click the verification link.
+ * Development default without `SMTP_URL`: the mail goes to the log, text part included, then
+ * each link of the text as a line of its own, so a developer can click the verification link.
  */
 export class LogEmailTransport extends EmailTransport {
   constructor(
@@ -125,6 +127,7 @@ export class LogEmailTransport extends EmailTransport {
       { mail: { messageId, from: this.from, to, subject, headers, text } },
       `Email to ${to} written to the log (no SMTP_URL): ${subject}`,
     );
+    for (const link of text.match(LINK) ?? []) this.logger.info({ messageId }, link);
     return { messageId };
   }
 }
