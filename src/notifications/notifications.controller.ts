@@ -16,6 +16,7 @@ import {
   ApiAcceptedResponse,
   ApiBearerAuth,
   ApiCreatedResponse,
+  ApiExtraModels,
   ApiHeader,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -23,6 +24,8 @@ import {
   ApiProduces,
   ApiSecurity,
   ApiTags,
+  getSchemaPath,
+  type MediaTypeObject,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentUser, Roles, type AuthPrincipal } from '../common/auth/auth-principal.js';
@@ -196,10 +199,26 @@ export class NotificationsController {
       'The stream belongs to the session that asked for the ticket: when that session is revoked (sign-out, sign-out everywhere, an admin disabling the account, refresh-token reuse), it ends with a `session-revoked` event. Reconnecting is then refused with 401 until the user signs in again.',
     ].join('\n\n'),
   })
-  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event' })
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description: 'Resume after this event',
+    schema: { type: 'string', pattern: '^\\d{1,20}-\\d{1,20}$' },
+  })
+  @ApiExtraModels(NotificationResponseDto, UnreadCountDto)
   @ApiOkResponse({
-    description: 'An endless text/event-stream',
-    content: { 'text/event-stream': { schema: { type: 'string' } } },
+    description:
+      'An endless text/event-stream. `x-sse-events` gives the JSON schema of each event’s data by event name.',
+    content: {
+      'text/event-stream': {
+        schema: { type: 'string' },
+        'x-sse-events': {
+          notification: { $ref: getSchemaPath(NotificationResponseDto) },
+          'unread-count': { $ref: getSchemaPath(UnreadCountDto) },
+          'session-revoked': { type: 'object', additionalProperties: false },
+        },
+      } as MediaTypeObject,
+    },
   })
   @ApiProblems(400, 401)
   async openStream(

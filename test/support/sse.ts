@@ -1,4 +1,5 @@
 import { request, type ClientRequest } from 'node:http';
+import { recordResponse } from './contract/record.js';
 import { waitFor } from './wait.js';
 
 export interface SseEvent {
@@ -22,6 +23,8 @@ export class SseClient {
     return new Promise((resolve, reject) => {
       client.req = request(url, { headers: { accept: 'text/event-stream', ...headers } }, (res) => {
         client.status = res.statusCode ?? 0;
+        const seen = { method: 'GET', url, status: client.status, headers: res.headers };
+        recordResponse({ ...seen, streamed: true });
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => client.feed(chunk));
         res.on('end', () => (client.ended = true));

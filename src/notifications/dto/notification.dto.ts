@@ -95,11 +95,15 @@ export class ListNotificationsQueryDto {
 }
 
 export class UnreadCountDto {
-  @ApiProperty({ minimum: 0, example: 3 })
+  @ApiProperty({ type: 'integer', minimum: 0, example: 3 })
   count: number;
 }
 
 export class ReadAllResultDto {
-  @ApiProperty({ minimum: 0, description: 'How many notifications were marked read' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    description: 'How many notifications were marked read',
+  })
   marked: number;
 }
