@@ -27,7 +27,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(app, config, {
     extraModels: [ProblemDetails, FieldError],
   });
-  return withOperationIds(withUuidIds(withSecurity(withProblemResponses(document))));
+  const built = withOperationIds(withUuidIds(withSecurity(withProblemResponses(document))));
+  return withPlainRefs(built);
 }
 
 /**
@@ -48,6 +49,27 @@ const RETRY_AFTER: Record<string, HeaderObject> = Object.fromEntries(
 
 type Operation = NonNullable<OpenAPIObject['paths'][string]['get']>;
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
+
+/**
+ * @nestjs/swagger wraps a named schema in a one-element `allOf` so that a description can sit
+ * beside it (OpenAPI 3.0 ignores siblings of `$ref`); 3.1 does not, so the wrapper goes.
+ */
+export function withPlainRefs<T>(node: T): T {
+  if (Array.isArray(node)) return node.map(withPlainRefs) as T;
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    out[key] = key === 'example' || key === 'default' ? value : withPlainRefs(value);
+  }
+  const allOf = out.allOf as Array<Record<string, unknown>> | undefined;
+  if (allOf?.length === 1 && Object.keys(allOf[0]).length === 1 && allOf[0].$ref) {
+    delete out.allOf;
+    // `type: object` beside a $ref is noise the generator adds for nested DTOs.
+    if (out.type === 'object') delete out.type;
+    out.$ref = allOf[0].$ref;
+  }
+  return out as T;
+}
 
 /** Every `{id}` in a path is a UUID (design.md): the routes refuse anything else with a 400. */
 export function withUuidIds(document: OpenAPIObject): OpenAPIObject {

@@ -1,5 +1,5 @@
 import { request, type ClientRequest } from 'node:http';
-import { recordResponse } from './contract/record.js';
+import { recordResponse, recordSseEvent } from './contract/record.js';
 import { waitFor } from './wait.js';
 
 export interface SseEvent {
@@ -17,9 +17,11 @@ export class SseClient {
   ended = false;
   private req: ClientRequest | null = null;
   private buffer = '';
+  private url = '';
 
   static open(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
     const client = new SseClient();
+    client.url = url;
     return new Promise((resolve, reject) => {
       client.req = request(url, { headers: { accept: 'text/event-stream', ...headers } }, (res) => {
         client.status = res.statusCode ?? 0;
@@ -69,7 +71,10 @@ export class SseClient {
         else continue;
         fields++;
       }
-      if (fields > 0 && (event.data || event.id)) this.events.push(event);
+      if (fields > 0 && (event.data || event.id)) {
+        recordSseEvent(this.url, event.event, event.data);
+        this.events.push(event);
+      }
     }
   }
 }

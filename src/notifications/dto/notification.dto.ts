@@ -72,7 +72,7 @@ export class NotificationPageDto {
 }
 
 export class ListNotificationsQueryDto {
-  @ApiProperty({ required: false, minimum: 1, maximum: 100, default: 20 })
+  @ApiProperty({ type: 'integer', required: false, minimum: 1, maximum: 100, default: 20 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

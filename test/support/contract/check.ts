@@ -107,3 +107,24 @@ function paramsOf(params: Record<string, unknown>): string {
   const name = params.unevaluatedProperty ?? params.additionalProperty;
   return name === undefined ? '' : ` (${String(name)})`;
 }
+
+/** An event read from a documented text/event-stream: its data against `x-sse-events`. */
+export function sseEventViolations(url: string, event: string, data: string): string[] {
+  const template = templateOf(new URL(url, 'http://localhost').pathname);
+  const media = template
+    ? document.paths[template].get?.responses['200']?.content?.['text/event-stream']
+    : undefined;
+  const events = (media as { 'x-sse-events'?: Record<string, JsonObject> } | undefined)?.[
+    'x-sse-events'
+  ];
+  const schema = events?.[event];
+  if (!schema) return [`event ${JSON.stringify(event)} is not in x-sse-events`];
+  let body: unknown;
+  try {
+    body = JSON.parse(data);
+  } catch {
+    return [`event ${event}: the data is not JSON`];
+  }
+  const validate = validatorFor(`sse:${template}:${event}`, schema);
+  return validate(body) ? [] : [`event ${event}: data ${describe(validate.errors)}`];
+}

@@ -1,4 +1,4 @@
-import { contractViolations, type SeenResponse } from './check.js';
+import { contractViolations, sseEventViolations, type SeenResponse } from './check.js';
 
 /** Violations seen since the last check, as `METHOD path → status: what`. */
 const pending: string[] = [];
@@ -9,6 +9,14 @@ export function recordResponse(res: SeenResponse): void {
     pending.push(
       `${res.method} ${new URL(res.url, 'http://localhost').pathname} → ${res.status}: ${violation}`,
     );
+  }
+}
+
+/** Records the violations of one server-sent event read from `url`. */
+export function recordSseEvent(url: string, event: string, data: string): void {
+  const path = new URL(url, 'http://localhost').pathname;
+  for (const violation of sseEventViolations(url, event, data)) {
+    pending.push(`GET ${path} (event stream): ${violation}`);
   }
 }
 
