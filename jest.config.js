@@ -39,6 +39,8 @@ export default {
       globalSetup: '<rootDir>/test/setup/global-setup.mjs',
       globalTeardown: '<rootDir>/test/setup/global-teardown.mjs',
       setupFiles: ['<rootDir>/test/setup/env.mjs'],
+      // Every response a test receives is checked against openapi.json (test/support/contract).
+      setupFilesAfterEnv: ['<rootDir>/test/support/contract/setup.ts'],
     },
   ],
 };

@@ -49,7 +49,7 @@ export class HealthController {
   ): Promise<HealthCheckResult | HealthResponseDto> {
     if (this.readiness.draining) {
       res.status(HttpStatus.SERVICE_UNAVAILABLE);
-      return { status: 'shutting_down', details: {} };
+      return { status: 'shutting_down', info: {}, error: {}, details: {} };
     }
     try {
       return await this.health.check([

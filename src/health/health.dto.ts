@@ -14,7 +14,7 @@ const DEPENDENCIES = {
     properties: {
       status: { type: 'string', enum: ['up', 'down'] },
       message: { type: 'string', description: 'Why the dependency is down' },
-      responseTime: { type: 'number', description: 'Milliseconds the check took' },
+      responseTime: { type: 'integer', description: 'Milliseconds the check took' },
     },
   },
 };
@@ -26,7 +26,7 @@ type Dependencies = Record<
 
 /** Terminus's report, as it is sent. */
 export class HealthResponseDto {
-  @ApiProperty({ enum: ['ok', 'error', 'shutting_down'] })
+  @ApiProperty({ enum: ['ok', 'error', 'shutting_down'], enumName: 'HealthStatus' })
   status: string;
 
   @ApiProperty({

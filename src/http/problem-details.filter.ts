@@ -100,7 +100,7 @@ export function toProblem(exception: unknown): Problem {
       type: exception.type,
       title: title ?? statusTitle(status),
       status,
-      detail,
+      detail: detail ?? title ?? statusTitle(status),
       ...(errors ? { errors } : {}),
       ...extensions,
     };
@@ -168,6 +168,9 @@ function fromHttpException(exception: HttpException): Problem {
     title: statusTitle(status),
     status,
     // A 5xx HttpException's message may come from a library: keep it out of the response.
-    detail: status >= 500 ? 'The service could not complete the request.' : detail,
+    detail:
+      status >= 500
+        ? 'The service could not complete the request.'
+        : (detail ?? statusTitle(status)),
   };
 }

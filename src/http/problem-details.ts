@@ -22,23 +22,43 @@ export class ProblemDetails {
   @ApiProperty({ example: 'Bad Request' })
   title: string;
 
-  @ApiProperty({ example: 400 })
+  @ApiProperty({ type: 'integer', example: 400 })
   status: number;
 
-  @ApiPropertyOptional({ example: 'The request body is invalid.' })
-  detail?: string;
+  @ApiProperty({ example: 'The request body is invalid.' })
+  detail: string;
 
-  @ApiPropertyOptional({ example: '/api/v1/users/me' })
-  instance?: string;
+  @ApiProperty({ example: '/api/v1/users/me', description: 'The request path' })
+  instance: string;
 
-  @ApiPropertyOptional({ example: '9f2c7a0e-5b1d-4c43-8f5e-2f0e3c1d9a77' })
-  requestId?: string;
+  @ApiProperty({
+    example: '9f2c7a0e-5b1d-4c43-8f5e-2f0e3c1d9a77',
+    description: 'Quote it when reporting a problem: it finds the request in the logs',
+  })
+  requestId: string;
 
   @ApiPropertyOptional({ type: [FieldError], description: 'Validation errors, one per field' })
   errors?: FieldError[];
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    description: 'Seconds to wait before retrying (429, 503); the same as the Retry-After header',
+  })
+  retryAfter?: number;
+
+  @ApiPropertyOptional({
+    enum: ['too_short', 'too_long', 'common', 'matches_identity'],
+    enumName: 'PasswordRejectionReason',
+    description: 'Why a password was refused (type `urn:problem:weak-password`)',
+  })
+  reason?: string;
 }
 
-export type Problem = Omit<ProblemDetails, never> & Record<string, unknown>;
+/** A problem being built: the edge adds `instance` and `requestId` just before it is sent. */
+export type Problem = Omit<ProblemDetails, 'instance' | 'requestId'> &
+  Partial<Pick<ProblemDetails, 'instance' | 'requestId'>> &
+  Record<string, unknown>;
 
 export function problemType(slug: string): string {
   return `urn:problem:${slug}`;

@@ -18,7 +18,7 @@ import {
 import { setAt, slotsOf, type Json } from './generators.js';
 import { KNOWN, report } from './oracles.js';
 import { Fuzzer, FUZZ_ONLY, FUZZ_RUNS, FUZZ_SEED, seedFor } from './runner.js';
-import { SchemaBook, type OpenApiDocument } from './schema.js';
+import { fromOas31, SchemaBook, type OpenApiDocument } from './schema.js';
 
 /**
  * The published OpenAPI document, walked operation by operation with generated requests
@@ -74,7 +74,7 @@ beforeAll(async () => {
   });
   await t.app.listen(0, '127.0.0.1');
   base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-  const doc = (await (await fetch(`${base}/docs-json`)).json()) as OpenApiDocument;
+  const doc = fromOas31((await (await fetch(`${base}/docs-json`)).json()) as OpenApiDocument);
   book = new SchemaBook(doc);
   ops = operationsOf(doc).filter(
     (op) => !SKIP.has(op.key) && (!FUZZ_ONLY || op.key.includes(FUZZ_ONLY)),

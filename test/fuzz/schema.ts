@@ -166,3 +166,37 @@ function show(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
+
+const NOT_SCHEMAS = new Set(['example', 'examples', 'enum', 'default', 'const']);
+
+/**
+ * The document is OpenAPI 3.1 (JSON Schema nullability); this reader speaks 3.0's `nullable`.
+ * `type: [t, 'null']`, `anyOf: [X, { type: 'null' }]` and a `null` enum member become `nullable`.
+ */
+export function fromOas31<T>(node: T): T {
+  if (Array.isArray(node)) return node.map(fromOas31) as T;
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    out[key] = NOT_SCHEMAS.has(key) ? value : fromOas31(value);
+  }
+  if (Array.isArray(out.type)) {
+    const types = out.type as string[];
+    if (types.includes('null')) out.nullable = true;
+    out.type = types.find((t) => t !== 'null');
+  }
+  if (Array.isArray(out.anyOf)) {
+    const parts = out.anyOf as Array<Record<string, unknown>>;
+    const rest = parts.filter((p) => p.type !== 'null');
+    if (rest.length === 1 && rest.length < parts.length) {
+      delete out.anyOf;
+      out.allOf = rest;
+      out.nullable = true;
+    }
+  }
+  if (Array.isArray(out.enum) && out.enum.includes(null)) {
+    out.enum = out.enum.filter((v) => v !== null);
+    out.nullable = true;
+  }
+  return out as T;
+}

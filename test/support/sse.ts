@@ -1,4 +1,5 @@
 import { request, type ClientRequest } from 'node:http';
+import { recordResponse, recordSseEvent } from './contract/record.js';
 import { waitFor } from './wait.js';
 
 export interface SseEvent {
@@ -16,12 +17,16 @@ export class SseClient {
   ended = false;
   private req: ClientRequest | null = null;
   private buffer = '';
+  private url = '';
 
   static open(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
     const client = new SseClient();
+    client.url = url;
     return new Promise((resolve, reject) => {
       client.req = request(url, { headers: { accept: 'text/event-stream', ...headers } }, (res) => {
         client.status = res.statusCode ?? 0;
+        const seen = { method: 'GET', url, status: client.status, headers: res.headers };
+        recordResponse({ ...seen, streamed: true });
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => client.feed(chunk));
         res.on('end', () => (client.ended = true));
@@ -66,7 +71,10 @@ export class SseClient {
         else continue;
         fields++;
       }
-      if (fields > 0 && (event.data || event.id)) this.events.push(event);
+      if (fields > 0 && (event.data || event.id)) {
+        recordSseEvent(this.url, event.event, event.data);
+        this.events.push(event);
+      }
     }
   }
 }

@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
+  ApiBody,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
@@ -111,6 +112,7 @@ export class AuthController {
   @ApiBearerAuth('bearer')
   @HttpCode(200)
   @ApiOperation({ summary: 'End every other session (or all, with includeCurrent)' })
+  @ApiBody({ type: LogoutAllDto, required: false, description: 'May be empty' })
   @ApiOkResponse({ type: RevokedSessionsDto })
   @ApiProblems(400, 401)
   async logoutAll(

@@ -6,7 +6,7 @@ export const DEFAULT_PAGE_SIZE = 20;
 
 /** `?limit=&cursor=` of every list endpoint; list query DTOs extend it with their filters. */
 export class PageQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: DEFAULT_PAGE_SIZE })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: DEFAULT_PAGE_SIZE })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -25,7 +25,6 @@ export class BroadcastsController {
   @Post('broadcast')
   @Roles('admin')
   @ApiOperation({
-    operationId: 'Notifications_createBroadcast',
     summary: 'Send an announcement to every active user or one role (admin)',
     description:
       'Answers at once; the worker fans it out in batches, respecting each user’s preferences (announcement email is opt-in). Follow progress with `GET /notifications/broadcasts/{id}`.',
@@ -43,7 +42,6 @@ export class BroadcastsController {
   @Get('broadcasts/:id')
   @Roles('admin')
   @ApiOperation({
-    operationId: 'Notifications_getBroadcast',
     summary: 'A broadcast’s progress (admin)',
   })
   @ApiOkResponse({ type: BroadcastResponseDto })

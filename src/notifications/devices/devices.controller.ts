@@ -22,7 +22,6 @@ export class DevicesController {
 
   @Post()
   @ApiOperation({
-    operationId: 'Notifications_registerDevice',
     summary: 'Register this device for push',
     description:
       'Idempotent per token: registering a known token again answers 200 and moves it to the caller (a shared device changing hands).',
@@ -42,7 +41,7 @@ export class DevicesController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ operationId: 'Notifications_removeDevice', summary: 'Unregister a push device' })
+  @ApiOperation({ summary: 'Unregister a push device' })
   @ApiNoContentResponse({ description: 'Removed' })
   @ApiProblems(400, 401, 404)
   remove(@CurrentUser() user: AuthPrincipal, @UuidParam() id: string): Promise<void> {

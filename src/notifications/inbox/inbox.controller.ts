@@ -22,7 +22,7 @@ export class InboxController {
   constructor(private readonly inbox: InboxService) {}
 
   @Get()
-  @ApiOperation({ operationId: 'Notifications_list', summary: 'The in-app inbox, newest first' })
+  @ApiOperation({ summary: 'The in-app inbox, newest first' })
   @ApiOkResponse({ type: NotificationPageDto })
   @ApiProblems(400, 401)
   async list(
@@ -34,7 +34,6 @@ export class InboxController {
 
   @Get('unread-count')
   @ApiOperation({
-    operationId: 'Notifications_unreadCount',
     summary: 'How many inbox notifications are unread',
   })
   @ApiOkResponse({ type: UnreadCountDto })
@@ -46,7 +45,6 @@ export class InboxController {
   @Post('read-all')
   @HttpCode(200)
   @ApiOperation({
-    operationId: 'Notifications_readAll',
     summary: 'Mark every inbox notification read',
   })
   @ApiOkResponse({ type: ReadAllResultDto })
@@ -58,7 +56,6 @@ export class InboxController {
   @Post(':id/read')
   @HttpCode(200)
   @ApiOperation({
-    operationId: 'Notifications_read',
     summary: 'Mark one notification read (idempotent)',
   })
   @ApiOkResponse({ type: NotificationResponseDto })

@@ -14,7 +14,6 @@ export class PreferencesController {
 
   @Get()
   @ApiOperation({
-    operationId: 'Notifications_getPreferences',
     summary: 'Channel switches per category, and quiet hours',
   })
   @ApiOkResponse({ type: PreferencesResponseDto })
@@ -25,7 +24,6 @@ export class PreferencesController {
 
   @Put()
   @ApiOperation({
-    operationId: 'Notifications_putPreferences',
     summary: 'Change channel switches and quiet hours',
     description:
       'Switches not named keep their value. Security email cannot be turned off (400, `urn:problem:security-email-required`). ' +

@@ -2,17 +2,21 @@ import { Controller, Get, Headers, Post, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
+  ApiExtraModels,
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
   ApiSecurity,
   ApiTags,
+  getSchemaPath,
+  type MediaTypeObject,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentUser, type AuthPrincipal } from '../../common/auth/auth-principal.js';
 import { Public } from '../../common/auth/public.decorator.js';
 import { ApiProblems } from '../../http/api-problems.decorator.js';
+import { NotificationResponseDto, UnreadCountDto } from '../inbox/dto/notification.dto.js';
 import { StreamQueryDto, StreamTicketDto } from './dto/stream.dto.js';
 import { StreamService } from './stream.service.js';
 
@@ -24,7 +28,6 @@ export class StreamController {
 
   @Post('stream-ticket')
   @ApiOperation({
-    operationId: 'Notifications_streamTicket',
     summary: 'A single-use ticket for the event stream of this session',
     description:
       'Browsers’ EventSource cannot send an Authorization header, so the stream is authenticated with this ticket in its URL instead of the access token: it works once and expires within a minute, so a URL that ends up in a log is worthless. Get a new ticket for every (re)connection.',
@@ -40,7 +43,6 @@ export class StreamController {
   @ApiSecurity({})
   @ApiProduces('text/event-stream')
   @ApiOperation({
-    operationId: 'Notifications_openStream',
     summary: 'Server-sent events: new notifications and unread-count changes',
     description: [
       'Authenticate with `?ticket=` from `POST /notifications/stream-ticket` (EventSource cannot send headers).',
@@ -50,10 +52,26 @@ export class StreamController {
       'The stream belongs to the session that asked for the ticket: when that session is revoked (sign-out, sign-out everywhere, an admin disabling the account, refresh-token reuse), it ends with a `session-revoked` event. Reconnecting is then refused with 401 until the user signs in again.',
     ].join('\n\n'),
   })
-  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event' })
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description: 'Resume after this event',
+    schema: { type: 'string', pattern: '^\\d{1,20}-\\d{1,20}$' },
+  })
+  @ApiExtraModels(NotificationResponseDto, UnreadCountDto)
   @ApiOkResponse({
-    description: 'An endless text/event-stream',
-    content: { 'text/event-stream': { schema: { type: 'string' } } },
+    description:
+      'An endless text/event-stream. `x-sse-events` gives the JSON schema of each event’s data by event name.',
+    content: {
+      'text/event-stream': {
+        schema: { type: 'string' },
+        'x-sse-events': {
+          notification: { $ref: getSchemaPath(NotificationResponseDto) },
+          'unread-count': { $ref: getSchemaPath(UnreadCountDto) },
+          'session-revoked': { type: 'object', additionalProperties: false },
+        },
+      } as MediaTypeObject,
+    },
   })
   @ApiProblems(400, 401)
   open(

@@ -12,15 +12,15 @@ export interface paths {
             cookie?: never;
         };
         /** The signed-in user */
-        get: operations["Users_me"];
+        get: operations["getMe"];
         put?: never;
         post?: never;
         /** Delete my account (needs the password): personal data is erased, sessions end */
-        delete: operations["Account_deleteMe"];
+        delete: operations["deleteMe"];
         options?: never;
         head?: never;
         /** Change display name, locale or time zone */
-        patch: operations["Users_updateMe"];
+        patch: operations["updateMe"];
         trace?: never;
     };
     "/api/v1/users": {
@@ -31,7 +31,7 @@ export interface paths {
             cookie?: never;
         };
         /** List users (admin), newest first */
-        get: operations["Users_list"];
+        get: operations["listUsers"];
         put?: never;
         post?: never;
         delete?: never;
@@ -48,15 +48,15 @@ export interface paths {
             cookie?: never;
         };
         /** One user (admin) */
-        get: operations["Users_get"];
+        get: operations["getUser"];
         put?: never;
         post?: never;
         /** Delete a user (admin): personal data is erased, sessions end */
-        delete: operations["Account_delete"];
+        delete: operations["deleteUser"];
         options?: never;
         head?: never;
         /** Change a user's role or status (admin); ends their sessions */
-        patch: operations["Account_update"];
+        patch: operations["updateUser"];
         trace?: never;
     };
     "/api/v1/auth/register": {
@@ -72,7 +72,7 @@ export interface paths {
          * Create an account; a verification email follows
          * @description Answers the same 202 whether or not the address already has an account (no account enumeration): the owner of a taken address gets an email saying so. Sign in with POST /auth/login (unverified accounts may sign in unless AUTH_ALLOW_UNVERIFIED_LOGIN=false).
          */
-        post: operations["Auth_register"];
+        post: operations["register"];
         delete?: never;
         options?: never;
         head?: never;
@@ -89,7 +89,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Sign in: starts a session on this device */
-        post: operations["Auth_login"];
+        post: operations["login"];
         delete?: never;
         options?: never;
         head?: never;
@@ -106,7 +106,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Exchange the refresh token for a new pair (the old refresh token stops working) */
-        post: operations["Auth_refresh"];
+        post: operations["refreshTokens"];
         delete?: never;
         options?: never;
         head?: never;
@@ -123,7 +123,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** End the current session */
-        post: operations["Auth_logout"];
+        post: operations["logout"];
         delete?: never;
         options?: never;
         head?: never;
@@ -140,7 +140,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** End every other session (or all, with includeCurrent) */
-        post: operations["Auth_logoutAll"];
+        post: operations["logoutAll"];
         delete?: never;
         options?: never;
         head?: never;
@@ -157,7 +157,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Confirm the email address with the mailed token */
-        post: operations["Auth_verifyEmail"];
+        post: operations["verifyEmail"];
         delete?: never;
         options?: never;
         head?: never;
@@ -174,7 +174,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Send the verification email again (same answer for any address) */
-        post: operations["Auth_resend"];
+        post: operations["resendVerificationEmail"];
         delete?: never;
         options?: never;
         head?: never;
@@ -191,7 +191,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Mail a password reset link (same answer for any address) */
-        post: operations["Auth_forgot"];
+        post: operations["forgotPassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -208,7 +208,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Set a new password with the mailed token; ends every session */
-        post: operations["Auth_reset"];
+        post: operations["resetPassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -225,7 +225,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Change the password; ends every other session */
-        post: operations["Auth_change"];
+        post: operations["changePassword"];
         delete?: never;
         options?: never;
         head?: never;
@@ -240,7 +240,7 @@ export interface paths {
             cookie?: never;
         };
         /** My signed-in devices, newest first (the current one flagged) */
-        get: operations["Sessions_list"];
+        get: operations["listSessions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -260,7 +260,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Sign out one of my devices */
-        delete: operations["Sessions_revoke"];
+        delete: operations["revokeSession"];
         options?: never;
         head?: never;
         patch?: never;
@@ -274,7 +274,7 @@ export interface paths {
             cookie?: never;
         };
         /** A user's security events, newest first (admin); a deleted user's too */
-        get: operations["Account_authEvents"];
+        get: operations["listUserAuthEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -291,7 +291,7 @@ export interface paths {
             cookie?: never;
         };
         /** The in-app inbox, newest first */
-        get: operations["Notifications_list"];
+        get: operations["listNotifications"];
         put?: never;
         post?: never;
         delete?: never;
@@ -308,7 +308,7 @@ export interface paths {
             cookie?: never;
         };
         /** How many inbox notifications are unread */
-        get: operations["Notifications_unreadCount"];
+        get: operations["getUnreadNotificationCount"];
         put?: never;
         post?: never;
         delete?: never;
@@ -327,7 +327,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Mark every inbox notification read */
-        post: operations["Notifications_readAll"];
+        post: operations["markAllNotificationsRead"];
         delete?: never;
         options?: never;
         head?: never;
@@ -344,7 +344,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Mark one notification read (idempotent) */
-        post: operations["Notifications_read"];
+        post: operations["markNotificationRead"];
         delete?: never;
         options?: never;
         head?: never;
@@ -359,12 +359,12 @@ export interface paths {
             cookie?: never;
         };
         /** Channel switches per category, and quiet hours */
-        get: operations["Notifications_getPreferences"];
+        get: operations["getNotificationPreferences"];
         /**
          * Change channel switches and quiet hours
          * @description Switches not named keep their value. Security email cannot be turned off (400, `urn:problem:security-email-required`). Concurrent updates are all applied, one after another, each on top of the previous: switches named by different requests all take effect; where several name the same switch or `quietHours`, the last applied wins.
          */
-        put: operations["Notifications_putPreferences"];
+        put: operations["updateNotificationPreferences"];
         post?: never;
         delete?: never;
         options?: never;
@@ -385,7 +385,7 @@ export interface paths {
          * Register this device for push
          * @description Idempotent per token: registering a known token again answers 200 and moves it to the caller (a shared device changing hands).
          */
-        post: operations["Notifications_registerDevice"];
+        post: operations["registerDevice"];
         delete?: never;
         options?: never;
         head?: never;
@@ -403,7 +403,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Unregister a push device */
-        delete: operations["Notifications_removeDevice"];
+        delete: operations["removeDevice"];
         options?: never;
         head?: never;
         patch?: never;
@@ -422,7 +422,7 @@ export interface paths {
          * A single-use ticket for the event stream of this session
          * @description Browsers’ EventSource cannot send an Authorization header, so the stream is authenticated with this ticket in its URL instead of the access token: it works once and expires within a minute, so a URL that ends up in a log is worthless. Get a new ticket for every (re)connection.
          */
-        post: operations["Notifications_streamTicket"];
+        post: operations["createStreamTicket"];
         delete?: never;
         options?: never;
         head?: never;
@@ -448,7 +448,7 @@ export interface paths {
          *
          *     The stream belongs to the session that asked for the ticket: when that session is revoked (sign-out, sign-out everywhere, an admin disabling the account, refresh-token reuse), it ends with a `session-revoked` event. Reconnecting is then refused with 401 until the user signs in again.
          */
-        get: operations["Notifications_openStream"];
+        get: operations["openNotificationStream"];
         put?: never;
         post?: never;
         delete?: never;
@@ -470,7 +470,7 @@ export interface paths {
          * Send an announcement to every active user or one role (admin)
          * @description Answers at once; the worker fans it out in batches, respecting each user’s preferences (announcement email is opt-in). Follow progress with `GET /notifications/broadcasts/{id}`.
          */
-        post: operations["Notifications_createBroadcast"];
+        post: operations["createBroadcast"];
         delete?: never;
         options?: never;
         head?: never;
@@ -485,7 +485,7 @@ export interface paths {
             cookie?: never;
         };
         /** A broadcast’s progress (admin) */
-        get: operations["Notifications_getBroadcast"];
+        get: operations["getBroadcast"];
         put?: never;
         post?: never;
         delete?: never;
@@ -502,13 +502,13 @@ export interface paths {
             cookie?: never;
         };
         /** List payments (mine; admins: everyone’s, or one user’s) */
-        get: operations["Payments_list"];
+        get: operations["listPayments"];
         put?: never;
         /**
          * Create a payment
          * @description Creates the payment and its provider intent. Confirm it with the returned `clientSecret` in the provider SDK (Stripe), or with POST /payments/{id}/confirm (sandbox, or a server-side Stripe confirm). The final status arrives by webhook.
          */
-        post: operations["Payments_create"];
+        post: operations["createPayment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -523,7 +523,7 @@ export interface paths {
             cookie?: never;
         };
         /** Get a payment */
-        get: operations["Payments_get"];
+        get: operations["getPayment"];
         put?: never;
         post?: never;
         delete?: never;
@@ -545,7 +545,7 @@ export interface paths {
          * Confirm a payment with a payment method
          * @description A decline answers 200 with status `failed`; an unanswered provider call answers 200 with status `processing` (the webhook or reconciliation settles it). One confirm or cancel of a payment runs at a time: while another request (another Idempotency-Key) is confirming or canceling it, this one answers 409 `urn:problem:payment-operation-in-progress` with `Retry-After` and does nothing; retry to see the outcome.
          */
-        post: operations["Payments_confirm"];
+        post: operations["confirmPayment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -565,7 +565,7 @@ export interface paths {
          * Cancel a payment that is still awaiting the customer
          * @description A payment already canceled (or past cancelling) answers 409 `urn:problem:payment-state-conflict`; 503 means the provider did not answer (retry with the same Idempotency-Key). One confirm or cancel of a payment runs at a time: while another request (another Idempotency-Key) is confirming or canceling it, this one answers 409 `urn:problem:payment-operation-in-progress` with `Retry-After` and does nothing; retry to see the outcome.
          */
-        post: operations["Payments_cancel"];
+        post: operations["cancelPayment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -585,7 +585,7 @@ export interface paths {
          * Refund a payment, fully or in part (admin)
          * @description Refunds add up to at most the amount paid (409 beyond). `pending` refunds complete later; the customer gets a receipt when a refund succeeds. Concurrent refunds of one payment (different Idempotency-Keys) are separate refunds: each is checked against what the ones before it left (pending ones included), and each goes to the provider on its own.
          */
-        post: operations["Payments_refund"];
+        post: operations["createRefund"];
         delete?: never;
         options?: never;
         head?: never;
@@ -605,7 +605,7 @@ export interface paths {
          * Provider webhook endpoint (called by Stripe, not by apps)
          * @description Verifies the `Stripe-Signature` header over the raw body (300 s tolerance), stores the event once per event id, and acknowledges only after that write; processing is asynchronous. A repeated event is acknowledged again.
          */
-        post: operations["PaymentsWebhooks_receive"];
+        post: operations["receivePaymentWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -620,7 +620,7 @@ export interface paths {
             cookie?: never;
         };
         /** Liveness: the process is up and serving */
-        get: operations["Health_live"];
+        get: operations["getLiveness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -637,7 +637,7 @@ export interface paths {
             cookie?: never;
         };
         /** Readiness: PostgreSQL and Redis are reachable */
-        get: operations["Health_ready"];
+        get: operations["getReadiness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -657,7 +657,7 @@ export interface paths {
          * Prometheus metrics
          * @description Process, HTTP and queue metrics in the Prometheus text format. Expose to the scraper only.
          */
-        get: operations["Metrics_scrape"];
+        get: operations["getMetrics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -679,7 +679,7 @@ export interface paths {
          * Open the queue dashboard
          * @description Sets an HttpOnly cookie for /admin/queues (valid 15 minutes, ends with your session); then open /admin/queues in the same browser.
          */
-        post: operations["QueueDashboard_openSession"];
+        post: operations["openQueueDashboardSession"];
         delete?: never;
         options?: never;
         head?: never;
@@ -697,7 +697,10 @@ export interface components {
         UserResponseDto: {
             /** Format: uuid */
             id: string;
-            /** @example ada@example.com */
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
             email: string;
             /** @example Ada Lovelace */
             displayName: string;
@@ -718,7 +721,7 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
-            emailVerifiedAt?: string | null;
+            emailVerifiedAt: string | null;
         };
         UpdateMeDto: {
             /** @example Ada Lovelace */
@@ -740,7 +743,10 @@ export interface components {
             nextCursor: string | null;
         };
         RegisterDto: {
-            /** @example ada@example.com */
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
             email: string;
             /**
              * @description 12 to 128 characters; common passwords are refused
@@ -765,7 +771,10 @@ export interface components {
             message: string;
         };
         LoginDto: {
-            /** @example ada@example.com */
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
             email: string;
             /** @example correct horse battery staple */
             password: string;
@@ -775,6 +784,8 @@ export interface components {
              */
             deviceName?: string;
         };
+        /** @enum {string} */
+        TokenType: "Bearer";
         TokenResponseDto: {
             /** @description JWT for `Authorization: Bearer …` */
             accessToken: string;
@@ -785,8 +796,7 @@ export interface components {
              * @example 900
              */
             expiresIn: number;
-            /** @enum {string} */
-            tokenType: "Bearer";
+            tokenType: components["schemas"]["TokenType"];
             user: components["schemas"]["UserResponseDto"];
         };
         RefreshDto: {
@@ -809,7 +819,10 @@ export interface components {
             token: string;
         };
         EmailDto: {
-            /** @example ada@example.com */
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
             email: string;
         };
         ResetPasswordDto: {
@@ -996,11 +1009,8 @@ export interface components {
             title: string;
             /** @description Plain text; blank lines separate paragraphs in the email */
             body: string;
-            /**
-             * @description Only users with this role; absent: every active user
-             * @enum {string}
-             */
-            role?: "user" | "admin";
+            /** @description Only users with this role; absent: every active user */
+            role?: components["schemas"]["UserRole"];
         };
         /**
          * @description `completed` once every user has their notification and deliveries queued
@@ -1024,8 +1034,7 @@ export interface components {
             /** @description `completed` once every user has their notification and deliveries queued */
             status: components["schemas"]["BroadcastStatus"];
             title: string;
-            /** @enum {string|null} */
-            role: "user" | "admin" | null;
+            role: components["schemas"]["UserRole"] | null;
             /** @description Users fanned out so far */
             usersProcessed: number;
             notificationsCreated: number;
@@ -1146,8 +1155,7 @@ export interface components {
             currency: string;
             /** @description `pending` completes (or fails) later; the payment shows the result */
             status: components["schemas"]["RefundStatus"];
-            /** @enum {string|null} */
-            reason: "duplicate" | "fraudulent" | "requested_by_customer" | null;
+            reason: components["schemas"]["RefundReason"] | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -1161,9 +1169,10 @@ export interface components {
             /** @example ok */
             status: string;
         };
+        /** @enum {string} */
+        HealthStatus: "ok" | "error" | "shutting_down";
         HealthResponseDto: {
-            /** @enum {string} */
-            status: "ok" | "error" | "shutting_down";
+            status: components["schemas"]["HealthStatus"];
             /**
              * @description The dependencies that are up (database, redis)
              * @example {
@@ -1230,6 +1239,11 @@ export interface components {
             /** @example email must be an email */
             message: string;
         };
+        /**
+         * @description Why a password was refused (type `urn:problem:weak-password`)
+         * @enum {string}
+         */
+        PasswordRejectionReason: "too_short" | "too_long" | "common" | "matches_identity";
         ProblemDetails: {
             /**
              * @description Identifies the kind of problem
@@ -1241,13 +1255,23 @@ export interface components {
             /** @example 400 */
             status: number;
             /** @example The request body is invalid. */
-            detail?: string;
-            /** @example /api/v1/users/me */
-            instance?: string;
-            /** @example 9f2c7a0e-5b1d-4c43-8f5e-2f0e3c1d9a77 */
-            requestId?: string;
+            detail: string;
+            /**
+             * @description The request path
+             * @example /api/v1/users/me
+             */
+            instance: string;
+            /**
+             * @description Quote it when reporting a problem: it finds the request in the logs
+             * @example 9f2c7a0e-5b1d-4c43-8f5e-2f0e3c1d9a77
+             */
+            requestId: string;
             /** @description Validation errors, one per field */
             errors?: components["schemas"]["FieldError"][];
+            /** @description Seconds to wait before retrying (429, 503); the same as the Retry-After header */
+            retryAfter?: number;
+            /** @description Why a password was refused (type `urn:problem:weak-password`) */
+            reason?: components["schemas"]["PasswordRejectionReason"];
         };
     };
     responses: never;
@@ -1258,7 +1282,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    Users_me: {
+    getMe: {
         parameters: {
             query?: never;
             header?: never;
@@ -1295,7 +1319,7 @@ export interface operations {
             };
         };
     };
-    Account_deleteMe: {
+    deleteMe: {
         parameters: {
             query?: never;
             header?: never;
@@ -1344,6 +1368,8 @@ export interface operations {
             /** @description Too many requests; see Retry-After */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1361,7 +1387,7 @@ export interface operations {
             };
         };
     };
-    Users_updateMe: {
+    updateMe: {
         parameters: {
             query?: never;
             header?: never;
@@ -1411,7 +1437,7 @@ export interface operations {
             };
         };
     };
-    Users_list: {
+    listUsers: {
         parameters: {
             query?: {
                 limit?: number;
@@ -1474,7 +1500,7 @@ export interface operations {
             };
         };
     };
-    Users_get: {
+    getUser: {
         parameters: {
             query?: never;
             header?: never;
@@ -1540,7 +1566,7 @@ export interface operations {
             };
         };
     };
-    Account_delete: {
+    deleteUser: {
         parameters: {
             query?: never;
             header?: never;
@@ -1596,6 +1622,8 @@ export interface operations {
             /** @description Conflict with the current state */
             409: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1613,7 +1641,7 @@ export interface operations {
             };
         };
     };
-    Account_update: {
+    updateUser: {
         parameters: {
             query?: never;
             header?: never;
@@ -1675,6 +1703,8 @@ export interface operations {
             /** @description Conflict with the current state */
             409: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1692,7 +1722,7 @@ export interface operations {
             };
         };
     };
-    Auth_register: {
+    register: {
         parameters: {
             query?: never;
             header?: never;
@@ -1725,6 +1755,8 @@ export interface operations {
             /** @description Too many requests; see Retry-After */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1742,7 +1774,7 @@ export interface operations {
             };
         };
     };
-    Auth_login: {
+    login: {
         parameters: {
             query?: never;
             header?: never;
@@ -1793,6 +1825,8 @@ export interface operations {
             /** @description Too many requests; see Retry-After */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1810,7 +1844,7 @@ export interface operations {
             };
         };
     };
-    Auth_refresh: {
+    refreshTokens: {
         parameters: {
             query?: never;
             header?: never;
@@ -1852,6 +1886,8 @@ export interface operations {
             /** @description Conflict with the current state */
             409: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1861,6 +1897,8 @@ export interface operations {
             /** @description Too many requests; see Retry-After */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1878,7 +1916,7 @@ export interface operations {
             };
         };
     };
-    Auth_logout: {
+    logout: {
         parameters: {
             query?: never;
             header?: never;
@@ -1913,14 +1951,15 @@ export interface operations {
             };
         };
     };
-    Auth_logoutAll: {
+    logoutAll: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        /** @description May be empty */
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["LogoutAllDto"];
             };
@@ -1963,7 +2002,7 @@ export interface operations {
             };
         };
     };
-    Auth_verifyEmail: {
+    verifyEmail: {
         parameters: {
             query?: never;
             header?: never;
@@ -2002,7 +2041,7 @@ export interface operations {
             };
         };
     };
-    Auth_resend: {
+    resendVerificationEmail: {
         parameters: {
             query?: never;
             header?: never;
@@ -2035,6 +2074,8 @@ export interface operations {
             /** @description Too many requests; see Retry-After */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2052,7 +2093,7 @@ export interface operations {
             };
         };
     };
-    Auth_forgot: {
+    forgotPassword: {
         parameters: {
             query?: never;
             header?: never;
@@ -2085,6 +2126,8 @@ export interface operations {
             /** @description Too many requests; see Retry-After */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2102,7 +2145,7 @@ export interface operations {
             };
         };
     };
-    Auth_reset: {
+    resetPassword: {
         parameters: {
             query?: never;
             header?: never;
@@ -2141,7 +2184,7 @@ export interface operations {
             };
         };
     };
-    Auth_change: {
+    changePassword: {
         parameters: {
             query?: never;
             header?: never;
@@ -2190,6 +2233,8 @@ export interface operations {
             /** @description Too many requests; see Retry-After */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2207,7 +2252,7 @@ export interface operations {
             };
         };
     };
-    Sessions_list: {
+    listSessions: {
         parameters: {
             query?: {
                 limit?: number;
@@ -2257,7 +2302,7 @@ export interface operations {
             };
         };
     };
-    Sessions_revoke: {
+    revokeSession: {
         parameters: {
             query?: never;
             header?: never;
@@ -2312,7 +2357,7 @@ export interface operations {
             };
         };
     };
-    Account_authEvents: {
+    listUserAuthEvents: {
         parameters: {
             query?: {
                 limit?: number;
@@ -2382,7 +2427,7 @@ export interface operations {
             };
         };
     };
-    Notifications_list: {
+    listNotifications: {
         parameters: {
             query?: {
                 limit?: number;
@@ -2434,7 +2479,7 @@ export interface operations {
             };
         };
     };
-    Notifications_unreadCount: {
+    getUnreadNotificationCount: {
         parameters: {
             query?: never;
             header?: never;
@@ -2471,7 +2516,7 @@ export interface operations {
             };
         };
     };
-    Notifications_readAll: {
+    markAllNotificationsRead: {
         parameters: {
             query?: never;
             header?: never;
@@ -2508,7 +2553,7 @@ export interface operations {
             };
         };
     };
-    Notifications_read: {
+    markNotificationRead: {
         parameters: {
             query?: never;
             header?: never;
@@ -2565,7 +2610,7 @@ export interface operations {
             };
         };
     };
-    Notifications_getPreferences: {
+    getNotificationPreferences: {
         parameters: {
             query?: never;
             header?: never;
@@ -2602,7 +2647,7 @@ export interface operations {
             };
         };
     };
-    Notifications_putPreferences: {
+    updateNotificationPreferences: {
         parameters: {
             query?: never;
             header?: never;
@@ -2652,7 +2697,7 @@ export interface operations {
             };
         };
     };
-    Notifications_registerDevice: {
+    registerDevice: {
         parameters: {
             query?: never;
             header?: never;
@@ -2712,7 +2757,7 @@ export interface operations {
             };
         };
     };
-    Notifications_removeDevice: {
+    removeDevice: {
         parameters: {
             query?: never;
             header?: never;
@@ -2768,7 +2813,7 @@ export interface operations {
             };
         };
     };
-    Notifications_streamTicket: {
+    createStreamTicket: {
         parameters: {
             query?: never;
             header?: never;
@@ -2805,7 +2850,7 @@ export interface operations {
             };
         };
     };
-    Notifications_openStream: {
+    openNotificationStream: {
         parameters: {
             query: {
                 /** @description A ticket from `POST /notifications/stream-ticket` */
@@ -2822,7 +2867,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description An endless text/event-stream */
+            /** @description An endless text/event-stream. `x-sse-events` gives the JSON schema of each event’s data by event name. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2860,7 +2905,7 @@ export interface operations {
             };
         };
     };
-    Notifications_createBroadcast: {
+    createBroadcast: {
         parameters: {
             query?: never;
             header?: never;
@@ -2919,7 +2964,7 @@ export interface operations {
             };
         };
     };
-    Notifications_getBroadcast: {
+    getBroadcast: {
         parameters: {
             query?: never;
             header?: never;
@@ -2985,7 +3030,7 @@ export interface operations {
             };
         };
     };
-    Payments_list: {
+    listPayments: {
         parameters: {
             query?: {
                 limit?: number;
@@ -3047,7 +3092,7 @@ export interface operations {
             };
         };
     };
-    Payments_create: {
+    createPayment: {
         parameters: {
             query?: never;
             header: {
@@ -3098,6 +3143,8 @@ export interface operations {
             /** @description Conflict with the current state */
             409: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3116,6 +3163,8 @@ export interface operations {
             /** @description Service Unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3133,7 +3182,7 @@ export interface operations {
             };
         };
     };
-    Payments_get: {
+    getPayment: {
         parameters: {
             query?: never;
             header?: never;
@@ -3190,7 +3239,7 @@ export interface operations {
             };
         };
     };
-    Payments_confirm: {
+    confirmPayment: {
         parameters: {
             query?: never;
             header: {
@@ -3256,7 +3305,7 @@ export interface operations {
              */
             409: {
                 headers: {
-                    /** @description Seconds to wait before retrying (sent with `payment-operation-in-progress`) */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -3284,7 +3333,7 @@ export interface operations {
             };
         };
     };
-    Payments_cancel: {
+    cancelPayment: {
         parameters: {
             query?: never;
             header: {
@@ -3346,7 +3395,7 @@ export interface operations {
              */
             409: {
                 headers: {
-                    /** @description Seconds to wait before retrying (sent with `payment-operation-in-progress`) */
+                    /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
@@ -3366,6 +3415,8 @@ export interface operations {
             /** @description Service Unavailable */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3383,7 +3434,7 @@ export interface operations {
             };
         };
     };
-    Payments_refund: {
+    createRefund: {
         parameters: {
             query?: never;
             header: {
@@ -3458,6 +3509,8 @@ export interface operations {
              */
             409: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3484,7 +3537,7 @@ export interface operations {
             };
         };
     };
-    PaymentsWebhooks_receive: {
+    receivePaymentWebhook: {
         parameters: {
             query?: never;
             header: {
@@ -3493,7 +3546,7 @@ export interface operations {
             };
             path: {
                 /** @description The configured provider (PAYMENTS_PROVIDER); any other answers 404 */
-                provider: "stripe" | "sandbox";
+                provider: components["schemas"]["PaymentProviderName"];
             };
             cookie?: never;
         };
@@ -3543,7 +3596,7 @@ export interface operations {
             };
         };
     };
-    Health_live: {
+    getLiveness: {
         parameters: {
             query?: never;
             header?: never;
@@ -3571,7 +3624,7 @@ export interface operations {
             };
         };
     };
-    Health_ready: {
+    getReadiness: {
         parameters: {
             query?: never;
             header?: never;
@@ -3594,7 +3647,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                    "application/json": components["schemas"]["HealthResponseDto"];
                 };
             };
             /** @description Error (RFC 9457 problem details) */
@@ -3608,7 +3661,7 @@ export interface operations {
             };
         };
     };
-    Metrics_scrape: {
+    getMetrics: {
         parameters: {
             query?: never;
             header?: never;
@@ -3637,7 +3690,7 @@ export interface operations {
             };
         };
     };
-    QueueDashboard_openSession: {
+    openQueueDashboardSession: {
         parameters: {
             query?: never;
             header?: never;

@@ -37,7 +37,7 @@ const apply =
 const OPAQUE_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 export class RegisterDto {
-  @ApiProperty({ example: 'ada@example.com', maxLength: 254 })
+  @ApiProperty({ format: 'email', example: 'ada@example.com', maxLength: 254 })
   @Transform(trim)
   @IsEmail({}, { message: 'email must be an email address' })
   @MaxLength(254)
@@ -58,7 +58,7 @@ export class RegisterDto {
 }
 
 export class LoginDto {
-  @ApiProperty({ example: 'ada@example.com', maxLength: 254 })
+  @ApiProperty({ format: 'email', example: 'ada@example.com', maxLength: 254 })
   @Transform(trim)
   @IsEmail({}, { message: 'email must be an email address' })
   @MaxLength(254)
@@ -93,10 +93,14 @@ export class TokenResponseDto {
   @ApiProperty({ description: 'Opaque; send only to POST /auth/refresh. Rotates on every use.' })
   refreshToken: string;
 
-  @ApiProperty({ example: 900, description: 'Seconds until the access token expires' })
+  @ApiProperty({
+    type: 'integer',
+    example: 900,
+    description: 'Seconds until the access token expires',
+  })
   expiresIn: number;
 
-  @ApiProperty({ enum: ['Bearer'] })
+  @ApiProperty({ enum: ['Bearer'], enumName: 'TokenType' })
   tokenType: 'Bearer';
 
   @ApiProperty({ type: UserResponseDto })
@@ -114,7 +118,7 @@ export class LogoutAllDto {
 }
 
 export class RevokedSessionsDto {
-  @ApiProperty({ example: 2 })
+  @ApiProperty({ type: 'integer', minimum: 0, example: 2 })
   revokedSessions: number;
 }
 
@@ -126,7 +130,7 @@ export class TokenDto {
 }
 
 export class EmailDto {
-  @ApiProperty({ example: 'ada@example.com', maxLength: 254 })
+  @ApiProperty({ format: 'email', example: 'ada@example.com', maxLength: 254 })
   @Transform(trim)
   @IsEmail({}, { message: 'email must be an email address' })
   @MaxLength(254)

@@ -27,6 +27,7 @@ export class CreateBroadcastDto {
 
   @ApiProperty({
     enum: ROLES,
+    enumName: 'UserRole',
     required: false,
     description: 'Only users with this role; absent: every active user',
   })
@@ -36,10 +37,10 @@ export class CreateBroadcastDto {
 }
 
 export class DeliveryCountsDto {
-  @ApiProperty() queued: number;
-  @ApiProperty() sent: number;
-  @ApiProperty() failed: number;
-  @ApiProperty() skipped: number;
+  @ApiProperty({ type: 'integer', minimum: 0 }) queued: number;
+  @ApiProperty({ type: 'integer', minimum: 0 }) sent: number;
+  @ApiProperty({ type: 'integer', minimum: 0 }) failed: number;
+  @ApiProperty({ type: 'integer', minimum: 0 }) skipped: number;
 }
 
 export class BroadcastDeliveriesDto {
@@ -59,9 +60,10 @@ export class BroadcastResponseDto {
   status: BroadcastStatus;
 
   @ApiProperty() title: string;
-  @ApiProperty({ enum: ROLES, nullable: true, type: String }) role: Role | null;
-  @ApiProperty({ description: 'Users fanned out so far' }) usersProcessed: number;
-  @ApiProperty() notificationsCreated: number;
+  @ApiProperty({ enum: ROLES, enumName: 'UserRole', nullable: true }) role: Role | null;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Users fanned out so far' })
+  usersProcessed: number;
+  @ApiProperty({ type: 'integer', minimum: 0 }) notificationsCreated: number;
 
   @ApiProperty({
     type: BroadcastDeliveriesDto,

@@ -63,7 +63,7 @@ export class NotificationPageDto {
 }
 
 export class ListNotificationsQueryDto {
-  @ApiProperty({ required: false, minimum: 1, maximum: 100, default: 20 })
+  @ApiProperty({ type: 'integer', required: false, minimum: 1, maximum: 100, default: 20 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -86,12 +86,16 @@ export class ListNotificationsQueryDto {
 }
 
 export class UnreadCountDto {
-  @ApiProperty({ minimum: 0, example: 3 })
+  @ApiProperty({ type: 'integer', minimum: 0, example: 3 })
   count: number;
 }
 
 export class ReadAllResultDto {
-  @ApiProperty({ minimum: 0, description: 'How many notifications were marked read' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    description: 'How many notifications were marked read',
+  })
   marked: number;
 }
 

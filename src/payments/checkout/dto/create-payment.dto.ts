@@ -41,6 +41,7 @@ export class IsBoundedMetadata implements ValidatorConstraintInterface {
 
 export class CreatePaymentDto {
   @ApiProperty({
+    type: 'integer',
     description: 'Integer amount in minor units (cents), e.g. 1999 for 19.99',
     minimum: 1,
     maximum: MAX_AMOUNT_MINOR,

@@ -18,6 +18,7 @@ export class ListPaymentsQueryDto extends PageQueryDto {
 export class WebhookParamsDto {
   @ApiProperty({
     enum: ['stripe', 'sandbox'],
+    enumName: 'PaymentProviderName',
     description: 'The configured provider (PAYMENTS_PROVIDER); any other answers 404',
   })
   @IsString()

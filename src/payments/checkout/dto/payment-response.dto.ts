@@ -19,7 +19,7 @@ export class PaymentResponseDto {
   @ApiProperty({ format: 'uuid' })
   userId: string;
 
-  @ApiProperty({ description: 'Minor units', example: 1999 })
+  @ApiProperty({ type: 'integer', description: 'Minor units', example: 1999 })
   amount: number;
 
   @ApiProperty({ example: 'usd' })
@@ -37,7 +37,7 @@ export class PaymentResponseDto {
   @ApiProperty({ enum: PAYMENT_STATUSES, enumName: 'PaymentStatus' })
   status: PaymentStatus;
 
-  @ApiProperty({ description: 'Minor units refunded so far', example: 0 })
+  @ApiProperty({ type: 'integer', description: 'Minor units refunded so far', example: 0 })
   amountRefunded: number;
 
   @ApiProperty({

@@ -8,6 +8,7 @@ export const REFUND_STATUSES = ['pending', 'succeeded', 'failed'] as const;
 
 export class CreateRefundDto {
   @ApiPropertyOptional({
+    type: 'integer',
     description: 'Minor units; omitted: everything not yet refunded',
     minimum: 1,
     maximum: MAX_AMOUNT_MINOR,
@@ -31,7 +32,7 @@ export class RefundResponseDto {
   @ApiProperty({ format: 'uuid' })
   paymentId: string;
 
-  @ApiProperty({ description: 'Minor units', example: 500 })
+  @ApiProperty({ type: 'integer', description: 'Minor units', example: 500 })
   amount: number;
 
   @ApiProperty({ example: 'usd' })
@@ -44,8 +45,7 @@ export class RefundResponseDto {
   })
   status: ProviderRefundStatus;
 
-  // Inline (no enumName): OpenAPI 3.0 cannot mark a $ref nullable without a sibling type.
-  @ApiProperty({ type: 'string', enum: REFUND_REASONS, nullable: true })
+  @ApiProperty({ enum: REFUND_REASONS, enumName: 'RefundReason', nullable: true })
   reason: RefundReason | null;
 
   @ApiProperty({ format: 'date-time' })

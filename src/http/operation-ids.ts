@@ -1,0 +1,52 @@
+/**
+ * Every operation's `operationId`, keyed by `METHOD path` as the document writes it. These
+ * become the method names of every generated SDK (`api.getMe()`), so they are pinned here, not
+ * derived from class and method names: renaming a controller method must not rename the SDK.
+ * A route missing from this map stops the document from being built; an entry whose route is
+ * gone fails operation-ids.spec.ts. Changing a value is a breaking change for every client.
+ */
+export const OPERATION_IDS: Readonly<Record<string, string>> = {
+  'GET /api/v1/users/me': 'getMe',
+  'PATCH /api/v1/users/me': 'updateMe',
+  'DELETE /api/v1/users/me': 'deleteMe',
+  'GET /api/v1/users': 'listUsers',
+  'GET /api/v1/users/{id}': 'getUser',
+  'PATCH /api/v1/users/{id}': 'updateUser',
+  'DELETE /api/v1/users/{id}': 'deleteUser',
+  'GET /api/v1/users/{id}/auth-events': 'listUserAuthEvents',
+  'POST /api/v1/auth/register': 'register',
+  'POST /api/v1/auth/login': 'login',
+  'POST /api/v1/auth/refresh': 'refreshTokens',
+  'POST /api/v1/auth/logout': 'logout',
+  'POST /api/v1/auth/logout-all': 'logoutAll',
+  'POST /api/v1/auth/email/verify': 'verifyEmail',
+  'POST /api/v1/auth/email/resend': 'resendVerificationEmail',
+  'POST /api/v1/auth/password/forgot': 'forgotPassword',
+  'POST /api/v1/auth/password/reset': 'resetPassword',
+  'POST /api/v1/auth/password/change': 'changePassword',
+  'GET /api/v1/auth/sessions': 'listSessions',
+  'DELETE /api/v1/auth/sessions/{id}': 'revokeSession',
+  'GET /api/v1/notifications': 'listNotifications',
+  'GET /api/v1/notifications/unread-count': 'getUnreadNotificationCount',
+  'POST /api/v1/notifications/read-all': 'markAllNotificationsRead',
+  'POST /api/v1/notifications/{id}/read': 'markNotificationRead',
+  'GET /api/v1/notifications/preferences': 'getNotificationPreferences',
+  'PUT /api/v1/notifications/preferences': 'updateNotificationPreferences',
+  'POST /api/v1/notifications/devices': 'registerDevice',
+  'DELETE /api/v1/notifications/devices/{id}': 'removeDevice',
+  'POST /api/v1/notifications/stream-ticket': 'createStreamTicket',
+  'GET /api/v1/notifications/stream': 'openNotificationStream',
+  'POST /api/v1/notifications/broadcast': 'createBroadcast',
+  'GET /api/v1/notifications/broadcasts/{id}': 'getBroadcast',
+  'POST /api/v1/payments': 'createPayment',
+  'GET /api/v1/payments': 'listPayments',
+  'GET /api/v1/payments/{id}': 'getPayment',
+  'POST /api/v1/payments/{id}/confirm': 'confirmPayment',
+  'POST /api/v1/payments/{id}/cancel': 'cancelPayment',
+  'POST /api/v1/payments/{id}/refunds': 'createRefund',
+  'POST /api/v1/payments/webhooks/{provider}': 'receivePaymentWebhook',
+  'GET /health/live': 'getLiveness',
+  'GET /health/ready': 'getReadiness',
+  'GET /metrics': 'getMetrics',
+  'POST /api/v1/admin/queue-dashboard/session': 'openQueueDashboardSession',
+};
