@@ -3,13 +3,15 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { runJourney } from '../clients/typescript/examples/journey.js';
 import { tokenFrom } from './support/auth.js';
+import { contractCheckingFetch } from './support/contract/fetch.js';
 import { SmtpInbox } from './support/smtp.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 /**
  * The TypeScript SDK's example journey, unchanged, against the real app (api + worker) on a real
  * port: the SDK's fetch, refresh, idempotency keys and SSE client talk to the actual server. The
- * verification token comes from the mail the app sent to the SMTP sink.
+ * verification token comes from the mail the app sent to the SMTP sink. Every response the SDK
+ * sees is checked against openapi.json, as supertest's are.
  */
 describe('TypeScript SDK example journey', () => {
   let t: TestApp;
@@ -36,6 +38,7 @@ describe('TypeScript SDK example journey', () => {
       readVerificationToken: async (email) =>
         tokenFrom(await inbox.waitForText(email, '/verify-email?token='), '/verify-email').token,
       log: (step) => steps.push(step),
+      fetch: contractCheckingFetch(),
     });
 
     expect(result).toEqual({

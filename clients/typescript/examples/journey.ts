@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline/promises';
 import { pathToFileURL } from 'node:url';
 // An app would import from '@app-backend/client'; the example uses the SDK's source directly.
-import { createApiClient, ok, type NotificationEvent } from '../src/index.js';
+import { createApiClient, ok, type Fetch, type NotificationEvent } from '../src/index.js';
 
 export interface JourneyOptions {
   baseUrl: string;
@@ -23,6 +23,8 @@ export interface JourneyOptions {
   log?: (step: string) => void;
   /** Bound on waiting for a stream event. */
   eventTimeoutMs?: number;
+  /** The SDK's transport; default: the global fetch. */
+  fetch?: Fetch;
 }
 
 export interface JourneyResult {
@@ -40,7 +42,7 @@ export interface JourneyResult {
 
 export async function runJourney(options: JourneyOptions): Promise<JourneyResult> {
   const { baseUrl, email, password, log = () => {}, eventTimeoutMs = 15_000 } = options;
-  const client = createApiClient({ baseUrl });
+  const client = createApiClient({ baseUrl, fetch: options.fetch });
 
   log(`register ${email}`);
   await ok(client.POST('/api/v1/auth/register', { body: { email, password, displayName: 'Ada' } }));
