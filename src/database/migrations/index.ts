@@ -6,6 +6,7 @@ import { Payments1763716000000 } from './1763716000000-payments.js';
 import { IdempotencyKeys1763716000100 } from './1763716000100-idempotency-keys.js';
 import { OutboxRetention1763716100000 } from './1763716100000-outbox-retention.js';
 import { PaymentOperations1763716200000 } from './1763716200000-payment-operations.js';
+import { RefreshTokenFamily1763716400000 } from './1763716400000-refresh-token-family.js';
 
 /**
  * Every migration, oldest first. The app and the tests run this list; the TypeORM CLI
@@ -20,4 +21,5 @@ export const migrations = [
   IdempotencyKeys1763716000100,
   OutboxRetention1763716100000,
   PaymentOperations1763716200000,
+  RefreshTokenFamily1763716400000,
 ];
