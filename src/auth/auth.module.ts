@@ -15,6 +15,7 @@ import { CurrentPassword } from './current-password.js';
 import { PasswordHasher } from './domain/password-hasher.js';
 import { AuthEvent } from './entities/auth-event.entity.js';
 import { AuthToken } from './entities/auth-token.entity.js';
+import { SessionRetiredToken } from './entities/session-retired-token.entity.js';
 import { Session } from './entities/session.entity.js';
 import { AuthGuard } from './guard/auth.guard.js';
 import { JwtStrategy } from './guard/jwt.strategy.js';
@@ -42,7 +43,7 @@ import { SessionsService } from './sessions/sessions.service.js';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Session, AuthToken, AuthEvent]),
+    TypeOrmModule.forFeature([Session, AuthToken, AuthEvent, SessionRetiredToken]),
     UsersModule,
     NotificationsModule,
   ],

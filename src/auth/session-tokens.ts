@@ -11,7 +11,7 @@ import { deviceNameFrom } from './domain/device-name.js';
 import { openPair, sealPair, type TokenPair } from './domain/refresh-grace.js';
 import { generateOpaqueToken, hashToken } from './domain/tokens.js';
 import type { Session } from './entities/session.entity.js';
-import { SessionsRepository } from './repositories/sessions.repository.js';
+import { SessionsRepository, type SessionByToken } from './repositories/sessions.repository.js';
 
 /** A user agent unseen on an account for this long is a new client again (new-login alert). */
 const NEW_CLIENT_AFTER_MS = 180 * 24 * 3600 * 1000;
@@ -78,8 +78,8 @@ export class SessionTokens {
     };
   }
 
-  /** The session a refresh token (current or just rotated) belongs to. */
-  sessionOf(presentedHash: string): Promise<Session | null> {
+  /** The session a refresh token (current, just rotated, or any older one) belongs to. */
+  sessionOf(presentedHash: string): Promise<SessionByToken | null> {
     return this.sessions.findByTokenHash(presentedHash);
   }
 

@@ -58,6 +58,7 @@ describe('decideRefresh', () => {
     currentTokenHash: current,
     previousTokenHash: previous,
     rotatedAt: t0,
+    retiredTokenHash: null,
   };
 
   it('rotates on the current token', () => {
@@ -69,6 +70,7 @@ describe('decideRefresh', () => {
       currentTokenHash: current,
       previousTokenHash: null,
       rotatedAt: null,
+      retiredTokenHash: null,
     };
     expect(decideRefresh(first, current, policy, t0)).toEqual({ kind: 'rotate' });
   });
@@ -91,12 +93,33 @@ describe('decideRefresh', () => {
     expect(decideRefresh(broken, previous, policy, t0)).toEqual({ kind: 'reuse_detected' });
   });
 
+  it('detects reuse of a retired generation at once, inside the grace window too', () => {
+    const older = hashToken('five rotations ago');
+    const family: RefreshState = { ...rotated, retiredTokenHash: older };
+    expect(decideRefresh(family, older, policy, t0)).toEqual({ kind: 'reuse_detected' });
+    expect(decideRefresh(family, older, policy, at(30 * DAY))).toEqual({
+      kind: 'reuse_detected',
+    });
+  });
+
+  it('still rotates and replays with a retired hash on record', () => {
+    const family: RefreshState = { ...rotated, retiredTokenHash: hashToken('older') };
+    expect(decideRefresh(family, current, policy, t0)).toEqual({ kind: 'rotate' });
+    expect(decideRefresh(family, previous, policy, t0)).toEqual({ kind: 'grace_replay' });
+  });
+
+  it('does not take a retired hash other than the presented one as reuse', () => {
+    const family: RefreshState = { ...rotated, retiredTokenHash: hashToken('older') };
+    expect(decideRefresh(family, hashToken('stranger'), policy, t0)).toEqual({ kind: 'unknown' });
+  });
+
   it('does not recognise other tokens', () => {
     expect(decideRefresh(rotated, hashToken('stranger'), policy, t0)).toEqual({ kind: 'unknown' });
     const first: RefreshState = {
       currentTokenHash: current,
       previousTokenHash: null,
       rotatedAt: null,
+      retiredTokenHash: null,
     };
     expect(decideRefresh(first, previous, policy, t0)).toEqual({ kind: 'unknown' });
     expect(decideRefresh(rotated, '', policy, t0)).toEqual({ kind: 'unknown' });

@@ -37,6 +37,11 @@ export interface RefreshState {
   currentTokenHash: string;
   previousTokenHash: string | null;
   rotatedAt: Date | null;
+  /**
+   * The session's retired hash equal to the presented one, if there is one (the lookup fetches
+   * only that row, not the whole family); else null.
+   */
+  retiredTokenHash: string | null;
 }
 
 export type RefreshDecision =
@@ -49,7 +54,9 @@ export type RefreshDecision =
  * Expected storage (PostgreSQL holds hashes only, never a usable refresh token):
  * - `rotate`: in one conditional UPDATE (`... WHERE current_token_hash = :presentedHash`, so
  *   of two concurrent refreshes exactly one wins) set previous = current, current = hash of
- *   the new token, rotated_at = now. The winner then caches the pair it issued in Redis:
+ *   the new token, rotated_at = now; in the same statement the hash that falls out of previous
+ *   joins the session's retired hashes, so current, previous and retired cover every
+ *   generation the session ever issued. The winner then caches the pair it issued in Redis:
  *   `SET <prefix>:auth:refresh-grace:<presentedHash> <pair> PX refreshGraceMs`. The key is
  *   the old token's hash, so nothing in Redis or the database lets a reader derive the cached
  *   pair's key without the old token; the pair lives no longer than the grace window. To keep
@@ -60,9 +67,10 @@ export type RefreshDecision =
  *   response) returns the cached pair. If the key is not there yet (the winner is between its
  *   UPDATE and its SET) or is gone, answer 401 / 409 and let the client retry or log in; never
  *   mint a second pair, which would fork the session.
- * - `reuse_detected`: an already-rotated token came back after the window: someone else holds
- *   a copy. Revoke the whole session (both holders must log in again) and record an audit event.
- * - `unknown`: not this session's token (older generations are not kept): 401, no side effect.
+ * - `reuse_detected`: an already-rotated token came back after the window, or any older
+ *   generation (a retired hash, whatever its age): someone else holds a copy. Revoke the whole
+ *   session (both holders must log in again) and record an audit event.
+ * - `unknown`: not this session's token: 401, no side effect.
  */
 export function decideRefresh(
   state: RefreshState,
@@ -75,7 +83,10 @@ export function decideRefresh(
     state.previousTokenHash === null ||
     !constantTimeEqual(state.previousTokenHash, presentedHash)
   ) {
-    return { kind: 'unknown' };
+    // Only the last rotation has a grace window: an older generation is always theft.
+    const retired =
+      state.retiredTokenHash !== null && constantTimeEqual(state.retiredTokenHash, presentedHash);
+    return { kind: retired ? 'reuse_detected' : 'unknown' };
   }
   // A previous hash without a rotation time is inconsistent data: fail towards revocation.
   if (state.rotatedAt !== null && elapsedMs(state.rotatedAt, now) <= policy.refreshGraceMs) {

@@ -4,6 +4,7 @@ import { In, IsNull, Not, Repository, type EntityManager, type FindOptionsWhere 
 import { keysetPage, type Page, type PageRequest } from '../../common/pagination/keyset.js';
 import type { AuthEventRow } from '../audit-trail.js';
 import type { AuthMethod } from '../domain/assurance.js';
+import { SessionRetiredToken } from '../entities/session-retired-token.entity.js';
 import { Session, type RevocationReason } from '../entities/session.entity.js';
 
 export interface NewSession {
@@ -29,7 +30,13 @@ export interface Rotation {
   userAgent: string | null;
 }
 
-/** Every query of the sessions table. */
+/** A session found by one of its refresh tokens; `retired` when the token is an older one. */
+export interface SessionByToken {
+  session: Session;
+  retired: { tokenHash: string; retiredAt: Date } | null;
+}
+
+/** Every query of the sessions table and of its retired token hashes. */
 @Injectable()
 export class SessionsRepository {
   constructor(@InjectRepository(Session) private readonly sessions: Repository<Session>) {}
@@ -64,11 +71,30 @@ export class SessionsRepository {
     return { id: rows[0].id, newClient: rows[0].new_client };
   }
 
-  /** The session whose current or previous refresh token has this hash. */
-  findByTokenHash(tokenHash: string): Promise<Session | null> {
-    return this.sessions.findOne({
-      where: [{ currentTokenHash: tokenHash }, { previousTokenHash: tokenHash }],
-    });
+  /**
+   * The session that issued a refresh token of this hash (current, previous or retired), in one
+   * query. The retired row is looked up first, as a scalar subquery (an InitPlan, run once), so
+   * each branch of the OR is an index scan: a join in the OR would scan every session.
+   */
+  async findByTokenHash(tokenHash: string): Promise<SessionByToken | null> {
+    const { entities, raw } = await this.sessions
+      .createQueryBuilder('s')
+      .leftJoin(SessionRetiredToken, 'r', 'r.session_id = s.id AND r.token_hash = :tokenHash')
+      .addSelect('r.token_hash', 'retired_hash')
+      .addSelect('r.retired_at', 'retired_at')
+      .where('s.current_token_hash = :tokenHash OR s.previous_token_hash = :tokenHash')
+      .orWhere(
+        's.id = (SELECT session_id FROM session_retired_tokens WHERE token_hash = :tokenHash)',
+      )
+      .setParameters({ tokenHash })
+      .getRawAndEntities<{ retired_hash: string | null; retired_at: Date | null }>();
+    const [session] = entities;
+    if (!session) return null;
+    const { retired_hash: retiredHash, retired_at: retiredAt } = raw[0] ?? {};
+    return {
+      session,
+      retired: retiredHash && retiredAt ? { tokenHash: retiredHash, retiredAt } : null,
+    };
   }
 
   /** What the per-request session check needs. */
@@ -81,26 +107,19 @@ export class SessionsRepository {
 
   /**
    * Conditional on the presented hash still being current: of two racing refreshes one wins.
+   * In the same statement (ROTATE_SQL) the hash pushed out of the previous slot is retired.
    * False when this one lost.
    */
   async rotate(rotation: Rotation): Promise<boolean> {
-    const result = await this.sessions
-      .createQueryBuilder()
-      .update(Session)
-      .set({
-        previousTokenHash: rotation.presentedHash,
-        currentTokenHash: rotation.nextHash,
-        rotatedAt: rotation.at,
-        lastUsedAt: rotation.at,
-        ipAddress: rotation.ipAddress,
-        userAgent: rotation.userAgent,
-      })
-      .where('id = :id AND current_token_hash = :presentedHash AND revoked_at IS NULL', {
-        id: rotation.sessionId,
-        presentedHash: rotation.presentedHash,
-      })
-      .execute();
-    return result.affected === 1;
+    const rows: Array<{ rotated: number }> = await this.sessions.query(ROTATE_SQL, [
+      rotation.sessionId,
+      rotation.presentedHash,
+      rotation.nextHash,
+      rotation.at,
+      rotation.ipAddress,
+      rotation.userAgent,
+    ]);
+    return rows[0]?.rotated === 1;
   }
 
   /** A user's sessions that are neither revoked nor past the given cutoffs, newest first. */
@@ -181,3 +200,28 @@ const START_SESSION_SQL = `
               AND "user_agent" IS NOT DISTINCT FROM $9
          ) AS "new_client"
     FROM s`;
+
+/**
+ * The rotation and the retirement of the hash it pushes out of the previous slot, atomic in one
+ * round trip. `old` locks the row first, so it reads the previous hash this very UPDATE
+ * replaces: a racing rotation waits for it, then finds the presented hash no longer current
+ * (READ COMMITTED rechecks the condition on the new row) and changes nothing. The first
+ * rotation of a session has no previous hash to retire.
+ */
+const ROTATE_SQL = `
+  WITH old AS (
+    SELECT "id", "previous_token_hash" FROM "sessions"
+     WHERE "id" = $1 AND "current_token_hash" = $2 AND "revoked_at" IS NULL
+       FOR UPDATE
+  ), rotated AS (
+    UPDATE "sessions" s
+       SET "previous_token_hash" = $2, "current_token_hash" = $3, "rotated_at" = $4,
+           "last_used_at" = $4, "ip_address" = $5, "user_agent" = $6, "updated_at" = now()
+      FROM old
+     WHERE s."id" = old."id"
+    RETURNING s."id", old."previous_token_hash" AS "retired_hash"
+  ), retired AS (
+    INSERT INTO "session_retired_tokens" ("token_hash", "session_id", "retired_at")
+    SELECT "retired_hash", "id", $4 FROM rotated WHERE "retired_hash" IS NOT NULL
+  )
+  SELECT count(*)::int AS "rotated" FROM rotated`;

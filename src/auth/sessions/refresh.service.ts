@@ -27,16 +27,22 @@ export class RefreshService {
 
   async refresh(presented: string, client: ClientInfo): Promise<SignedIn> {
     const presentedHash = hashToken(presented);
-    const session = await this.tokens.sessionOf(presentedHash);
-    await this.throttle.consume('refresh', { ip: client.ip, account: session?.userId });
-    if (!session) throw invalidRefreshToken();
+    const found = await this.tokens.sessionOf(presentedHash);
+    await this.throttle.consume('refresh', { ip: client.ip, account: found?.session.userId });
+    if (!found) throw invalidRefreshToken();
+    const { session, retired } = found;
     const now = this.clock.now();
     const expiry = sessionExpiry(session, this.config.auth.session, now);
     if (expiry !== 'active') {
       if (expiry !== 'revoked') await this.revocation.revoke({ sessionIds: [session.id] }, expiry);
       throw invalidRefreshToken();
     }
-    const decision = decideRefresh(session, presentedHash, this.config.auth.session, now);
+    const decision = decideRefresh(
+      { ...session, retiredTokenHash: retired?.tokenHash ?? null },
+      presentedHash,
+      this.config.auth.session,
+      now,
+    );
     switch (decision.kind) {
       case 'rotate':
         return this.rotate(session, presented, presentedHash, client);
@@ -49,7 +55,10 @@ export class RefreshService {
           userId: session.userId,
           sessionId: session.id,
           client,
-          details: { rotatedAt: session.rotatedAt?.toISOString() ?? null },
+          details: {
+            rotatedAt: session.rotatedAt?.toISOString() ?? null,
+            ...(retired ? { retiredAt: retired.retiredAt.toISOString() } : {}),
+          },
         });
         throw invalidRefreshToken();
       case 'unknown':
