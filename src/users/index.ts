@@ -11,3 +11,4 @@ export {
 } from './entities/user.entity.js';
 export { DisplayNameField, LocaleField, TimeZoneField } from './dto/profile-fields.js';
 export { UserResponseDto, toUserResponse } from './dto/user-response.dto.js';
+export { userNotFound } from './domain/users.errors.js';

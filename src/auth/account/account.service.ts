@@ -3,11 +3,17 @@ import type { EntityManager } from 'typeorm';
 import type { AuthPrincipal } from '../../common/auth/auth-principal.js';
 import { Clock } from '../../common/clock.js';
 import { Transactions } from '../../database/transactions.js';
-import { UsersService, type User, type UserRole, type UserStatus } from '../../users/index.js';
+import {
+  UsersService,
+  userNotFound,
+  type User,
+  type UserRole,
+  type UserStatus,
+} from '../../users/index.js';
 import { AuditTrail } from '../audit-trail.js';
 import type { ClientInfo } from '../client-info.js';
 import { CurrentPassword } from '../current-password.js';
-import { cannotChangeSelf, userNotFound } from '../domain/auth.errors.js';
+import { cannotChangeSelf } from '../domain/auth.errors.js';
 import { AuthTokensRepository } from '../repositories/auth-tokens.repository.js';
 import { SessionRevocation } from '../session-revocation.js';
 

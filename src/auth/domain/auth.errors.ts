@@ -78,9 +78,6 @@ export const cannotChangeSelf = (detail: string): DomainError =>
 export const sessionNotFound = (): DomainError =>
   new DomainError({ kind: 'not-found', code: 'session-not-found', detail: 'No such session.' });
 
-export const userNotFound = (): DomainError =>
-  new DomainError({ kind: 'not-found', code: 'user-not-found', detail: 'No such user.' });
-
 /**
  * The audit trail of an id that never was a user. Its type stays the generic `not-found` that
  * clients already match on (a deleted user's trail is still readable).
