@@ -92,6 +92,7 @@ export class AttestationResponseJsonDto {
 /** What `navigator.credentials.create()` resolved to, as `PublicKeyCredential.toJSON()`. */
 export class RegistrationCredentialDto extends CredentialJsonDto {
   @ApiProperty({ type: AttestationResponseJsonDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => AttestationResponseJsonDto)
   response: AttestationResponseJsonDto;
@@ -127,6 +128,7 @@ export class AssertionResponseJsonDto {
 /** What `navigator.credentials.get()` resolved to, as `PublicKeyCredential.toJSON()`. */
 export class AuthenticationCredentialDto extends CredentialJsonDto {
   @ApiProperty({ type: AssertionResponseJsonDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => AssertionResponseJsonDto)
   response: AssertionResponseJsonDto;
@@ -134,6 +136,7 @@ export class AuthenticationCredentialDto extends CredentialJsonDto {
 
 export class RegisterPasskeyDto {
   @ApiProperty({ type: RegistrationCredentialDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => RegistrationCredentialDto)
   credential: RegistrationCredentialDto;
@@ -152,6 +155,7 @@ export class RegisterPasskeyDto {
 
 export class PasskeySignInDto {
   @ApiProperty({ type: AuthenticationCredentialDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => AuthenticationCredentialDto)
   credential: AuthenticationCredentialDto;
