@@ -9,6 +9,7 @@ import { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/clock.js';
 import { signUp, type SignedUp } from './support/auth.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
+import { waitFor } from './support/wait.js';
 
 const API = '/api/v1';
 const CHEAP_ARGON2 = { ARGON2_MEMORY_KIB: '1024', ARGON2_TIME_COST: '1' };
@@ -136,7 +137,7 @@ describe('passkeys over HTTP', () => {
     await sendAssertion(await assertion(authenticator)).expect(200);
   });
 
-  it('offers the passkeys already held as excluded, and refuses registering one twice', async () => {
+  it('offers the passkeys already held as excluded (the authenticator then makes no second)', async () => {
     const ann = await signUp(t);
     const { authenticator } = await addPasskey(ann);
     const options = await registrationOptions(ann);
@@ -219,6 +220,34 @@ describe('passkeys over HTTP', () => {
       },
     };
     await expectSignInRefused(tampered);
+    // A genuine signature, but claiming another account as the passkey's user.
+    const bob = await signUp(t);
+    const claimed = await assertion(authenticator);
+    await expectSignInRefused({
+      ...claimed,
+      response: { ...claimed.response, userHandle: Buffer.from(bob.userId).toString('base64url') },
+    });
+  });
+
+  it('alerts on a passkey sign-in from a new client, like any other sign-in', async () => {
+    const ann = await signUp(t);
+    const { authenticator } = await addPasskey(ann);
+    const signedIn = await t.http
+      .post(`${API}/auth/passkeys/authentication`)
+      .set('User-Agent', 'Mozilla/5.0 (Macintosh; Intel Mac OS X 15_0) Safari/605.1.15')
+      .send({ credential: await assertion(authenticator), deviceName: 'Mac' })
+      .expect(200);
+    await waitFor(
+      async () => {
+        const inbox = await t.withToken(signedIn.body.accessToken).get(`${API}/notifications`);
+        return inbox.body.data.some((n: { type: string }) => n.type === 'auth.new_login');
+      },
+      { what: 'the new sign-in alert' },
+    );
+    const sessions = await t.withToken(signedIn.body.accessToken).get(`${API}/auth/sessions`);
+    expect(sessions.body.data).toEqual(
+      expect.arrayContaining([expect.objectContaining({ deviceName: 'Mac', current: true })]),
+    );
   });
 
   it('allows ten passkeys and refuses the eleventh', async () => {

@@ -77,13 +77,21 @@ export class PasskeySignInService {
   }
 
   /** The passkey the response proves possession of, with the counter it just presented. */
-  private async verified(response: AuthenticationResponseJSON, client: ClientInfo) {
+  private async verified(
+    response: AuthenticationResponseJSON,
+    client: ClientInfo,
+  ): Promise<Passkey & { previousCounter: number }> {
     const challenge = this.relyingParty.challengeOf(response.response.clientDataJSON);
     if (!challenge || !(await this.challenges.take('authentication', challenge, null))) {
       throw passkeyAuthenticationFailed();
     }
     const passkey = await this.passkeys.findByCredentialId(response.id);
-    if (!passkey) throw passkeyAuthenticationFailed();
+    if (
+      !passkey ||
+      !this.relyingParty.userHandleMatches(response.response.userHandle, passkey.userId)
+    ) {
+      throw passkeyAuthenticationFailed();
+    }
     const assertion = await this.relyingParty.verifyAuthentication(response, challenge, passkey);
     if (!assertion) throw passkeyAuthenticationFailed();
     if (signCounterVerdict(passkey.counter, assertion.counter) === 'regressed') {

@@ -67,7 +67,7 @@ export class RelyingParty {
       rpID: this.config.passkeys.rpId,
       userName: user.email,
       userDisplayName: user.displayName,
-      userID: new TextEncoder().encode(user.id),
+      userID: userHandleOf(user.id),
       timeout: PASSKEY_CHALLENGE_TTL_MS,
       attestationType: 'none',
       excludeCredentials: exclude.map((c) => ({ id: c.credentialId, transports: c.transports })),
@@ -82,6 +82,17 @@ export class RelyingParty {
       timeout: PASSKEY_CHALLENGE_TTL_MS,
       userVerification: 'required',
     });
+  }
+
+  /**
+   * Whether an assertion's user handle (present for discoverable credentials) names the
+   * passkey's owner: WebAuthn §7.2 step 6, which the library leaves to us.
+   */
+  userHandleMatches(userHandle: string | undefined, userId: string): boolean {
+    return (
+      userHandle === undefined ||
+      userHandle === Buffer.from(userHandleOf(userId)).toString('base64url')
+    );
   }
 
   /** The challenge a response answers, or null when it carries no plausible one. */
@@ -160,4 +171,9 @@ export class RelyingParty {
       return null;
     }
   }
+}
+
+/** The WebAuthn user handle of a user: their id's bytes (no personal data). */
+function userHandleOf(userId: string): Uint8Array<ArrayBuffer> {
+  return new TextEncoder().encode(userId);
 }
