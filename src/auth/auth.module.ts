@@ -40,15 +40,23 @@ import { SessionTokens } from './session-tokens.js';
 import { RefreshService } from './sessions/refresh.service.js';
 import { SessionsController } from './sessions/sessions.controller.js';
 import { SessionsService } from './sessions/sessions.service.js';
+import { Passkey } from './entities/passkey.entity.js';
+import { PasskeyChallenges } from './passkeys/passkey-challenges.js';
+import { PasskeyRegistrationService } from './passkeys/passkey-registration.service.js';
+import { PasskeySignInService } from './passkeys/passkey-sign-in.service.js';
+import { PasskeysController } from './passkeys/passkeys.controller.js';
+import { PasskeysService } from './passkeys/passkeys.service.js';
+import { RelyingParty } from './passkeys/relying-party.js';
+import { PasskeysRepository } from './repositories/passkeys.repository.js';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Session, AuthToken, AuthEvent, SessionRetiredToken]),
+    TypeOrmModule.forFeature([Session, AuthToken, AuthEvent, SessionRetiredToken, Passkey]),
     UsersModule,
     NotificationsModule,
   ],
   // In this order: it is the order of the paths in the OpenAPI document.
-  controllers: [AuthController, SessionsController, AccountController],
+  controllers: [AuthController, SessionsController, AccountController, PasskeysController],
   providers: [
     {
       provide: PasswordHasher,
@@ -88,6 +96,13 @@ import { SessionsService } from './sessions/sessions.service.js';
     AccountService,
     AuthEventsService,
     InitialAdmin,
+    // passkeys
+    PasskeysRepository,
+    PasskeyChallenges,
+    RelyingParty,
+    PasskeyRegistrationService,
+    PasskeySignInService,
+    PasskeysService,
   ],
   exports: [PasswordHasher, SessionCache],
 })

@@ -89,4 +89,32 @@ describe('loadConfig', () => {
       'SHUTDOWN_READINESS_DELAY_MS: must be less than SHUTDOWN_TIMEOUT_MS',
     ]);
   });
+
+  it('derives the passkey relying party from APP_URL unless told otherwise', () => {
+    expect(loadConfig({ APP_URL: 'https://app.example.com/base/' }).passkeys).toEqual({
+      rpId: 'app.example.com',
+      rpName: 'App',
+      origins: ['https://app.example.com'],
+    });
+    const configured = loadConfig({
+      WEBAUTHN_RP_ID: 'example.com',
+      WEBAUTHN_RP_NAME: 'Example',
+      WEBAUTHN_ORIGINS: 'https://example.com, https://app.example.com:8443',
+    }).passkeys;
+    expect(configured).toEqual({
+      rpId: 'example.com',
+      rpName: 'Example',
+      origins: ['https://example.com', 'https://app.example.com:8443'],
+    });
+  });
+
+  it('rejects passkey origins that are not bare http(s) origins and RP ids with a scheme', () => {
+    expect(problems({ WEBAUTHN_ORIGINS: 'https://example.com/login,ftp://example.com' })).toEqual([
+      'WEBAUTHN_ORIGINS: "https://example.com/login" is not an http(s) origin',
+      'WEBAUTHN_ORIGINS: "ftp://example.com" is not an http(s) origin',
+    ]);
+    expect(problems({ WEBAUTHN_RP_ID: 'https://example.com' })).toEqual([
+      expect.stringMatching(/^WEBAUTHN_RP_ID: /),
+    ]);
+  });
 });

@@ -2,6 +2,7 @@ import { authConfig, type AuthConfig } from './auth.config.js';
 import { ConfigError } from './config.error.js';
 import { envSchema, productionRequired, type Env } from './env.js';
 import { notificationsConfig, type NotificationsConfig } from './notifications.config.js';
+import { passkeysConfig, type PasskeysConfig } from './passkeys.config.js';
 import { paymentsConfig, type PaymentsConfig } from './payments.config.js';
 
 export type NodeEnv = Env['NODE_ENV'];
@@ -52,6 +53,7 @@ export interface AppConfig {
   readonly auth: AuthConfig;
   readonly notifications: NotificationsConfig;
   readonly payments: PaymentsConfig;
+  readonly passkeys: PasskeysConfig;
 }
 
 /** Every wait on PostgreSQL, in milliseconds. */
@@ -144,6 +146,7 @@ function toConfig(env: Env): AppConfig {
     auth: authConfig(env),
     notifications: notificationsConfig(env),
     payments: paymentsConfig(env),
+    passkeys: passkeysConfig(env),
   };
 }
 

@@ -84,3 +84,39 @@ export const sessionNotFound = (): DomainError =>
  */
 export const auditedUserNotFound = (): DomainError =>
   new DomainError({ kind: 'not-found', code: 'not-found', detail: 'No such user.' });
+
+// --- passkeys (WebAuthn) ---
+
+/** Every refused passkey sign-in alike: unknown passkey, bad signature, origin, challenge. */
+export const passkeyAuthenticationFailed = (): DomainError =>
+  new DomainError({
+    kind: 'unauthenticated',
+    code: 'passkey-authentication-failed',
+    detail: 'The passkey could not be verified. Request new options and try again.',
+  });
+
+export const passkeyRegistrationFailed = (): DomainError =>
+  new DomainError({
+    kind: 'invalid',
+    code: 'passkey-registration-failed',
+    detail:
+      'The passkey could not be verified (wrong origin, expired or used challenge, or a malformed response). Request new options and try again.',
+  });
+
+export const passkeyLimitReached = (max: number): DomainError =>
+  new DomainError({
+    kind: 'conflict',
+    code: 'passkey-limit-reached',
+    detail: `An account holds at most ${max} passkeys. Remove one first.`,
+    extensions: { max },
+  });
+
+export const passkeyAlreadyRegistered = (): DomainError =>
+  new DomainError({
+    kind: 'conflict',
+    code: 'passkey-already-registered',
+    detail: 'This passkey is already registered.',
+  });
+
+export const passkeyNotFound = (): DomainError =>
+  new DomainError({ kind: 'not-found', code: 'passkey-not-found', detail: 'No such passkey.' });

@@ -28,6 +28,11 @@ export const AUTH_EVENT_TYPES = [
   'role_changed',
   'status_changed',
   'admin_created',
+  // passkeys
+  'passkey_registered',
+  'passkey_removed',
+  'passkey_login',
+  'passkey_clone_suspected',
 ] as const;
 export type AuthEventType = (typeof AUTH_EVENT_TYPES)[number];
 

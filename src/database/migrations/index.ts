@@ -8,6 +8,7 @@ import { OutboxRetention1763716100000 } from './1763716100000-outbox-retention.j
 import { PaymentOperations1763716200000 } from './1763716200000-payment-operations.js';
 import { SessionAmr1763716300000 } from './1763716300000-session-amr.js';
 import { RefreshTokenFamily1763716400000 } from './1763716400000-refresh-token-family.js';
+import { Passkeys1763716700000 } from './1763716700000-passkeys.js';
 
 /**
  * Every migration, oldest first. The app and the tests run this list; the TypeORM CLI
@@ -24,4 +25,5 @@ export const migrations = [
   PaymentOperations1763716200000,
   SessionAmr1763716300000,
   RefreshTokenFamily1763716400000,
+  Passkeys1763716700000,
 ];

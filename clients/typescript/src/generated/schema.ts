@@ -283,6 +283,120 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/passkeys/registration/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start adding a passkey: options for navigator.credentials.create()
+         * @description The challenge is valid for 5 minutes and for one POST /auth/passkeys/registration. An account holds at most 10 passkeys (409 passkey-limit-reached).
+         */
+        post: operations["startPasskeyRegistration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/passkeys/registration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finish adding a passkey with what the authenticator created
+         * @description A wrong origin or RP id, an expired or already used challenge, or a response that does not verify: 400 passkey-registration-failed (ask for new options).
+         */
+        post: operations["finishPasskeyRegistration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/passkeys/authentication/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start signing in with a passkey: options for navigator.credentials.get()
+         * @description Names no user (discoverable credentials): the authenticator offers the passkeys it holds. The challenge is valid for 5 minutes and for one POST /auth/passkeys/authentication.
+         */
+        post: operations["startPasskeySignIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/passkeys/authentication": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with a passkey: starts a session on this device (assurance aal2)
+         * @description An unknown passkey, a bad signature, a wrong origin or RP id, an expired or already used challenge: the same 401 passkey-authentication-failed.
+         */
+        post: operations["finishPasskeySignIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/passkeys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My passkeys, newest first */
+        get: operations["listPasskeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/passkeys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove one of my passkeys (it no longer signs in) */
+        delete: operations["deletePasskey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications": {
         parameters: {
             query?: never;
@@ -865,7 +979,7 @@ export interface components {
             status?: components["schemas"]["UserStatus"];
         };
         /** @enum {string} */
-        AuthEventType: "registered" | "register_existing" | "login_succeeded" | "login_failed" | "login_throttled" | "refresh_reuse_detected" | "session_revoked" | "logout" | "logout_all" | "email_verified" | "password_reset_requested" | "password_reset" | "password_changed" | "account_deleted" | "role_changed" | "status_changed" | "admin_created";
+        AuthEventType: "registered" | "register_existing" | "login_succeeded" | "login_failed" | "login_throttled" | "refresh_reuse_detected" | "session_revoked" | "logout" | "logout_all" | "email_verified" | "password_reset_requested" | "password_reset" | "password_changed" | "account_deleted" | "role_changed" | "status_changed" | "admin_created" | "passkey_registered" | "passkey_removed" | "passkey_login" | "passkey_clone_suspected";
         AuthEventDto: {
             /** Format: uuid */
             id: string;
@@ -888,6 +1002,193 @@ export interface components {
         };
         AuthEventPageDto: {
             data: components["schemas"]["AuthEventDto"][];
+            nextCursor: string | null;
+        };
+        RelyingPartyDto: {
+            /** @example example.com */
+            id: string;
+            /** @example App */
+            name: string;
+        };
+        PasskeyUserEntityDto: {
+            /** @description The user handle, base64url */
+            id: string;
+            /** @example ada@example.com */
+            name: string;
+            /** @example Ada Lovelace */
+            displayName: string;
+        };
+        PubKeyCredParamDto: {
+            /** @enum {string} */
+            type: "public-key";
+            /**
+             * @description COSE algorithm identifier
+             * @example -7
+             */
+            alg: number;
+        };
+        CredentialDescriptorDto: {
+            /** @description A credential id, base64url */
+            id: string;
+            /** @enum {string} */
+            type: "public-key";
+            /**
+             * @example [
+             *       "internal",
+             *       "hybrid"
+             *     ]
+             */
+            transports?: string[];
+        };
+        AuthenticatorSelectionDto: {
+            /** @enum {string} */
+            residentKey: "required";
+            requireResidentKey: boolean;
+            /** @enum {string} */
+            userVerification: "required";
+        };
+        PasskeyRegistrationOptionsDto: {
+            /** @description base64url; valid for 5 minutes, once */
+            challenge: string;
+            rp: components["schemas"]["RelyingPartyDto"];
+            user: components["schemas"]["PasskeyUserEntityDto"];
+            pubKeyCredParams: components["schemas"]["PubKeyCredParamDto"][];
+            /**
+             * @description Milliseconds
+             * @example 300000
+             */
+            timeout: number;
+            /** @enum {string} */
+            attestation: "none";
+            /** @description Passkeys the user already has (the authenticator will not create a second) */
+            excludeCredentials: components["schemas"]["CredentialDescriptorDto"][];
+            authenticatorSelection: components["schemas"]["AuthenticatorSelectionDto"];
+            /**
+             * @example {
+             *       "credProps": true
+             *     }
+             */
+            extensions: {
+                [key: string]: unknown;
+            };
+        };
+        AttestationResponseJsonDto: {
+            /** @description base64url */
+            clientDataJSON: string;
+            /** @description base64url */
+            attestationObject: string;
+            /** @description base64url */
+            authenticatorData?: string;
+            /**
+             * @example [
+             *       "internal",
+             *       "hybrid"
+             *     ]
+             */
+            transports?: string[];
+            /**
+             * @description COSE algorithm identifier
+             * @example -7
+             */
+            publicKeyAlgorithm?: number;
+            /** @description SubjectPublicKeyInfo, base64url */
+            publicKey?: string;
+        };
+        RegistrationCredentialDto: {
+            /** @description The credential id, base64url */
+            id: string;
+            /** @description Same as id */
+            rawId: string;
+            /** @enum {string} */
+            type: "public-key";
+            /** @enum {string} */
+            authenticatorAttachment?: "platform" | "cross-platform";
+            /** @description getClientExtensionResults(), as the browser returns it */
+            clientExtensionResults: {
+                [key: string]: unknown;
+            };
+            response: components["schemas"]["AttestationResponseJsonDto"];
+        };
+        RegisterPasskeyDto: {
+            credential: components["schemas"]["RegistrationCredentialDto"];
+            /**
+             * @description Shown in the passkeys list; defaults to the kind of passkey
+             * @example MacBook Touch ID
+             */
+            name?: string;
+        };
+        PasskeyResponseDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example MacBook Touch ID */
+            name: string;
+            /**
+             * @description multiDevice: a synced passkey (iCloud Keychain, Google Password Manager, …)
+             * @enum {string}
+             */
+            deviceType: "singleDevice" | "multiDevice";
+            /** @description Whether the passkey is backed up (synced) */
+            backedUp: boolean;
+            /**
+             * @example [
+             *       "internal",
+             *       "hybrid"
+             *     ]
+             */
+            transports: string[];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            lastUsedAt: string | null;
+        };
+        PasskeyAuthenticationOptionsDto: {
+            /** @description base64url; valid for 5 minutes, once */
+            challenge: string;
+            /** @example example.com */
+            rpId: string;
+            /**
+             * @description Milliseconds
+             * @example 300000
+             */
+            timeout: number;
+            /** @enum {string} */
+            userVerification: "required";
+        };
+        AssertionResponseJsonDto: {
+            /** @description base64url */
+            clientDataJSON: string;
+            /** @description base64url */
+            authenticatorData: string;
+            /** @description base64url */
+            signature: string;
+            /** @description base64url */
+            userHandle?: string;
+        };
+        AuthenticationCredentialDto: {
+            /** @description The credential id, base64url */
+            id: string;
+            /** @description Same as id */
+            rawId: string;
+            /** @enum {string} */
+            type: "public-key";
+            /** @enum {string} */
+            authenticatorAttachment?: "platform" | "cross-platform";
+            /** @description getClientExtensionResults(), as the browser returns it */
+            clientExtensionResults: {
+                [key: string]: unknown;
+            };
+            response: components["schemas"]["AssertionResponseJsonDto"];
+        };
+        PasskeySignInDto: {
+            credential: components["schemas"]["AuthenticationCredentialDto"];
+            /**
+             * @description Shown in the sessions list; defaults to one derived from the user agent
+             * @example Ada's iPhone
+             */
+            deviceName?: string;
+        };
+        PasskeyPageDto: {
+            data: components["schemas"]["PasskeyResponseDto"][];
             nextCursor: string | null;
         };
         /** @enum {string} */
@@ -2400,6 +2701,329 @@ export interface operations {
             };
             /** @description Authenticated but not allowed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found (also for resources of other users) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    startPasskeyRegistration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasskeyRegistrationOptionsDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    finishPasskeyRegistration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterPasskeyDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasskeyResponseDto"];
+                };
+            };
+            /** @description Invalid request (validation errors are listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    startPasskeySignIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasskeyAuthenticationOptionsDto"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    finishPasskeySignIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasskeySignInDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponseDto"];
+                };
+            };
+            /** @description Invalid request (validation errors are listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Authenticated but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listPasskeys: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasskeyPageDto"];
+                };
+            };
+            /** @description Invalid request (validation errors are listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    deletePasskey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (validation errors are listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
