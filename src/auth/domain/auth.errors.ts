@@ -108,7 +108,6 @@ export const passkeyLimitReached = (max: number): DomainError =>
     kind: 'conflict',
     code: 'passkey-limit-reached',
     detail: `An account holds at most ${max} passkeys. Remove one first.`,
-    extensions: { max },
   });
 
 export const passkeyAlreadyRegistered = (): DomainError =>
