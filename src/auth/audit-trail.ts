@@ -19,6 +19,7 @@ const WARN: ReadonlySet<AuthEventType> = new Set([
   'login_failed',
   'login_throttled',
   'refresh_reuse_detected',
+  'mfa_failed',
 ]);
 
 export interface AuthEventRow {

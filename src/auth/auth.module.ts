@@ -16,6 +16,8 @@ import { PasswordHasher } from './domain/password-hasher.js';
 import { AuthEvent } from './entities/auth-event.entity.js';
 import { AuthToken } from './entities/auth-token.entity.js';
 import { Session } from './entities/session.entity.js';
+import { RecoveryCode } from './entities/recovery-code.entity.js';
+import { TotpFactor } from './entities/totp-factor.entity.js';
 import { AuthGuard } from './guard/auth.guard.js';
 import { JwtStrategy } from './guard/jwt.strategy.js';
 import { InitialAdmin } from './initial-admin/initial-admin.js';
@@ -39,15 +41,25 @@ import { SessionTokens } from './session-tokens.js';
 import { RefreshService } from './sessions/refresh.service.js';
 import { SessionsController } from './sessions/sessions.controller.js';
 import { SessionsService } from './sessions/sessions.service.js';
+import { StepUpPolicy } from './guard/step-up-policy.js';
+import { MfaChallengeService } from './mfa/mfa-challenge.service.js';
+import { MfaChanges } from './mfa/mfa-changes.js';
+import { MfaEnrolmentService } from './mfa/mfa-enrolment.service.js';
+import { MfaController } from './mfa/mfa.controller.js';
+import { StepUpService } from './mfa/step-up.service.js';
+import { MfaKeys } from './mfa-keys.js';
+import { PendingSignIns } from './pending-sign-ins.js';
+import { MfaRepository } from './repositories/mfa.repository.js';
+import { SecondFactor } from './second-factor.js';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Session, AuthToken, AuthEvent]),
+    TypeOrmModule.forFeature([Session, AuthToken, AuthEvent, TotpFactor, RecoveryCode]),
     UsersModule,
     NotificationsModule,
   ],
   // In this order: it is the order of the paths in the OpenAPI document.
-  controllers: [AuthController, SessionsController, AccountController],
+  controllers: [AuthController, SessionsController, AccountController, MfaController],
   providers: [
     {
       provide: PasswordHasher,
@@ -87,6 +99,16 @@ import { SessionsService } from './sessions/sessions.service.js';
     AccountService,
     AuthEventsService,
     InitialAdmin,
+    // two-factor authentication
+    MfaRepository,
+    MfaKeys,
+    PendingSignIns,
+    SecondFactor,
+    StepUpPolicy,
+    MfaChanges,
+    MfaEnrolmentService,
+    MfaChallengeService,
+    StepUpService,
   ],
   exports: [PasswordHasher, SessionCache],
 })

@@ -39,6 +39,7 @@ describe('loadConfig', () => {
       'REDIS_URL: required when NODE_ENV=production',
       'JWT_SECRET: required when NODE_ENV=production',
       'SMTP_URL: required when NODE_ENV=production',
+      'MFA_ENCRYPTION_KEY: required when NODE_ENV=production',
     ]);
   });
 
@@ -49,6 +50,7 @@ describe('loadConfig', () => {
       REDIS_URL: 'redis://cache:6379',
       JWT_SECRET: 'x'.repeat(32),
       SMTP_URL: 'smtp://mail:587',
+      MFA_ENCRYPTION_KEY: 'm'.repeat(32),
     };
     expect(loadConfig(production).http.docsEnabled).toBe(false);
     expect(loadConfig({ ...production, DOCS_ENABLED: 'true' }).http.docsEnabled).toBe(true);

@@ -1,6 +1,7 @@
 import { authConfig, type AuthConfig } from './auth.config.js';
 import { ConfigError } from './config.error.js';
 import { envSchema, productionRequired, type Env } from './env.js';
+import { mfaConfig, type MfaConfig } from './mfa.config.js';
 import { notificationsConfig, type NotificationsConfig } from './notifications.config.js';
 import { paymentsConfig, type PaymentsConfig } from './payments.config.js';
 
@@ -52,6 +53,7 @@ export interface AppConfig {
   readonly auth: AuthConfig;
   readonly notifications: NotificationsConfig;
   readonly payments: PaymentsConfig;
+  readonly mfa: MfaConfig;
 }
 
 /** Every wait on PostgreSQL, in milliseconds. */
@@ -144,6 +146,7 @@ function toConfig(env: Env): AppConfig {
     auth: authConfig(env),
     notifications: notificationsConfig(env),
     payments: paymentsConfig(env),
+    mfa: mfaConfig(env, production),
   };
 }
 
