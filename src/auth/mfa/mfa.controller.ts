@@ -96,7 +96,7 @@ export class MfaController {
     summary: 'New recovery codes (the old ones stop working); needs an aal2 session',
   })
   @ApiOkResponse({ type: RecoveryCodesResponseDto })
-  @ApiProblems(401, 409)
+  @ApiProblems(401, 403, 409)
   async regenerateRecoveryCodes(
     @CurrentUser() principal: AuthPrincipal,
     @Client() client: ClientInfo,

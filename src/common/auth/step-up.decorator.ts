@@ -3,9 +3,12 @@ import { ApiResponse } from '@nestjs/swagger';
 
 export const REQUIRES_AAL2 = 'auth:requires-aal2';
 
-/** The 403s of a sensitive route, as documented on each operation that has one. */
+/** The 403 of a sensitive route, added to the operation's documented 403 (if any). */
 export const STEP_UP_403 =
-  'Not allowed; or `urn:problem:step-up-required`: the account has two-factor authentication and this session has not used it yet (give a code to POST /auth/mfa/step-up, then retry with the new access token)';
+  '`urn:problem:step-up-required`: the account has two-factor authentication on and this session has not used it yet (send a code to POST /auth/mfa/step-up, then retry with the new access token)';
+
+/** The 403s the guard adds on admin routes (`@Roles('admin')`). */
+export const ADMIN_MFA_403 = `Admin routes: ${STEP_UP_403}; \`urn:problem:mfa-enrolment-required\`: admins must turn two-factor authentication on first (ADMIN_MFA_REQUIRED)`;
 
 /**
  * A sensitive operation (password change, MFA changes, account deletion, unlinking an identity):
