@@ -59,7 +59,10 @@ export class SignIn {
     return { kind: 'signed-in', ...(await this.complete(user, client, deviceName, amr)) };
   }
 
-  /** Starts the session. Only `begin` and the MFA challenge call it with a first factor alone. */
+  /**
+   * Starts the session. First factors go through `begin`; only ways in that are already complete
+   * (the MFA challenge, a passkey) call this directly.
+   */
   async complete(
     user: User,
     client: ClientInfo,
