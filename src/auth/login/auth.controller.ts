@@ -2,12 +2,10 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
-  ApiExtraModels,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  getSchemaPath,
 } from '@nestjs/swagger';
 import { CurrentUser, type AuthPrincipal } from '../../common/auth/auth-principal.js';
 import { Public } from '../../common/auth/public.decorator.js';
@@ -33,7 +31,11 @@ import {
   TokenDto,
   TokenResponseDto,
 } from './dto/auth.dto.js';
-import { MfaRequiredResponseDto, toSignInResponse } from './dto/sign-in-response.dto.js';
+import {
+  ApiSignInOkResponse,
+  MfaRequiredResponseDto,
+  toSignInResponse,
+} from './dto/sign-in-response.dto.js';
 import { toTokenResponse } from './dto/token-response.mapper.js';
 import { LoginService } from './login.service.js';
 import { RegistrationService } from './registration.service.js';
@@ -87,16 +89,7 @@ export class AuthController {
     description:
       'Without two-factor authentication: the token pair. With it: `{ mfaRequired: true, mfaToken, methods }` and no tokens yet; complete the sign-in with POST /auth/mfa/challenge.',
   })
-  @ApiExtraModels(TokenResponseDto, MfaRequiredResponseDto)
-  @ApiOkResponse({
-    description: 'Signed in, or a second factor is needed',
-    schema: {
-      oneOf: [
-        { $ref: getSchemaPath(TokenResponseDto) },
-        { $ref: getSchemaPath(MfaRequiredResponseDto) },
-      ],
-    },
-  })
+  @ApiSignInOkResponse()
   @ApiProblems(400, 401, 403, 429)
   async login(
     @Body() body: LoginDto,

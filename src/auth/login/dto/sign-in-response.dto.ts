@@ -1,6 +1,7 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { applyDecorators } from '@nestjs/common';
+import { ApiExtraModels, ApiOkResponse, ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { MFA_METHODS, type MfaMethod, type SignInOutcome } from '../../sign-in.js';
-import type { TokenResponseDto } from './auth.dto.js';
+import { TokenResponseDto } from './auth.dto.js';
 import { toTokenResponse } from './token-response.mapper.js';
 
 /** The password (or social sign-in) was right, and the account has MFA on: a code comes next. */
@@ -35,3 +36,18 @@ export function toSignInResponse(
   const { mfaToken, expiresIn, methods } = outcome;
   return { mfaRequired: true, mfaToken, expiresIn, methods };
 }
+
+/** The 200 of every first-factor sign-in (password, social): tokens, or a second factor to give. */
+export const ApiSignInOkResponse = (): MethodDecorator =>
+  applyDecorators(
+    ApiExtraModels(TokenResponseDto, MfaRequiredResponseDto),
+    ApiOkResponse({
+      description: 'Signed in, or a second factor is needed',
+      schema: {
+        oneOf: [
+          { $ref: getSchemaPath(TokenResponseDto) },
+          { $ref: getSchemaPath(MfaRequiredResponseDto) },
+        ],
+      },
+    }),
+  );
