@@ -21,7 +21,7 @@ const EVENT_OF: Record<MfaChange, AuthEventType> = {
 @Injectable()
 export class MfaChanges {
   constructor(
-    readonly audit: AuditTrail,
+    private readonly audit: AuditTrail,
     private readonly notices: AccountNotices,
     private readonly mfa: MfaRepository,
     private readonly keys: MfaKeys,
@@ -30,6 +30,11 @@ export class MfaChanges {
 
   now(): Date {
     return this.clock.now();
+  }
+
+  /** An enrolment started (or restarted): an audit row, no notice (nothing changed yet). */
+  async enrolmentStarted(userId: string, client: ClientInfo): Promise<void> {
+    await this.audit.record({ type: 'mfa_enrolment_started', userId, client });
   }
 
   /** Ten new codes in place of the old ones; returned once, stored as keyed hashes. */

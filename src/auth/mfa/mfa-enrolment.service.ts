@@ -31,7 +31,7 @@ export class MfaEnrolmentService {
     if (!(await this.mfa.savePending(user.id, this.keys.sealSecret(secret)))) {
       throw mfaAlreadyEnabled();
     }
-    await this.changes.audit.record({ type: 'mfa_enrolment_started', userId: user.id, client });
+    await this.changes.enrolmentStarted(user.id, client);
     return { secret, otpauthUri: totpUri(this.config.mfa.issuer, user.email, secret) };
   }
 
