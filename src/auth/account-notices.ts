@@ -5,6 +5,8 @@ import { NotificationsService } from '../notifications/index.js';
 import type { User } from '../users/index.js';
 import type { ClientInfo } from './client-info.js';
 
+export type MfaChange = 'enabled' | 'disabled' | 'recovery_codes_regenerated';
+
 /** Paths of the client app that handle the mailed links (on APP_URL, never the Host header). */
 export const VERIFY_EMAIL_PATH = '/verify-email';
 export const RESET_PASSWORD_PATH = '/reset-password';
@@ -72,6 +74,16 @@ export class AccountNotices {
         userAgent: client.userAgent,
       },
       idempotencyKey: `auth.new_login:${sessionId}`,
+    });
+  }
+
+  /** Two-factor authentication turned on or off, or its recovery codes replaced. */
+  mfaChanged(manager: EntityManager, user: User, change: MfaChange, at: Date, eventKey: string) {
+    return this.notifications.notify(manager, {
+      userId: user.id,
+      type: 'auth.mfa_changed',
+      data: { displayName: user.displayName, change, at: at.toISOString() },
+      idempotencyKey: `auth.mfa_changed:${eventKey}`,
     });
   }
 

@@ -20,6 +20,7 @@ const WARN: ReadonlySet<AuthEventType> = new Set([
   'login_throttled',
   'refresh_reuse_detected',
   'passkey_clone_suspected',
+  'mfa_failed',
 ]);
 
 export interface AuthEventRow {

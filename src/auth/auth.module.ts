@@ -17,6 +17,8 @@ import { AuthEvent } from './entities/auth-event.entity.js';
 import { AuthToken } from './entities/auth-token.entity.js';
 import { SessionRetiredToken } from './entities/session-retired-token.entity.js';
 import { Session } from './entities/session.entity.js';
+import { RecoveryCode } from './entities/recovery-code.entity.js';
+import { TotpFactor } from './entities/totp-factor.entity.js';
 import { AuthGuard } from './guard/auth.guard.js';
 import { JwtStrategy } from './guard/jwt.strategy.js';
 import { InitialAdmin } from './initial-admin/initial-admin.js';
@@ -49,14 +51,39 @@ import { PasskeysService } from './passkeys/passkeys.service.js';
 import { RelyingParty } from './passkeys/relying-party.js';
 import { PasskeysRepository } from './repositories/passkeys.repository.js';
 
+import { StepUpPolicy } from './guard/step-up-policy.js';
+import { MfaChallengeService } from './mfa/mfa-challenge.service.js';
+import { MfaChanges } from './mfa/mfa-changes.js';
+import { MfaEnrolmentService } from './mfa/mfa-enrolment.service.js';
+import { MfaController } from './mfa/mfa.controller.js';
+import { StepUpService } from './mfa/step-up.service.js';
+import { MfaKeys } from './mfa-keys.js';
+import { PendingSignIns } from './pending-sign-ins.js';
+import { MfaRepository } from './repositories/mfa.repository.js';
+import { SecondFactor } from './second-factor.js';
+
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Session, AuthToken, AuthEvent, SessionRetiredToken, Passkey]),
+    TypeOrmModule.forFeature([
+      Session,
+      AuthToken,
+      AuthEvent,
+      SessionRetiredToken,
+      Passkey,
+      TotpFactor,
+      RecoveryCode,
+    ]),
     UsersModule,
     NotificationsModule,
   ],
   // In this order: it is the order of the paths in the OpenAPI document.
-  controllers: [AuthController, SessionsController, AccountController, PasskeysController],
+  controllers: [
+    AuthController,
+    SessionsController,
+    AccountController,
+    PasskeysController,
+    MfaController,
+  ],
   providers: [
     {
       provide: PasswordHasher,
@@ -103,6 +130,16 @@ import { PasskeysRepository } from './repositories/passkeys.repository.js';
     PasskeyRegistrationService,
     PasskeySignInService,
     PasskeysService,
+    // two-factor authentication
+    MfaRepository,
+    MfaKeys,
+    PendingSignIns,
+    SecondFactor,
+    StepUpPolicy,
+    MfaChanges,
+    MfaEnrolmentService,
+    MfaChallengeService,
+    StepUpService,
   ],
   exports: [PasswordHasher, SessionCache],
 })

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import {
   ConfigError,
   DEVELOPMENT_JWT_SECRET,
+  DEVELOPMENT_MFA_KEY,
   loadConfigFromEnv,
   type AppConfig,
   type AppRole,
@@ -23,6 +24,11 @@ export async function run(role?: AppRole): Promise<void> {
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled promise rejection'));
   if (config.auth.jwtSecret === DEVELOPMENT_JWT_SECRET) {
     logger.warn('JWT_SECRET is not set: using the fixed development secret (never in production)');
+  }
+  if (config.mfa.encryptionKey === DEVELOPMENT_MFA_KEY) {
+    logger.warn(
+      'MFA_ENCRYPTION_KEY is not set: using the fixed development key (never in production)',
+    );
   }
   let services: ResolvedServices | undefined;
   try {

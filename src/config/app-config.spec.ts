@@ -39,6 +39,7 @@ describe('loadConfig', () => {
       'REDIS_URL: required when NODE_ENV=production',
       'JWT_SECRET: required when NODE_ENV=production',
       'SMTP_URL: required when NODE_ENV=production',
+      'MFA_ENCRYPTION_KEY: required when NODE_ENV=production',
     ]);
   });
 
@@ -49,9 +50,29 @@ describe('loadConfig', () => {
       REDIS_URL: 'redis://cache:6379',
       JWT_SECRET: 'x'.repeat(32),
       SMTP_URL: 'smtp://mail:587',
+      MFA_ENCRYPTION_KEY: 'm'.repeat(32),
     };
     expect(loadConfig(production).http.docsEnabled).toBe(false);
     expect(loadConfig({ ...production, DOCS_ENABLED: 'true' }).http.docsEnabled).toBe(true);
+  });
+
+  it('requires admins to use MFA in production unless told otherwise, and nowhere else by default', () => {
+    const production = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://db/app',
+      REDIS_URL: 'redis://cache:6379',
+      JWT_SECRET: 'x'.repeat(32),
+      SMTP_URL: 'smtp://mail:587',
+      MFA_ENCRYPTION_KEY: 'm'.repeat(32),
+    };
+    expect(loadConfig(production).mfa.adminRequired).toBe(true);
+    expect(loadConfig({ ...production, ADMIN_MFA_REQUIRED: 'false' }).mfa.adminRequired).toBe(
+      false,
+    );
+    expect(loadConfig({}).mfa.adminRequired).toBe(false);
+    expect(problems({ MFA_ENCRYPTION_KEY: 'short' })).toEqual([
+      expect.stringMatching(/^MFA_ENCRYPTION_KEY: /),
+    ]);
   });
 
   it('treats empty values as unset and parses lists', () => {

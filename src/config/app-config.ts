@@ -1,6 +1,7 @@
 import { authConfig, type AuthConfig } from './auth.config.js';
 import { ConfigError } from './config.error.js';
 import { envSchema, productionRequired, type Env } from './env.js';
+import { mfaConfig, type MfaConfig } from './mfa.config.js';
 import { notificationsConfig, type NotificationsConfig } from './notifications.config.js';
 import { passkeysConfig, type PasskeysConfig } from './passkeys.config.js';
 import { paymentsConfig, type PaymentsConfig } from './payments.config.js';
@@ -54,6 +55,7 @@ export interface AppConfig {
   readonly notifications: NotificationsConfig;
   readonly payments: PaymentsConfig;
   readonly passkeys: PasskeysConfig;
+  readonly mfa: MfaConfig;
 }
 
 /** Every wait on PostgreSQL, in milliseconds. */
@@ -147,6 +149,7 @@ function toConfig(env: Env): AppConfig {
     notifications: notificationsConfig(env),
     payments: paymentsConfig(env),
     passkeys: passkeysConfig(env),
+    mfa: mfaConfig(env, production),
   };
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { authEnv } from './auth.config.js';
 import { bool, int, url } from './env.helpers.js';
+import { mfaEnv } from './mfa.config.js';
 import { notificationsEnv } from './notifications.config.js';
 import { passkeysEnv } from './passkeys.config.js';
 import { paymentsEnv } from './payments.config.js';
@@ -64,6 +65,7 @@ export const envSchema = z.object({
   ...notificationsEnv,
   ...paymentsEnv,
   ...passkeysEnv,
+  ...mfaEnv,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -75,4 +77,5 @@ export const productionRequired: Array<keyof Env> = [
   'JWT_SECRET',
   // Without it mails go to the log: fine on a laptop, lost mail in production.
   'SMTP_URL',
+  'MFA_ENCRYPTION_KEY',
 ];

@@ -9,6 +9,7 @@ const production = {
   REDIS_URL: 'redis://redis:6379',
   JWT_SECRET: 'x'.repeat(40),
   SMTP_URL: 'smtp://mail:587',
+  MFA_ENCRYPTION_KEY: 'm'.repeat(40),
 };
 
 function problems(source: Record<string, string>): string[] {

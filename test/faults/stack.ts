@@ -133,6 +133,7 @@ export class Stack {
       SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       QUEUE_PREFIX: 'faults',
       JWT_SECRET: this.jwtSecret,
+      MFA_ENCRYPTION_KEY: `${this.jwtSecret}-mfa`,
       SANDBOX_WEBHOOK_SECRET: WEBHOOK_SECRET,
       // Every request of the suite comes from 127.0.0.1.
       AUTH_IP_LIMIT_MULTIPLIER: '100000',

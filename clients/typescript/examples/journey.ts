@@ -53,6 +53,7 @@ export async function runJourney(options: JourneyOptions): Promise<JourneyResult
   const session = await ok(
     client.POST('/api/v1/auth/login', { body: { email, password, deviceName: 'SDK journey' } }),
   );
+  if ('mfaRequired' in session) throw new Error('the journey expects an account without MFA');
   const me = await ok(client.GET('/api/v1/users/me'));
   log(`signed in as ${me.email} (${session.user.id}), verified: ${me.emailVerified}`);
 

@@ -38,6 +38,8 @@ export interface ApiClient extends Client<ApiPaths> {
 const LOGIN = '/api/v1/auth/login' satisfies keyof paths;
 const REFRESH = '/api/v1/auth/refresh' satisfies keyof paths;
 const LOGOUT = '/api/v1/auth/logout' satisfies keyof paths;
+const MFA_CHALLENGE = '/api/v1/auth/mfa/challenge' satisfies keyof paths;
+const STEP_UP = '/api/v1/auth/mfa/step-up' satisfies keyof paths;
 
 /** The POSTs that get a generated `Idempotency-Key`. */
 const KEYED_POSTS = [
@@ -90,14 +92,24 @@ function idempotencyKeys(newKey: () => string): Middleware {
   };
 }
 
-/** Stores the pair a login or refresh returned; forgets it after a logout. */
+/**
+ * Stores the pair a login, MFA challenge or refresh returned (a login that needs a second factor
+ * returns none); a step-up's new access token joins the stored refresh token; forgets the pair
+ * after a logout.
+ */
 function tokenKeeping(tokens: TokenStore): Middleware {
   return {
     async onResponse({ response, schemaPath }) {
       if (!response.ok) return undefined;
-      if (schemaPath === LOGIN || schemaPath === REFRESH) {
+      if (schemaPath === LOGIN || schemaPath === REFRESH || schemaPath === MFA_CHALLENGE) {
         const pair = tokenPairIn(await response.clone().json());
         if (pair) await tokens.set(pair);
+      } else if (schemaPath === STEP_UP) {
+        const current = await tokens.get();
+        const body = (await response.clone().json()) as { accessToken?: unknown };
+        if (current && typeof body.accessToken === 'string') {
+          await tokens.set({ ...current, accessToken: body.accessToken });
+        }
       } else if (schemaPath === LOGOUT) {
         await tokens.set(null);
       }

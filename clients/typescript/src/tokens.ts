@@ -1,4 +1,4 @@
-/** The pair `POST /auth/login` and `POST /auth/refresh` return. */
+/** The pair `POST /auth/login` (without MFA), `POST /auth/mfa/challenge` and `POST /auth/refresh` return. */
 export interface TokenPair {
   accessToken: string;
   refreshToken: string;

@@ -166,4 +166,31 @@ describe('refresh on 401', () => {
     );
     expect(await client.tokens.get()).toBeNull();
   });
+
+  it('keeps no pair from a login that needs MFA, the pair from the challenge, and a step-up token', async () => {
+    server = await LocalServer.start((req, res) => {
+      if (req.path === '/api/v1/auth/login') {
+        return json(res, 200, {
+          mfaRequired: true,
+          mfaToken: 'm',
+          expiresIn: 300,
+          methods: ['otp'],
+        });
+      }
+      if (req.path === '/api/v1/auth/mfa/challenge') return json(res, 200, tokenAnswer('a1', 'r1'));
+      if (req.path === '/api/v1/auth/mfa/step-up') {
+        return json(res, 200, { accessToken: 'a2', expiresIn: 900, tokenType: 'Bearer' });
+      }
+      res.writeHead(204).end();
+    });
+    const client = createApiClient({ baseUrl: server.url });
+
+    await ok(client.POST('/api/v1/auth/login', { body: { email: 'a@b.test', password: 'pw' } }));
+    expect(await client.tokens.get()).toBeNull();
+    const body = { mfaToken: 'm'.repeat(43), code: '123456' };
+    await ok(client.POST('/api/v1/auth/mfa/challenge', { body }));
+    expect(await client.tokens.get()).toEqual({ accessToken: 'a1', refreshToken: 'r1' });
+    await ok(client.POST('/api/v1/auth/mfa/step-up', { body: { code: '654321' } }));
+    expect(await client.tokens.get()).toEqual({ accessToken: 'a2', refreshToken: 'r1' });
+  });
 });

@@ -7,6 +7,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentUser, Roles, type AuthPrincipal } from '../../common/auth/auth-principal.js';
+import { RequiresAal2 } from '../../common/auth/step-up.decorator.js';
 import { ApiProblems } from '../../http/api-problems.decorator.js';
 import { PageQueryDto } from '../../http/pagination/page-query.dto.js';
 import { UuidParam } from '../../http/uuid-param.js';
@@ -33,6 +34,7 @@ export class AccountController {
   ) {}
 
   @Delete('me')
+  @RequiresAal2()
   @HttpCode(204)
   @ApiOperation({
     summary: 'Delete my account (needs the password): personal data is erased, sessions end',

@@ -15,6 +15,7 @@ import type { ClientInfo } from '../client-info.js';
 import { CurrentPassword } from '../current-password.js';
 import { cannotChangeSelf } from '../domain/auth.errors.js';
 import { AuthTokensRepository } from '../repositories/auth-tokens.repository.js';
+import { MfaRepository } from '../repositories/mfa.repository.js';
 import { SessionRevocation } from '../session-revocation.js';
 
 /**
@@ -31,6 +32,7 @@ export class AccountService {
     private readonly revocation: SessionRevocation,
     private readonly authTokens: AuthTokensRepository,
     private readonly audit: AuditTrail,
+    private readonly mfa: MfaRepository,
   ) {}
 
   async deleteOwn(principal: AuthPrincipal, password: string, client: ClientInfo): Promise<void> {
@@ -99,6 +101,7 @@ export class AccountService {
     const revoked = await this.transactions.run(async (manager) => {
       const ids = await this.endSessions(manager, userId, 'account_deleted');
       await this.authTokens.deleteAllOf(manager, userId);
+      await this.mfa.deleteAllOf(manager, userId);
       await this.users.deleteAndScrub(userId, this.clock.now(), manager);
       await this.audit.recordIn(manager, {
         type: 'account_deleted',

@@ -119,3 +119,43 @@ export const passkeyAlreadyRegistered = (): DomainError =>
 
 export const passkeyNotFound = (): DomainError =>
   new DomainError({ kind: 'not-found', code: 'passkey-not-found', detail: 'No such passkey.' });
+
+// --- two-factor authentication (TOTP, recovery codes, sign-in challenge) ---
+
+export const mfaAlreadyEnabled = (): DomainError =>
+  new DomainError({
+    kind: 'conflict',
+    code: 'mfa-already-enabled',
+    detail: 'Two-factor authentication is already on. Turn it off first to enrol a new app.',
+  });
+
+export const mfaNotEnabled = (): DomainError =>
+  new DomainError({
+    kind: 'conflict',
+    code: 'mfa-not-enabled',
+    detail: 'Two-factor authentication is not on for this account.',
+  });
+
+export const mfaEnrolmentNotStarted = (): DomainError =>
+  new DomainError({
+    kind: 'conflict',
+    code: 'mfa-enrolment-not-started',
+    detail: 'No enrolment is pending. Start one with POST /api/v1/auth/mfa/totp.',
+  });
+
+/** A wrong, already used or malformed TOTP or recovery code. */
+export const invalidMfaCode = (): DomainError =>
+  new DomainError({
+    kind: 'invalid',
+    code: 'invalid-mfa-code',
+    detail: 'The code is wrong, expired or already used.',
+    fields: [{ field: 'code', message: 'code is wrong, expired or already used' }],
+  });
+
+/** Unknown, expired, used, or out of attempts: the sign-in starts over with the password. */
+export const invalidMfaToken = (): DomainError =>
+  new DomainError({
+    kind: 'unauthenticated',
+    code: 'invalid-mfa-token',
+    detail: 'The sign-in expired or was already completed. Sign in again.',
+  });

@@ -33,6 +33,14 @@ export const AUTH_EVENT_TYPES = [
   'passkey_removed',
   'passkey_login',
   'passkey_clone_suspected',
+  // two-factor authentication
+  'mfa_enrolment_started',
+  'mfa_enabled',
+  'mfa_disabled',
+  'recovery_codes_regenerated',
+  'mfa_challenge_started',
+  'mfa_failed',
+  'mfa_step_up',
 ] as const;
 export type AuthEventType = (typeof AUTH_EVENT_TYPES)[number];
 

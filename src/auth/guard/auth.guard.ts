@@ -3,21 +3,25 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { ROLES, type AuthPrincipal, type Role } from '../../common/auth/auth-principal.js';
 import { IS_PUBLIC } from '../../common/auth/public.decorator.js';
+import { REQUIRES_AAL2 } from '../../common/auth/step-up.decorator.js';
 import { ProblemException } from '../../http/problem.exception.js';
 import { JwtStrategy } from './jwt.strategy.js';
 import { runStrategy } from './run-strategy.js';
+import { StepUpPolicy } from './step-up-policy.js';
 
 /**
  * Global guard (APP_GUARD): every route needs a valid access token of a live session unless it
  * is `@Public()`; `@Roles(...)` additionally restricts by role (403). The token is checked by the
  * passport-jwt strategy (JwtStrategy), run directly rather than through `AuthGuard('jwt')`'s
- * middleware plumbing: this is the hot path of every authenticated request.
+ * middleware plumbing: this is the hot path of every authenticated request. Sensitive routes
+ * (`@RequiresAal2()`, admin routes) then need an aal2 session on accounts with MFA on.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly strategy: JwtStrategy,
+    private readonly stepUp: StepUpPolicy,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -34,6 +38,10 @@ export class AuthGuard implements CanActivate {
         detail: 'Your account is not allowed to do this.',
       });
     }
+    await this.stepUp.check(principal, {
+      aal2: this.reflector.getAllAndOverride<boolean>(REQUIRES_AAL2, targets) === true,
+      admin: roles?.includes('admin') === true,
+    });
     return true;
   }
 }

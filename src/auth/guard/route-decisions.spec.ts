@@ -5,6 +5,7 @@ import { MetadataScanner, ModulesContainer, NestFactory } from '@nestjs/core';
 import { AppModule } from '../../app.module.js';
 import { ROLES } from '../../common/auth/auth-principal.js';
 import { IS_PUBLIC } from '../../common/auth/public.decorator.js';
+import { REQUIRES_AAL2 } from '../../common/auth/step-up.decorator.js';
 import { loadConfig } from '../../config/index.js';
 
 // Nest's and @nestjs/swagger's metadata keys (their constants modules are not public exports).
@@ -17,6 +18,7 @@ interface Route {
   isPublic: boolean;
   roles: string[];
   bearer: boolean;
+  aal2: boolean;
 }
 
 /**
@@ -66,6 +68,21 @@ describe('route access decisions', () => {
     expect(undecided).toEqual([]);
   });
 
+  it('asks for a second factor (aal2, on accounts with MFA) on exactly the sensitive routes', () => {
+    // Admin routes (@Roles('admin')) get the same rule from the guard without the decorator.
+    expect(
+      routes
+        .filter((r) => r.aal2)
+        .map((r) => r.route)
+        .sort(),
+    ).toEqual([
+      'DELETE AccountController.deleteMe',
+      'POST AuthController.change',
+      'POST MfaController.regenerateRecoveryCodes',
+    ]);
+    expect(routes.filter((r) => r.aal2 && (r.isPublic || r.roles.length > 0))).toEqual([]);
+  });
+
   it('has no contradictory route (public and restricted at once)', () => {
     const contradictory = routes
       .filter((r) => r.isPublic && r.roles.length > 0)
@@ -97,6 +114,7 @@ function collectRoutes(app: INestApplication): Route[] {
           isPublic: meta<boolean>(IS_PUBLIC) === true,
           roles: meta<string[]>(ROLES) ?? [],
           bearer: security.some((s) => typeof s === 'object' && s !== null && 'bearer' in s),
+          aal2: meta<boolean>(REQUIRES_AAL2) === true,
         });
       }
     }

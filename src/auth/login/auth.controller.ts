@@ -10,6 +10,7 @@ import {
 } from '@nestjs/swagger';
 import { CurrentUser, type AuthPrincipal } from '../../common/auth/auth-principal.js';
 import { Public } from '../../common/auth/public.decorator.js';
+import { RequiresAal2 } from '../../common/auth/step-up.decorator.js';
 import { ApiProblems } from '../../http/api-problems.decorator.js';
 import { Client, type ClientInfo } from '../client-info.js';
 import { EmailVerificationService } from '../recovery/email-verification.service.js';
@@ -31,6 +32,11 @@ import {
   TokenDto,
   TokenResponseDto,
 } from './dto/auth.dto.js';
+import {
+  ApiSignInOkResponse,
+  MfaRequiredResponseDto,
+  toSignInResponse,
+} from './dto/sign-in-response.dto.js';
 import { toTokenResponse } from './dto/token-response.mapper.js';
 import { LoginService } from './login.service.js';
 import { RegistrationService } from './registration.service.js';
@@ -79,11 +85,18 @@ export class AuthController {
   @Post('login')
   @Public()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Sign in: starts a session on this device' })
-  @ApiOkResponse({ type: TokenResponseDto })
+  @ApiOperation({
+    summary: 'Sign in: starts a session on this device',
+    description:
+      'Without two-factor authentication: the token pair. With it: `{ mfaRequired: true, mfaToken, methods }` and no tokens yet; complete the sign-in with POST /auth/mfa/challenge.',
+  })
+  @ApiSignInOkResponse()
   @ApiProblems(400, 401, 403, 429)
-  async login(@Body() body: LoginDto, @Client() client: ClientInfo): Promise<TokenResponseDto> {
-    return toTokenResponse(await this.logins.login(body, client));
+  async login(
+    @Body() body: LoginDto,
+    @Client() client: ClientInfo,
+  ): Promise<TokenResponseDto | MfaRequiredResponseDto> {
+    return toSignInResponse(await this.logins.login(body, client));
   }
 
   @Post('refresh')
@@ -172,6 +185,7 @@ export class AuthController {
 
   @Post('password/change')
   @ApiBearerAuth('bearer')
+  @RequiresAal2()
   @HttpCode(204)
   @ApiOperation({ summary: 'Change the password; ends every other session' })
   @ApiNoContentResponse()

@@ -6,8 +6,7 @@ import { assertAllowed, AuthThrottle, loginKeys } from '../auth-throttle.js';
 import type { ClientInfo } from '../client-info.js';
 import { accountDisabled, emailNotVerified, invalidCredentials } from '../domain/auth.errors.js';
 import { PasswordHasher } from '../domain/password-hasher.js';
-import type { SignedIn } from '../session-tokens.js';
-import { SignIn } from '../sign-in.js';
+import { SignIn, type SignInOutcome } from '../sign-in.js';
 
 export interface LoginInput {
   email: string;
@@ -31,7 +30,7 @@ export class LoginService {
    * Unknown email and wrong password give the same 401 after the same argon2 work. Failures
    * slow the account down exponentially (never a lockout); volume is capped per IP and account.
    */
-  async login(input: LoginInput, client: ClientInfo): Promise<SignedIn> {
+  async login(input: LoginInput, client: ClientInfo): Promise<SignInOutcome> {
     const account = input.email;
     const keys = loginKeys(client.ip, account);
     const allowed = await this.throttle.checkLogin(keys);
@@ -68,6 +67,6 @@ export class LoginService {
     if (this.hasher.needsRehash(user.passwordHash as string)) {
       await this.users.setPasswordHash(user.id, await this.hasher.hash(input.password));
     }
-    return this.signIn.complete(user, client, input.deviceName, ['pwd']);
+    return this.signIn.begin(user, client, input.deviceName, ['pwd']);
   }
 }

@@ -163,6 +163,22 @@ export class SessionsRepository {
       .execute();
     return (result.raw as Array<{ id: string }>).map((r) => r.id);
   }
+
+  /**
+   * A step-up: the live session's methods now include the second factor. Returns the session's
+   * creation time (its absolute lifetime runs from it), or null when it is no longer live.
+   */
+  async setAmr(sessionId: string, userId: string, amr: AuthMethod[]): Promise<Date | null> {
+    const result = await this.sessions
+      .createQueryBuilder()
+      .update(Session)
+      .set({ amr })
+      .where('id = :sessionId AND user_id = :userId AND revoked_at IS NULL', { sessionId, userId })
+      .returning('"created_at"')
+      .execute();
+    const [row] = result.raw as Array<{ created_at: Date }>;
+    return row ? row.created_at : null;
+  }
 }
 
 function whereOf(target: RevocationTarget): FindOptionsWhere<Session> {

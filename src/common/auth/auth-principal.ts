@@ -1,4 +1,11 @@
-import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import {
+  applyDecorators,
+  createParamDecorator,
+  SetMetadata,
+  type ExecutionContext,
+} from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
+import { ADMIN_MFA_403 } from './step-up.decorator.js';
 
 export type Role = 'user' | 'admin';
 
@@ -15,9 +22,17 @@ export interface AuthPrincipal {
 
 export const ROLES = 'auth:roles';
 
-/** The route needs one of these roles (and authentication). */
+/**
+ * The route needs one of these roles (and authentication). Admin routes also need the admin's
+ * second factor when they have MFA on (and MFA itself with ADMIN_MFA_REQUIRED): documented here.
+ */
 export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator =>
-  SetMetadata(ROLES, roles);
+  roles.includes('admin')
+    ? applyDecorators(
+        SetMetadata(ROLES, roles),
+        ApiResponse({ status: 403, description: ADMIN_MFA_403 }),
+      )
+    : SetMetadata(ROLES, roles);
 
 /** The authenticated caller, in a controller method's parameters. */
 export const CurrentUser = createParamDecorator(

@@ -9,6 +9,7 @@ import { PaymentOperations1763716200000 } from './1763716200000-payment-operatio
 import { SessionAmr1763716300000 } from './1763716300000-session-amr.js';
 import { RefreshTokenFamily1763716400000 } from './1763716400000-refresh-token-family.js';
 import { Passkeys1763716700000 } from './1763716700000-passkeys.js';
+import { Mfa1763716600000 } from './1763716600000-mfa.js';
 
 /**
  * Every migration, oldest first. The app and the tests run this list; the TypeORM CLI
@@ -26,4 +27,5 @@ export const migrations = [
   SessionAmr1763716300000,
   RefreshTokenFamily1763716400000,
   Passkeys1763716700000,
+  Mfa1763716600000,
 ];

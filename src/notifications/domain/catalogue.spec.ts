@@ -8,6 +8,7 @@ describe('catalogue', () => {
       'announcement',
       'auth.account_exists',
       'auth.email_verification',
+      'auth.mfa_changed',
       'auth.new_login',
       'auth.password_changed',
       'auth.password_reset',

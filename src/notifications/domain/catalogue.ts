@@ -31,6 +31,7 @@ export const CATALOGUE: { readonly [T in NotificationType]: CatalogueEntry } = {
   'auth.password_changed': { category: 'security', defaultChannels: ['email', 'push', 'in_app'] },
   'auth.new_login': { category: 'security', defaultChannels: ['email', 'push', 'in_app'] },
   'auth.account_exists': { category: 'security', defaultChannels: ['email'] },
+  'auth.mfa_changed': { category: 'security', defaultChannels: ['email', 'push', 'in_app'] },
   'payments.succeeded': { category: 'payments', defaultChannels: ['email', 'push', 'in_app'] },
   'payments.failed': { category: 'payments', defaultChannels: ['email', 'push', 'in_app'] },
   'payments.refunded': { category: 'payments', defaultChannels: ['email', 'push', 'in_app'] },

@@ -13,6 +13,7 @@ const samples: { [T in NotificationType]: NotificationData[T] } = {
   'auth.password_reset': { displayName: 'Ana', resetUrl: 'https://app.example.com/reset?t=1' },
   'auth.password_changed': { displayName: 'Ana', changedAt: '2026-03-01T10:00:00Z' },
   'auth.account_exists': { displayName: 'Ana', signInUrl: 'https://app.example.com/sign-in' },
+  'auth.mfa_changed': { displayName: 'Ana', change: 'enabled', at: '2026-03-01T10:00:00Z' },
   'auth.new_login': {
     displayName: 'Ana',
     at: '2026-03-01T10:00:00Z',

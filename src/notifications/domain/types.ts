@@ -36,6 +36,12 @@ export interface NotificationData {
     ipAddress: string | null;
     userAgent: string | null;
   };
+  /** Two-factor authentication turned on or off, or its recovery codes replaced. */
+  'auth.mfa_changed': {
+    displayName: string;
+    change: 'enabled' | 'disabled' | 'recovery_codes_regenerated';
+    at: IsoDateTime;
+  };
   'payments.succeeded': PaymentRef;
   'payments.failed': PaymentRef & { reason: string | null };
   'payments.refunded': PaymentRef;

@@ -88,7 +88,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in: starts a session on this device */
+        /**
+         * Sign in: starts a session on this device
+         * @description Without two-factor authentication: the token pair. With it: `{ mfaRequired: true, mfaToken, methods }` and no tokens yet; complete the sign-in with POST /auth/mfa/challenge.
+         */
         post: operations["login"];
         delete?: never;
         options?: never;
@@ -392,6 +395,101 @@ export interface paths {
         post?: never;
         /** Remove one of my passkeys (it no longer signs in) */
         delete: operations["deletePasskey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start enrolling an authenticator app: a secret and its otpauth:// URI
+         * @description MFA is not on until POST /auth/mfa/totp/verify gets a first code. Starting again replaces a pending secret.
+         */
+        post: operations["startTotpEnrolment"];
+        /** Turn MFA off (needs a fresh code or a recovery code); the recovery codes go too */
+        delete: operations["disableTotp"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/totp/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn MFA on with the app's first code; answers the recovery codes, once */
+        post: operations["verifyTotpEnrolment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/recovery-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** New recovery codes (the old ones stop working); needs an aal2 session */
+        post: operations["regenerateRecoveryCodes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/challenge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete a sign-in with the second factor: starts the session
+         * @description The mfaToken from POST /auth/login plus a code from the authenticator app or a recovery code. Each code is accepted once; a few wrong codes end the pending sign-in (401 `invalid-mfa-token`), and wrong codes per account are rate limited (429).
+         */
+        post: operations["completeMfaChallenge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/step-up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give the second factor in a signed-in session: a new access token at aal2
+         * @description For a 403 `step-up-required`. The session keeps aal2 for its lifetime (refreshes too); the refresh token is unchanged.
+         */
+        post: operations["stepUp"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -884,20 +982,6 @@ export interface components {
             /** @example If the address belongs to an account, an email is on its way. */
             message: string;
         };
-        LoginDto: {
-            /**
-             * Format: email
-             * @example ada@example.com
-             */
-            email: string;
-            /** @example correct horse battery staple */
-            password: string;
-            /**
-             * @description Shown in the sessions list; defaults to one derived from the user agent
-             * @example Ada's iPhone
-             */
-            deviceName?: string;
-        };
         /** @enum {string} */
         TokenType: "Bearer";
         TokenResponseDto: {
@@ -912,6 +996,36 @@ export interface components {
             expiresIn: number;
             tokenType: components["schemas"]["TokenType"];
             user: components["schemas"]["UserResponseDto"];
+        };
+        MfaRequiredResponseDto: {
+            /**
+             * @description Always true: no tokens yet, a second factor is needed
+             * @enum {boolean}
+             */
+            mfaRequired: true;
+            /** @description Send it with a code to POST /auth/mfa/challenge. Single use, short lived, a few attempts. */
+            mfaToken: string;
+            /**
+             * @description Seconds the mfa token stays valid
+             * @example 300
+             */
+            expiresIn: number;
+            /** @description `otp`: a code from the authenticator app; `recovery`: one of the recovery codes */
+            methods: ("otp" | "recovery")[];
+        };
+        LoginDto: {
+            /**
+             * Format: email
+             * @example ada@example.com
+             */
+            email: string;
+            /** @example correct horse battery staple */
+            password: string;
+            /**
+             * @description Shown in the sessions list; defaults to one derived from the user agent
+             * @example Ada's iPhone
+             */
+            deviceName?: string;
         };
         RefreshDto: {
             /** @description The refresh token from login or the last refresh */
@@ -979,7 +1093,7 @@ export interface components {
             status?: components["schemas"]["UserStatus"];
         };
         /** @enum {string} */
-        AuthEventType: "registered" | "register_existing" | "login_succeeded" | "login_failed" | "login_throttled" | "refresh_reuse_detected" | "session_revoked" | "logout" | "logout_all" | "email_verified" | "password_reset_requested" | "password_reset" | "password_changed" | "account_deleted" | "role_changed" | "status_changed" | "admin_created" | "passkey_registered" | "passkey_removed" | "passkey_login" | "passkey_clone_suspected";
+        AuthEventType: "registered" | "register_existing" | "login_succeeded" | "login_failed" | "login_throttled" | "refresh_reuse_detected" | "session_revoked" | "logout" | "logout_all" | "email_verified" | "password_reset_requested" | "password_reset" | "password_changed" | "account_deleted" | "role_changed" | "status_changed" | "admin_created" | "passkey_registered" | "passkey_removed" | "passkey_login" | "passkey_clone_suspected" | "mfa_enrolment_started" | "mfa_enabled" | "mfa_disabled" | "recovery_codes_regenerated" | "mfa_challenge_started" | "mfa_failed" | "mfa_step_up";
         AuthEventDto: {
             /** Format: uuid */
             id: string;
@@ -1191,8 +1305,64 @@ export interface components {
             data: components["schemas"]["PasskeyResponseDto"][];
             nextCursor: string | null;
         };
+        TotpEnrolmentResponseDto: {
+            /**
+             * @description Base32 secret, for typing into the app by hand
+             * @example JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
+             */
+            secret: string;
+            /**
+             * @description Show it as a QR code; SHA-1, 6 digits, 30-second period
+             * @example otpauth://totp/App:ada%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=App
+             */
+            otpauthUri: string;
+        };
+        TotpCodeDto: {
+            /**
+             * @description The app’s current code
+             * @example 123456
+             */
+            code: string;
+        };
+        RecoveryCodesResponseDto: {
+            /**
+             * @description Ten single-use codes. Shown this once: only their hashes are kept.
+             * @example [
+             *       "7KQ2M-XD4HP",
+             *       "M3TZ9-0QW8C"
+             *     ]
+             */
+            recoveryCodes: string[];
+        };
+        MfaCodeDto: {
+            /**
+             * @description A 6-digit code from the authenticator app, or a recovery code (`7KQ2M-XD4HP`)
+             * @example 123456
+             */
+            code: string;
+        };
+        MfaChallengeDto: {
+            /**
+             * @description A 6-digit code from the authenticator app, or a recovery code (`7KQ2M-XD4HP`)
+             * @example 123456
+             */
+            code: string;
+            /** @description The mfaToken POST /auth/login answered */
+            mfaToken: string;
+        };
+        StepUpResponseDto: {
+            /** @description JWT for `Authorization: Bearer …`, now with `aal: aal2` */
+            accessToken: string;
+            /**
+             * @description Seconds until the access token expires
+             * @example 900
+             */
+            expiresIn: number;
+            /** @enum {string} */
+            tokenType: "Bearer";
+        };
         /** @enum {string} */
-        NotificationType: "auth.email_verification" | "auth.password_reset" | "auth.password_changed" | "auth.new_login" | "auth.account_exists" | "payments.succeeded" | "payments.failed" | "payments.refunded" | "account.welcome" | "announcement";
+        NotificationType: "auth.email_verification" | "auth.password_reset" | "auth.password_changed" | "auth.new_login" | "auth.account_exists" | "auth.mfa_changed" | "payments.succeeded" | "payments.failed" | "payments.refunded" | "account.welcome" | "announcement";
         /** @enum {string} */
         NotificationCategory: "security" | "account" | "payments" | "marketing";
         NotificationResponseDto: {
@@ -1657,7 +1827,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Authenticated but not allowed */
+            /**
+             * @description Authenticated but not allowed
+             *
+             *     `urn:problem:step-up-required`: the account has two-factor authentication on and this session has not used it yet (send a code to POST /auth/mfa/step-up, then retry with the new access token)
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1781,7 +1955,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Authenticated but not allowed */
+            /**
+             * @description Authenticated but not allowed
+             *
+             *     Admin routes: `urn:problem:step-up-required`: the account has two-factor authentication on and this session has not used it yet (send a code to POST /auth/mfa/step-up, then retry with the new access token); `urn:problem:mfa-enrolment-required`: admins must turn two-factor authentication on first (ADMIN_MFA_REQUIRED)
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1838,7 +2016,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Authenticated but not allowed */
+            /**
+             * @description Authenticated but not allowed
+             *
+             *     Admin routes: `urn:problem:step-up-required`: the account has two-factor authentication on and this session has not used it yet (send a code to POST /auth/mfa/step-up, then retry with the new access token); `urn:problem:mfa-enrolment-required`: admins must turn two-factor authentication on first (ADMIN_MFA_REQUIRED)
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1902,7 +2084,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Authenticated but not allowed */
+            /**
+             * @description Authenticated but not allowed
+             *
+             *     Admin routes: `urn:problem:step-up-required`: the account has two-factor authentication on and this session has not used it yet (send a code to POST /auth/mfa/step-up, then retry with the new access token); `urn:problem:mfa-enrolment-required`: admins must turn two-factor authentication on first (ADMIN_MFA_REQUIRED)
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1983,7 +2169,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Authenticated but not allowed */
+            /**
+             * @description Authenticated but not allowed
+             *
+             *     Admin routes: `urn:problem:step-up-required`: the account has two-factor authentication on and this session has not used it yet (send a code to POST /auth/mfa/step-up, then retry with the new access token); `urn:problem:mfa-enrolment-required`: admins must turn two-factor authentication on first (ADMIN_MFA_REQUIRED)
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2088,12 +2278,13 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Signed in, or a second factor is needed */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenResponseDto"];
+                    "application/json": components["schemas"]["TokenResponseDto"] | components["schemas"]["MfaRequiredResponseDto"];
                 };
             };
             /** @description Invalid request (validation errors are listed in `errors`) */
@@ -2522,7 +2713,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Authenticated but not allowed */
+            /**
+             * @description Authenticated but not allowed
+             *
+             *     `urn:problem:step-up-required`: the account has two-factor authentication on and this session has not used it yet (send a code to POST /auth/mfa/step-up, then retry with the new access token)
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2699,7 +2894,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Authenticated but not allowed */
+            /**
+             * @description Authenticated but not allowed
+             *
+             *     Admin routes: `urn:problem:step-up-required`: the account has two-factor authentication on and this session has not used it yet (send a code to POST /auth/mfa/step-up, then retry with the new access token); `urn:problem:mfa-enrolment-required`: admins must turn two-factor authentication on first (ADMIN_MFA_REQUIRED)
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3034,6 +3233,390 @@ export interface operations {
             /** @description Not found (also for resources of other users) */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    startTotpEnrolment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpEnrolmentResponseDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    disableTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaCodeDto"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (validation errors are listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    verifyTotpEnrolment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TotpCodeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodesResponseDto"];
+                };
+            };
+            /** @description Invalid request (validation errors are listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    regenerateRecoveryCodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodesResponseDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description Authenticated but not allowed
+             *
+             *     `urn:problem:step-up-required`: the account has two-factor authentication on and this session has not used it yet (send a code to POST /auth/mfa/step-up, then retry with the new access token)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    completeMfaChallenge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaChallengeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponseDto"];
+                };
+            };
+            /** @description Invalid request (validation errors are listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    stepUp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaCodeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StepUpResponseDto"];
+                };
+            };
+            /** @description Invalid request (validation errors are listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After": number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3568,7 +4151,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Authenticated but not allowed */
+            /**
+             * @description Authenticated but not allowed
+             *
+             *     Admin routes: `urn:problem:step-up-required`: the account has two-factor authentication on and this session has not used it yet (send a code to POST /auth/mfa/step-up, then retry with the new access token); `urn:problem:mfa-enrolment-required`: admins must turn two-factor authentication on first (ADMIN_MFA_REQUIRED)
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3625,7 +4212,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Authenticated but not allowed */
+            /**
+             * @description Authenticated but not allowed
+             *
+             *     Admin routes: `urn:problem:step-up-required`: the account has two-factor authentication on and this session has not used it yet (send a code to POST /auth/mfa/step-up, then retry with the new access token); `urn:problem:mfa-enrolment-required`: admins must turn two-factor authentication on first (ADMIN_MFA_REQUIRED)
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4108,7 +4699,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Authenticated but not allowed */
+            /**
+             * @description Authenticated but not allowed
+             *
+             *     Admin routes: `urn:problem:step-up-required`: the account has two-factor authentication on and this session has not used it yet (send a code to POST /auth/mfa/step-up, then retry with the new access token); `urn:problem:mfa-enrolment-required`: admins must turn two-factor authentication on first (ADMIN_MFA_REQUIRED)
+             */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4339,7 +4934,11 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Authenticated but not allowed */
+            /**
+             * @description Authenticated but not allowed
+             *
+             *     Admin routes: `urn:problem:step-up-required`: the account has two-factor authentication on and this session has not used it yet (send a code to POST /auth/mfa/step-up, then retry with the new access token); `urn:problem:mfa-enrolment-required`: admins must turn two-factor authentication on first (ADMIN_MFA_REQUIRED)
+             */
             403: {
                 headers: {
                     [name: string]: unknown;

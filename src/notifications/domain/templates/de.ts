@@ -52,6 +52,26 @@ export const de: LocaleBundle = {
         body: `Dein Passwort wurde am ${ctx.dateTime(d.changedAt)} geändert.`,
       },
     }),
+    'auth.mfa_changed': (d, ctx) => {
+      const what = {
+        enabled: 'Die Zwei-Faktor-Authentifizierung wurde eingeschaltet',
+        disabled: 'Die Zwei-Faktor-Authentifizierung wurde ausgeschaltet',
+        recovery_codes_regenerated:
+          'Neue Wiederherstellungscodes wurden erstellt (die alten gelten nicht mehr)',
+      }[d.change];
+      return {
+        email: {
+          subject: 'Die Anmeldesicherheit deines Kontos wurde geändert',
+          greeting: hallo(d.displayName),
+          paragraphs: [`${what}: am ${ctx.dateTime(d.at)}.`],
+          outro: [
+            'Falls du das nicht warst, setze dein Passwort sofort zurück und kontaktiere den Support.',
+          ],
+        },
+        push: { title: 'Anmeldesicherheit geändert', body: `${what}.` },
+        inApp: { title: 'Anmeldesicherheit geändert', body: `${what}.` },
+      };
+    },
     'auth.account_exists': (d) => ({
       email: {
         subject: 'Du hast bereits ein Konto',

@@ -49,6 +49,23 @@ export const en: LocaleBundle = {
         body: `Your password was changed on ${ctx.dateTime(d.changedAt)}.`,
       },
     }),
+    'auth.mfa_changed': (d, ctx) => {
+      const what = {
+        enabled: 'Two-factor authentication was turned on',
+        disabled: 'Two-factor authentication was turned off',
+        recovery_codes_regenerated: 'New recovery codes were created (the old ones no longer work)',
+      }[d.change];
+      return {
+        email: {
+          subject: 'Your sign-in security changed',
+          greeting: hi(d.displayName),
+          paragraphs: [`${what} for your account on ${ctx.dateTime(d.at)}.`],
+          outro: ['If this was not you, reset your password right away and contact support.'],
+        },
+        push: { title: 'Sign-in security changed', body: `${what}.` },
+        inApp: { title: 'Sign-in security changed', body: `${what}.` },
+      };
+    },
     'auth.account_exists': (d) => ({
       email: {
         subject: 'You already have an account',

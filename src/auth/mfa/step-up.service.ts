@@ -1,0 +1,53 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AuthPrincipal } from '../../common/auth/auth-principal.js';
+import { APP_CONFIG, type AppConfig } from '../../config/index.js';
+import { AccessTokens, type IssuedAccessToken } from '../access-tokens.js';
+import { AuditTrail } from '../audit-trail.js';
+import type { ClientInfo } from '../client-info.js';
+import { isAuthMethod } from '../domain/assurance.js';
+import { invalidRefreshToken, mfaNotEnabled } from '../domain/auth.errors.js';
+import { withSecondFactor } from '../domain/second-factor.js';
+import { MfaRepository } from '../repositories/mfa.repository.js';
+import { SessionsRepository } from '../repositories/sessions.repository.js';
+import { SecondFactor } from '../second-factor.js';
+
+/**
+ * Step-up (POST /auth/mfa/step-up): a signed-in aal1 session of an MFA account gives a second
+ * factor; the session becomes aal2 (its refreshes keep it) and a new access token says so.
+ */
+@Injectable()
+export class StepUpService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly mfa: MfaRepository,
+    private readonly secondFactor: SecondFactor,
+    private readonly sessions: SessionsRepository,
+    private readonly accessTokens: AccessTokens,
+    private readonly audit: AuditTrail,
+  ) {}
+
+  async stepUp(
+    principal: AuthPrincipal,
+    code: string,
+    client: ClientInfo,
+  ): Promise<IssuedAccessToken> {
+    if (!(await this.mfa.hasActiveFactor(principal.userId))) throw mfaNotEnabled();
+    const method = await this.secondFactor.verify(principal.userId, code, client);
+    const amr = withSecondFactor(principal.amr.filter(isAuthMethod), method);
+    const createdAt = await this.sessions.setAmr(principal.sessionId, principal.userId, amr);
+    // The session ended between the guard's check and now.
+    if (!createdAt) throw invalidRefreshToken();
+    await this.audit.record({
+      type: 'mfa_step_up',
+      userId: principal.userId,
+      sessionId: principal.sessionId,
+      client,
+      details: { method },
+    });
+    const endsAt = new Date(createdAt.getTime() + this.config.auth.session.absoluteLifetimeMs);
+    return this.accessTokens.issue(
+      { userId: principal.userId, sessionId: principal.sessionId, role: principal.role, amr },
+      endsAt,
+    );
+  }
+}
