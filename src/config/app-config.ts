@@ -2,6 +2,7 @@ import { authConfig, type AuthConfig } from './auth.config.js';
 import { ConfigError } from './config.error.js';
 import { envSchema, productionRequired, type Env } from './env.js';
 import { notificationsConfig, type NotificationsConfig } from './notifications.config.js';
+import { oidcConfig, type OidcConfig } from './oidc.config.js';
 import { paymentsConfig, type PaymentsConfig } from './payments.config.js';
 
 export type NodeEnv = Env['NODE_ENV'];
@@ -52,6 +53,7 @@ export interface AppConfig {
   readonly auth: AuthConfig;
   readonly notifications: NotificationsConfig;
   readonly payments: PaymentsConfig;
+  readonly oidc: OidcConfig;
 }
 
 /** Every wait on PostgreSQL, in milliseconds. */
@@ -91,10 +93,10 @@ export function loadConfig(source: Source): AppConfig {
       throw new ConfigError(missing.map((name) => `${name}: required when NODE_ENV=production`));
     }
   }
-  return toConfig(env);
+  return toConfig(env, withoutEmptyValues(source));
 }
 
-function toConfig(env: Env): AppConfig {
+function toConfig(env: Env, source: Source): AppConfig {
   const production = env.NODE_ENV === 'production';
   return {
     app: {
@@ -144,6 +146,8 @@ function toConfig(env: Env): AppConfig {
     auth: authConfig(env),
     notifications: notificationsConfig(env),
     payments: paymentsConfig(env),
+    // Per-provider variables have names the schema cannot list: read from the source.
+    oidc: oidcConfig({ ...env, APP_URL: env.APP_URL.replace(/\/+$/, '') }, source),
   };
 }
 

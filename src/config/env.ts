@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { authEnv } from './auth.config.js';
 import { bool, int, url } from './env.helpers.js';
 import { notificationsEnv } from './notifications.config.js';
+import { oidcEnv } from './oidc.config.js';
 import { paymentsEnv } from './payments.config.js';
 
 /**
@@ -62,6 +63,7 @@ export const envSchema = z.object({
   ...authEnv,
   ...notificationsEnv,
   ...paymentsEnv,
+  ...oidcEnv,
 });
 
 export type Env = z.infer<typeof envSchema>;

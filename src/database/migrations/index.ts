@@ -7,6 +7,7 @@ import { IdempotencyKeys1763716000100 } from './1763716000100-idempotency-keys.j
 import { OutboxRetention1763716100000 } from './1763716100000-outbox-retention.js';
 import { PaymentOperations1763716200000 } from './1763716200000-payment-operations.js';
 import { SessionAmr1763716300000 } from './1763716300000-session-amr.js';
+import { UserIdentities1763716500000 } from './1763716500000-user-identities.js';
 
 /**
  * Every migration, oldest first. The app and the tests run this list; the TypeORM CLI
@@ -22,4 +23,5 @@ export const migrations = [
   OutboxRetention1763716100000,
   PaymentOperations1763716200000,
   SessionAmr1763716300000,
+  UserIdentities1763716500000,
 ];
