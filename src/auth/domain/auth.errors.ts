@@ -162,4 +162,11 @@ export const invalidOidcCode = (): DomainError =>
     code: 'invalid-oidc-code',
     detail: 'The sign-in code is invalid, expired or already used. Start again.',
   });
+export const oidcProviderUnavailable = (): DomainError =>
+  new DomainError({
+    kind: 'unavailable',
+    code: 'oidc-provider-unavailable',
+    detail: 'The sign-in provider did not answer. Try again shortly.',
+    retryAfterSeconds: 5,
+  });
 // --- end of social sign-in ---

@@ -37,6 +37,17 @@ export function emailVerifiedClaim(value: unknown): boolean {
   return value === true || value === 'true';
 }
 
+/** What sign-in reads from a verified id token's payload. */
+export function claimsOf(payload: Record<string, unknown>): OidcIdentityClaims {
+  const email = typeof payload.email === 'string' && payload.email ? payload.email : null;
+  return {
+    subject: String(payload.sub),
+    email,
+    emailVerified: email !== null && emailVerifiedClaim(payload.email_verified),
+    name: typeof payload.name === 'string' && payload.name.trim() ? payload.name.trim() : null,
+  };
+}
+
 /** Apple's "Hide My Email" relay addresses: real, deliverable, and private. */
 export function isPrivateRelayEmail(email: string): boolean {
   return /@(privaterelay\.appleid\.com|private\.icloud\.com)$/i.test(email.trim());

@@ -28,6 +28,9 @@ export const AUTH_EVENT_TYPES = [
   'role_changed',
   'status_changed',
   'admin_created',
+  'oidc_login',
+  'identity_linked',
+  'identity_unlinked',
 ] as const;
 export type AuthEventType = (typeof AUTH_EVENT_TYPES)[number];
 
