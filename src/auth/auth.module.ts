@@ -15,6 +15,7 @@ import { CurrentPassword } from './current-password.js';
 import { PasswordHasher } from './domain/password-hasher.js';
 import { AuthEvent } from './entities/auth-event.entity.js';
 import { AuthToken } from './entities/auth-token.entity.js';
+import { UserIdentity } from './entities/user-identity.entity.js';
 import { Session } from './entities/session.entity.js';
 import { AuthGuard } from './guard/auth.guard.js';
 import { JwtStrategy } from './guard/jwt.strategy.js';
@@ -39,15 +40,33 @@ import { SessionTokens } from './session-tokens.js';
 import { RefreshService } from './sessions/refresh.service.js';
 import { SessionsController } from './sessions/sessions.controller.js';
 import { SessionsService } from './sessions/sessions.service.js';
+import { IdTokens } from './oidc/id-tokens.js';
+import { IdentitiesController } from './oidc/identities.controller.js';
+import { IdentitiesService } from './oidc/identities.service.js';
+import { OidcAccounts } from './oidc/oidc-accounts.js';
+import { OidcClients } from './oidc/oidc-clients.js';
+import { OidcController } from './oidc/oidc.controller.js';
+import { OidcExchangeService } from './oidc/oidc-exchange.service.js';
+import { OidcIssuers } from './oidc/oidc-issuers.js';
+import { OidcTokenService } from './oidc/oidc-token.service.js';
+import { OidcWebService } from './oidc/oidc-web.service.js';
+import { SignInCodes } from './oidc/sign-in-codes.js';
+import { UserIdentitiesRepository } from './repositories/user-identities.repository.js';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Session, AuthToken, AuthEvent]),
+    TypeOrmModule.forFeature([Session, AuthToken, AuthEvent, UserIdentity]),
     UsersModule,
     NotificationsModule,
   ],
   // In this order: it is the order of the paths in the OpenAPI document.
-  controllers: [AuthController, SessionsController, AccountController],
+  controllers: [
+    AuthController,
+    SessionsController,
+    AccountController,
+    OidcController,
+    IdentitiesController,
+  ],
   providers: [
     {
       provide: PasswordHasher,
@@ -87,6 +106,17 @@ import { SessionsService } from './sessions/sessions.service.js';
     AccountService,
     AuthEventsService,
     InitialAdmin,
+    // social sign-in (OpenID Connect)
+    UserIdentitiesRepository,
+    OidcIssuers,
+    OidcClients,
+    IdTokens,
+    OidcAccounts,
+    SignInCodes,
+    OidcTokenService,
+    OidcWebService,
+    OidcExchangeService,
+    IdentitiesService,
   ],
   exports: [PasswordHasher, SessionCache],
 })

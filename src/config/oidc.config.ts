@@ -40,13 +40,11 @@ type Source = Record<string, string | undefined>;
 export function oidcConfig(env: OidcEnv, source: Source) {
   const problems: string[] = [];
   const production = env.NODE_ENV === 'production';
-  const providers = [...new Set(env.OIDC_PROVIDERS.map((n) => n.toLowerCase()))].flatMap(
-    (name) => {
-      const found = providerOf(name, source, production);
-      if (typeof found === 'string') problems.push(found);
-      return typeof found === 'string' ? [] : [found];
-    },
-  );
+  const providers = [...new Set(env.OIDC_PROVIDERS.map((n) => n.toLowerCase()))].flatMap((name) => {
+    const found = providerOf(name, source, production);
+    if (typeof found === 'string') problems.push(found);
+    return typeof found === 'string' ? [] : [found];
+  });
   for (const uri of env.OIDC_REDIRECT_URIS) {
     if (!isUrl(uri)) problems.push(`OIDC_REDIRECT_URIS: ${uri} is not a URL`);
   }
@@ -59,7 +57,11 @@ export function oidcConfig(env: OidcEnv, source: Source) {
 }
 export type OidcConfig = ReturnType<typeof oidcConfig>;
 
-function providerOf(name: string, source: Source, production: boolean): OidcProviderConfig | string {
+function providerOf(
+  name: string,
+  source: Source,
+  production: boolean,
+): OidcProviderConfig | string {
   if (!/^[a-z][a-z0-9]{0,31}$/.test(name)) {
     return `OIDC_PROVIDERS: ${name} must be letters and digits, starting with a letter`;
   }

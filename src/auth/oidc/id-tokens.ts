@@ -15,7 +15,17 @@ import { hashToken } from '../domain/tokens.js';
 import { OidcIssuers } from './oidc-issuers.js';
 
 /** Asymmetric algorithms only: an `HS256` token "signed" with a public key is a classic forgery. */
-const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'EdDSA'];
+const ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'EdDSA',
+];
 /** No provider issues id tokens longer-lived than this (Google: 1 h, Apple: 10 min). */
 const MAX_TOKEN_AGE_SECONDS = 60 * 60;
 

@@ -17,7 +17,11 @@ export class OidcExchangeService {
     private readonly signIn: SignIn,
   ) {}
 
-  async exchange(code: string, deviceName: string | undefined, client: ClientInfo): Promise<SignedIn> {
+  async exchange(
+    code: string,
+    deviceName: string | undefined,
+    client: ClientInfo,
+  ): Promise<SignedIn> {
     await this.throttle.consume('login', { ip: client.ip });
     const userId = await this.codes.take(code);
     const user = userId ? await this.users.findById(userId) : null;

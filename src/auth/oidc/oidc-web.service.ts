@@ -4,11 +4,7 @@ import * as oidc from 'openid-client';
 import { APP_CONFIG, type AppConfig } from '../../config/index.js';
 import { AuthThrottle } from '../auth-throttle.js';
 import type { ClientInfo } from '../client-info.js';
-import {
-  invalidIdToken,
-  invalidOidcState,
-  redirectUriNotAllowed,
-} from '../domain/auth.errors.js';
+import { invalidIdToken, invalidOidcState, redirectUriNotAllowed } from '../domain/auth.errors.js';
 import { claimsOf } from '../domain/oidc-rules.js';
 import { OidcAccounts } from './oidc-accounts.js';
 import { OidcClients } from './oidc-clients.js';
