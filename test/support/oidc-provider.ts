@@ -34,6 +34,8 @@ export class TestOidcProvider {
   issuer = '';
   user: ProviderUser = { sub: randomUUID(), email: 'web@example.test', email_verified: true };
   jwksFetches = 0;
+  /** Token requests refused (unknown code, wrong secret, redirect URI or PKCE verifier). */
+  refusedGrants = 0;
   private server: Server;
   private published: SigningKey[] = [];
   private current: SigningKey;
@@ -185,6 +187,7 @@ export class TestOidcProvider {
       form.get('redirect_uri') !== pending.redirectUri ||
       challenge !== pending.codeChallenge
     ) {
+      this.refusedGrants += 1;
       return { status: 400, body: { error: 'invalid_grant' } };
     }
     const idToken = await this.idToken({
