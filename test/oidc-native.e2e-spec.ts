@@ -278,20 +278,20 @@ describe('social sign-in with an id token (native apps)', () => {
     const subject = account({ email: `other-${randomUUID()}@example.test` });
     const linked = await t
       .asUser(ann)
-      .post(`${API}/auth/identities/acme`)
+      .post(`${API}/auth/oidc/acme/link`)
       .send(await tokenFor(subject));
     expect(linked.status).toBe(200);
     expect(linked.body).toMatchObject({ provider: 'acme', email: subject.email });
     // Linking the same subject again is a no-op; to another account a conflict.
     const again = await t
       .asUser(ann)
-      .post(`${API}/auth/identities/acme`)
+      .post(`${API}/auth/oidc/acme/link`)
       .send(await tokenFor(subject))
       .expect(200);
     expect(again.body.id).toBe(linked.body.id);
     const stolen = await t
       .asUser(bob)
-      .post(`${API}/auth/identities/acme`)
+      .post(`${API}/auth/oidc/acme/link`)
       .send(await tokenFor(subject));
     expect(stolen.status).toBe(409);
     expect(stolen.body.type).toBe('urn:problem:identity-in-use');
@@ -301,16 +301,16 @@ describe('social sign-in with an id token (native apps)', () => {
     // A bad token is the same 401 here; unknown providers are 404; anonymous is 401.
     const bad = await t
       .asUser(bob)
-      .post(`${API}/auth/identities/acme`)
+      .post(`${API}/auth/oidc/acme/link`)
       .send({ idToken: await idp.idToken({ ...subject, aud: 'nope' }) });
     expect(bad.status).toBe(401);
     await t
       .asUser(bob)
-      .post(`${API}/auth/identities/nope`)
+      .post(`${API}/auth/oidc/nope/link`)
       .send(await tokenFor(subject))
       .expect(404);
     await t.http
-      .post(`${API}/auth/identities/acme`)
+      .post(`${API}/auth/oidc/acme/link`)
       .send(await tokenFor(subject))
       .expect(401);
     await exchange({ idToken: 'x' }).expect(401);
@@ -343,7 +343,7 @@ describe('social sign-in with an id token (native apps)', () => {
     // With a second provider account linked, one may go (but not the other after it).
     const second = await t
       .asUser(me)
-      .post(`${API}/auth/identities/acme`)
+      .post(`${API}/auth/oidc/acme/link`)
       .send(await tokenFor(account({ email: `second-${randomUUID()}@example.test` })))
       .expect(200);
     await t.asUser(me).delete(`${API}/auth/identities/${second.body.id}`).expect(204);

@@ -24,11 +24,13 @@ import { IdentitiesService } from './identities.service.js';
 /** My linked social sign-ins. */
 @ApiTags('auth')
 @ApiBearerAuth('bearer')
-@Controller('auth/identities')
+// Linking sits beside the other provider routes (/auth/oidc/{provider}/…): OpenAPI cannot have
+// both /auth/identities/{provider} and /auth/identities/{id}.
+@Controller('auth')
 export class IdentitiesController {
   constructor(private readonly identities: IdentitiesService) {}
 
-  @Get()
+  @Get('identities')
   @ApiOperation({
     operationId: 'identitiesList',
     summary: 'My linked sign-in providers, newest first',
@@ -46,7 +48,7 @@ export class IdentitiesController {
     return toIdentityPage(page);
   }
 
-  @Post(':provider')
+  @Post('oidc/:provider/link')
   @HttpCode(200)
   @ApiParam({ name: 'provider', description: 'A configured provider name', example: 'google' })
   @ApiOperation({
@@ -64,7 +66,7 @@ export class IdentitiesController {
     return toIdentityResponse(await this.identities.link(principal, provider, body, client));
   }
 
-  @Delete(':id')
+  @Delete('identities/:id')
   @HttpCode(204)
   @ApiOperation({
     operationId: 'identityUnlink',
