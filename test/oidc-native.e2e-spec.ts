@@ -142,6 +142,21 @@ describe('social sign-in with an id token (native apps)', () => {
     expect({ ...pwd.body, requestId: null }).toEqual({ ...wrong.body, requestId: null });
   });
 
+  it('forgets the link when the account is deleted: the subject signs up afresh', async () => {
+    const who = account();
+    const first = await exchange(await tokenFor(who)).expect(200);
+    const admin = await signUp(t, { role: 'admin' });
+    await t.asUser(admin).delete(`${API}/users/${first.body.user.id}`).expect(204);
+    const [left] = await t.app
+      .get(DataSource)
+      .query(`SELECT count(*)::int AS n FROM user_identities WHERE user_id = $1`, [
+        first.body.user.id,
+      ]);
+    expect(left.n).toBe(0);
+    const again = await exchange(await tokenFor(who)).expect(200);
+    expect(again.body.user.id).not.toBe(first.body.user.id);
+  });
+
   it('accepts every client id as audience and a token without nonce when none is sent', async () => {
     const who = account();
     const idToken = await idp.idToken({ ...who, aud: 'android-client' });

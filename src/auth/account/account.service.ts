@@ -9,6 +9,7 @@ import type { ClientInfo } from '../client-info.js';
 import { CurrentPassword } from '../current-password.js';
 import { cannotChangeSelf, userNotFound } from '../domain/auth.errors.js';
 import { AuthTokensRepository } from '../repositories/auth-tokens.repository.js';
+import { UserIdentitiesRepository } from '../repositories/user-identities.repository.js';
 import { SessionRevocation } from '../session-revocation.js';
 
 /**
@@ -25,6 +26,7 @@ export class AccountService {
     private readonly revocation: SessionRevocation,
     private readonly authTokens: AuthTokensRepository,
     private readonly audit: AuditTrail,
+    private readonly identities: UserIdentitiesRepository,
   ) {}
 
   async deleteOwn(principal: AuthPrincipal, password: string, client: ClientInfo): Promise<void> {
@@ -93,6 +95,7 @@ export class AccountService {
     const revoked = await this.transactions.run(async (manager) => {
       const ids = await this.endSessions(manager, userId, 'account_deleted');
       await this.authTokens.deleteAllOf(manager, userId);
+      await this.identities.deleteAllOf(manager, userId);
       await this.users.deleteAndScrub(userId, this.clock.now(), manager);
       await this.audit.recordIn(manager, {
         type: 'account_deleted',

@@ -35,7 +35,7 @@ export class OidcAccounts {
   ) {}
 
   async resolve(provider: string, claims: OidcIdentityClaims, client: ClientInfo): Promise<User> {
-    const linked = await this.liveIdentity(provider, claims.subject);
+    const linked = await this.identities.findBySubject(provider, claims.subject);
     const byEmail = !linked && claims.email ? await this.users.findByEmail(claims.email) : null;
     const decision = decideSignIn(
       claims,
@@ -59,14 +59,6 @@ export class OidcAccounts {
       details: { provider, outcome: decision.action },
     });
     return user;
-  }
-
-  /** The identity's row, unless its account was deleted (then the row goes and it is new). */
-  private async liveIdentity(provider: string, subject: string) {
-    const identity = await this.identities.findBySubject(provider, subject);
-    if (!identity || (await this.users.findById(identity.userId))) return identity;
-    await this.transactions.run((manager) => this.identities.delete(manager, identity.id));
-    return null;
   }
 
   private async create(

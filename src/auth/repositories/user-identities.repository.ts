@@ -58,4 +58,9 @@ export class UserIdentitiesRepository {
   async delete(manager: EntityManager, id: string): Promise<void> {
     await manager.getRepository(UserIdentity).delete({ id });
   }
+
+  /** A deleted account keeps no link to its provider accounts (they may sign up afresh). */
+  async deleteAllOf(manager: EntityManager, userId: string): Promise<void> {
+    await manager.getRepository(UserIdentity).delete({ userId });
+  }
 }
