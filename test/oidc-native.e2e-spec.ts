@@ -142,6 +142,20 @@ describe('social sign-in with an id token (native apps)', () => {
     expect({ ...pwd.body, requestId: null }).toEqual({ ...wrong.body, requestId: null });
   });
 
+  it('sends the new-sign-in alert for a new client, as password sign-in does', async () => {
+    const who = account();
+    await exchange(await tokenFor(who))
+      .set('User-Agent', 'FirstApp/1.0')
+      .expect(200);
+    await t.http
+      .post(`${API}/auth/oidc/acme/token`)
+      .set('User-Agent', 'SecondApp/2.0')
+      .send(await tokenFor(who))
+      .expect(200);
+    const mail = await mailbox.waitForText(who.email, 'SecondApp/2.0');
+    expect(mail.subject).toBe('New sign-in to your account');
+  });
+
   it('forgets the link when the account is deleted: the subject signs up afresh', async () => {
     const who = account();
     const first = await exchange(await tokenFor(who)).expect(200);

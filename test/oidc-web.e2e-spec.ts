@@ -42,6 +42,9 @@ describe('social sign-in in the browser (authorization code + PKCE)', () => {
       OIDC_PROVIDERS: 'acme',
       OIDC_REDIRECT_URIS: `${APP_REDIRECT},https://other.example.test/cb`,
       OIDC_CALLBACK_BASE_URL: CALLBACK_BASE,
+      // Production's per-IP limits, for the rate-limit case (its traffic has its own address).
+      AUTH_IP_LIMIT_MULTIPLIER: '1',
+      TRUST_PROXY: '1',
       ...idp.env('acme'),
     });
   });
@@ -154,5 +157,34 @@ describe('social sign-in in the browser (authorization code + PKCE)', () => {
     const url = new URL(res.headers.location as string);
     expect(`${url.origin}${url.pathname}`).toBe('https://other.example.test/cb');
     expect(new URLSearchParams(url.hash.slice(1)).get('error')).toBe('access_denied');
+  });
+
+  it("shares password sign-in's per-IP limit", async () => {
+    const from = '203.0.113.77';
+    const attempt = (i: number) =>
+      i % 2 === 0
+        ? t.http
+            .post(`${API}/auth/oidc/acme/token`)
+            .set('X-Forwarded-For', from)
+            .send({ idToken: 'junk' })
+        : t.http
+            .post(`${API}/auth/oidc/exchange`)
+            .set('X-Forwarded-For', from)
+            .send({ code: 'junk' });
+    for (let i = 0; i < 100; i += 1) expect((await attempt(i)).status).toBe(401);
+    const limited = await attempt(100);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    const login = await t.http
+      .post(`${API}/auth/login`)
+      .set('X-Forwarded-For', from)
+      .send({ email: 'someone@example.test', password: 'whatever it is' });
+    expect(login.status).toBe(429);
+    // Another address is not affected.
+    await t.http
+      .post(`${API}/auth/oidc/acme/token`)
+      .set('X-Forwarded-For', '203.0.113.78')
+      .send({ idToken: 'junk' })
+      .expect(401);
   });
 });

@@ -39,12 +39,19 @@ export class OidcWebService {
   ) {}
 
   /** The provider's authorization URL to redirect the browser to. */
-  async authorize(providerName: string, redirectUri: string | undefined): Promise<string> {
+  async authorize(
+    providerName: string,
+    redirectUri: string | undefined,
+    client: ClientInfo,
+  ): Promise<string> {
     const provider = this.issuers.provider(providerName);
     if (!redirectUri || !this.config.oidc.redirectUris.includes(redirectUri)) {
       throw redirectUriNotAllowed();
     }
-    const client = await this.clients.of(provider);
+    // Each start stores a pending attempt: bounded per IP like a sign-in (the callback, which
+    // needs one of them, is then bounded too).
+    await this.throttle.consume('login', { ip: client.ip });
+    const oidcClient = await this.clients.of(provider);
     const pending: PendingAuthorization = {
       provider: provider.name,
       codeVerifier: oidc.randomPKCECodeVerifier(),
@@ -53,7 +60,7 @@ export class OidcWebService {
     };
     const state = oidc.randomState();
     await this.redis.set(`oidc:state:${state}`, JSON.stringify(pending), 'PX', STATE_TTL_MS);
-    const url = oidc.buildAuthorizationUrl(client, {
+    const url = oidc.buildAuthorizationUrl(oidcClient, {
       redirect_uri: this.clients.callbackUrl(provider),
       scope: 'openid email profile',
       state,
@@ -71,7 +78,6 @@ export class OidcWebService {
     client: ClientInfo,
   ): Promise<string> {
     const provider = this.issuers.provider(providerName);
-    await this.throttle.consume('login', { ip: client.ip });
     const state = query.get('state') ?? '';
     const raw = state ? await this.redis.getdel(`oidc:state:${state}`) : null;
     const pending = raw ? (JSON.parse(raw) as PendingAuthorization) : null;

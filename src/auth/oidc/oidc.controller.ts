@@ -70,12 +70,13 @@ export class OidcController {
     summary: "Start the browser sign-in: redirects to the provider's login page",
   })
   @REDIRECT('To the provider, with state, nonce and a PKCE S256 challenge')
-  @ApiProblems(400, 404, 503)
+  @ApiProblems(400, 404, 429, 503)
   async authorize(
     @Param('provider') provider: string,
     @Query() query: AuthorizeQueryDto,
+    @Client() client: ClientInfo,
   ): Promise<{ url: string; statusCode: number }> {
-    return { url: await this.web.authorize(provider, query.redirectUri), statusCode: 302 };
+    return { url: await this.web.authorize(provider, query.redirectUri, client), statusCode: 302 };
   }
 
   @Get(':provider/callback')
@@ -90,7 +91,7 @@ export class OidcController {
     summary: "The provider's redirect back: on to the app with `#code=` (or `#error=`)",
   })
   @REDIRECT('To the redirectUri given to authorize, with a one-time code in the fragment')
-  @ApiProblems(400, 401, 403, 404, 409, 429, 503)
+  @ApiProblems(400, 401, 403, 404, 409, 503)
   async callback(
     @Param('provider') provider: string,
     // The provider may add parameters of its own (scope, iss…): read raw, not whitelisted.
