@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { signUp } from './support/auth.js';
 import { TestOidcProvider } from './support/oidc-provider.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
@@ -141,10 +142,26 @@ describe('social sign-in in the browser (authorization code + PKCE)', () => {
     const res = await t.http.get(`${API}/auth/oidc/acme/callback?${mixed.toString()}`);
     // The provider refused the grant: A's verifier does not match B's challenge.
     expect(idp.refusedGrants).toBe(refused + 1);
-    expect(res.status).toBe(401);
-    expect(res.body.type).toBe('urn:problem:invalid-id-token');
+    expect(res.status).toBe(302);
+    expect(fragmentOf(res.headers.location as string).get('error')).toBe('invalid-id-token');
     const [after] = await t.app.get(DataSource).query(`SELECT count(*)::int AS n FROM users`);
     expect(after.n).toBe(before.n);
+  });
+
+  it('sends a refused sign-in back to the app as an error (the pre-hijack case)', async () => {
+    const email = `squatted-${randomUUID()}@example.test`;
+    await signUp(t, { email });
+    idp.user = { sub: `web-${randomUUID()}`, email, email_verified: true };
+    const callback = await atProvider(await authorize());
+    const res = await t.http.get(callback).expect(302);
+    expect(fragmentOf(res.headers.location as string).get('error')).toBe('oidc-account-exists');
+    const [linked] = await t.app
+      .get(DataSource)
+      .query(
+        `SELECT count(*)::int AS n FROM user_identities i JOIN users u ON u.id = i.user_id WHERE u.email = $1`,
+        [email],
+      );
+    expect(linked.n).toBe(0);
   });
 
   it("sends the provider's error back to the app in the fragment", async () => {

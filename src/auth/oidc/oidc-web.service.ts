@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import * as oidc from 'openid-client';
-import { APP_CONFIG, type AppConfig } from '../../config/index.js';
+import { DomainError } from '../../common/errors/domain-error.js';
+import { APP_CONFIG, type AppConfig, type OidcProviderConfig } from '../../config/index.js';
 import { AuthThrottle } from '../auth-throttle.js';
 import type { ClientInfo } from '../client-info.js';
 import { invalidIdToken, invalidOidcState, redirectUriNotAllowed } from '../domain/auth.errors.js';
@@ -83,7 +84,24 @@ export class OidcWebService {
     const pending = raw ? (JSON.parse(raw) as PendingAuthorization) : null;
     if (!pending || pending.provider !== provider.name) throw invalidOidcState();
     const error = query.get('error');
-    if (error) return withFragment(pending.redirectUri, { error: error.slice(0, 100) });
+    // Past a valid state the browser always goes back to the app, with a code or an error.
+    if (error) return withFragment(pending.redirectUri, { error: error.replace(/[^a-z_]/g, '') });
+    try {
+      const user = await this.finish(provider, state, pending, query, client);
+      return withFragment(pending.redirectUri, { code: await this.codes.issue(user.id) });
+    } catch (failure) {
+      if (!(failure instanceof DomainError)) throw failure;
+      return withFragment(pending.redirectUri, { error: failure.code });
+    }
+  }
+
+  private async finish(
+    provider: OidcProviderConfig,
+    state: string,
+    pending: PendingAuthorization,
+    query: URLSearchParams,
+    client: ClientInfo,
+  ) {
     const currentUrl = new URL(`${this.clients.callbackUrl(provider)}?${query.toString()}`);
     const tokens = await oidc
       .authorizationCodeGrant(await this.clients.of(provider), currentUrl, {
@@ -97,8 +115,7 @@ export class OidcWebService {
         throw invalidIdToken();
       });
     const claims = claimsOf(tokens.claims() as Record<string, unknown>);
-    const user = await this.accounts.resolve(provider.name, claims, client);
-    return withFragment(pending.redirectUri, { code: await this.codes.issue(user.id) });
+    return this.accounts.resolve(provider.name, claims, client);
   }
 }
 

@@ -89,9 +89,11 @@ export class OidcController {
   @ApiOperation({
     operationId: 'oidcCallback',
     summary: "The provider's redirect back: on to the app with `#code=` (or `#error=`)",
+    description:
+      "With a valid state the browser always goes on to the app: `#code=…` on success, otherwise `#error=` with the provider's error or our problem code (`invalid-id-token`, `oidc-account-exists`, `oidc-email-required`, `account-disabled`, `oidc-provider-unavailable`).",
   })
   @REDIRECT('To the redirectUri given to authorize, with a one-time code in the fragment')
-  @ApiProblems(400, 401, 403, 404, 409, 503)
+  @ApiProblems(400, 404)
   async callback(
     @Param('provider') provider: string,
     // The provider may add parameters of its own (scope, iss…): read raw, not whitelisted.

@@ -327,7 +327,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The provider's redirect back: on to the app with `#code=` (or `#error=`) */
+        /**
+         * The provider's redirect back: on to the app with `#code=` (or `#error=`)
+         * @description With a valid state the browser always goes on to the app: `#code=…` on success, otherwise `#error=` with the provider's error or our problem code (`invalid-id-token`, `oidc-account-exists`, `oidc-email-required`, `account-disabled`, `oidc-provider-unavailable`).
+         */
         get: operations["oidcCallback"];
         put?: never;
         post?: never;
@@ -2754,44 +2757,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Missing, invalid or expired access token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Authenticated but not allowed */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
             /** @description Not found (also for resources of other users) */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Conflict with the current state */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description Service Unavailable */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
