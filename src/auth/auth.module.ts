@@ -16,6 +16,7 @@ import { PasswordHasher } from './domain/password-hasher.js';
 import { AuthEvent } from './entities/auth-event.entity.js';
 import { AuthToken } from './entities/auth-token.entity.js';
 import { SessionRetiredToken } from './entities/session-retired-token.entity.js';
+import { UserIdentity } from './entities/user-identity.entity.js';
 import { Session } from './entities/session.entity.js';
 import { RecoveryCode } from './entities/recovery-code.entity.js';
 import { TotpFactor } from './entities/totp-factor.entity.js';
@@ -62,6 +63,19 @@ import { PendingSignIns } from './pending-sign-ins.js';
 import { MfaRepository } from './repositories/mfa.repository.js';
 import { SecondFactor } from './second-factor.js';
 
+import { IdTokens } from './oidc/id-tokens.js';
+import { IdentitiesController } from './oidc/identities.controller.js';
+import { IdentitiesService } from './oidc/identities.service.js';
+import { OidcAccounts } from './oidc/oidc-accounts.js';
+import { OidcClients } from './oidc/oidc-clients.js';
+import { OidcController } from './oidc/oidc.controller.js';
+import { OidcExchangeService } from './oidc/oidc-exchange.service.js';
+import { OidcIssuers } from './oidc/oidc-issuers.js';
+import { OidcTokenService } from './oidc/oidc-token.service.js';
+import { OidcWebService } from './oidc/oidc-web.service.js';
+import { SignInCodes } from './oidc/sign-in-codes.js';
+import { UserIdentitiesRepository } from './repositories/user-identities.repository.js';
+
 @Module({
   imports: [
     TypeOrmModule.forFeature([
@@ -72,6 +86,7 @@ import { SecondFactor } from './second-factor.js';
       Passkey,
       TotpFactor,
       RecoveryCode,
+      UserIdentity,
     ]),
     UsersModule,
     NotificationsModule,
@@ -83,6 +98,8 @@ import { SecondFactor } from './second-factor.js';
     AccountController,
     PasskeysController,
     MfaController,
+    OidcController,
+    IdentitiesController,
   ],
   providers: [
     {
@@ -140,6 +157,17 @@ import { SecondFactor } from './second-factor.js';
     MfaEnrolmentService,
     MfaChallengeService,
     StepUpService,
+    // social sign-in (OpenID Connect)
+    UserIdentitiesRepository,
+    OidcIssuers,
+    OidcClients,
+    IdTokens,
+    OidcAccounts,
+    SignInCodes,
+    OidcTokenService,
+    OidcWebService,
+    OidcExchangeService,
+    IdentitiesService,
   ],
   exports: [PasswordHasher, SessionCache],
 })

@@ -4,6 +4,7 @@ import { envSchema, productionRequired, type Env } from './env.js';
 import { mfaConfig, type MfaConfig } from './mfa.config.js';
 import { notificationsConfig, type NotificationsConfig } from './notifications.config.js';
 import { passkeysConfig, type PasskeysConfig } from './passkeys.config.js';
+import { oidcConfig, type OidcConfig } from './oidc.config.js';
 import { paymentsConfig, type PaymentsConfig } from './payments.config.js';
 
 export type NodeEnv = Env['NODE_ENV'];
@@ -56,6 +57,7 @@ export interface AppConfig {
   readonly payments: PaymentsConfig;
   readonly passkeys: PasskeysConfig;
   readonly mfa: MfaConfig;
+  readonly oidc: OidcConfig;
 }
 
 /** Every wait on PostgreSQL, in milliseconds. */
@@ -95,10 +97,10 @@ export function loadConfig(source: Source): AppConfig {
       throw new ConfigError(missing.map((name) => `${name}: required when NODE_ENV=production`));
     }
   }
-  return toConfig(env);
+  return toConfig(env, withoutEmptyValues(source));
 }
 
-function toConfig(env: Env): AppConfig {
+function toConfig(env: Env, source: Source): AppConfig {
   const production = env.NODE_ENV === 'production';
   return {
     app: {
@@ -150,6 +152,8 @@ function toConfig(env: Env): AppConfig {
     payments: paymentsConfig(env),
     passkeys: passkeysConfig(env),
     mfa: mfaConfig(env, production),
+    // Per-provider variables have names the schema cannot list: read from the source.
+    oidc: oidcConfig({ ...env, APP_URL: env.APP_URL.replace(/\/+$/, '') }, source),
   };
 }
 

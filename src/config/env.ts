@@ -4,6 +4,7 @@ import { bool, int, url } from './env.helpers.js';
 import { mfaEnv } from './mfa.config.js';
 import { notificationsEnv } from './notifications.config.js';
 import { passkeysEnv } from './passkeys.config.js';
+import { oidcEnv } from './oidc.config.js';
 import { paymentsEnv } from './payments.config.js';
 
 /**
@@ -66,6 +67,7 @@ export const envSchema = z.object({
   ...paymentsEnv,
   ...passkeysEnv,
   ...mfaEnv,
+  ...oidcEnv,
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -10,7 +10,8 @@ import { UsersRepository, type UserFilter } from './repositories/users.repositor
 export interface NewUser {
   email: string;
   displayName: string;
-  passwordHash: string;
+  /** Null for an account created by social sign-in (it can set one through the reset flow). */
+  passwordHash: string | null;
   role?: UserRole;
   locale?: string;
   timeZone?: string;

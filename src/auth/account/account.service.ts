@@ -16,6 +16,7 @@ import { CurrentPassword } from '../current-password.js';
 import { cannotChangeSelf } from '../domain/auth.errors.js';
 import { AuthTokensRepository } from '../repositories/auth-tokens.repository.js';
 import { MfaRepository } from '../repositories/mfa.repository.js';
+import { UserIdentitiesRepository } from '../repositories/user-identities.repository.js';
 import { SessionRevocation } from '../session-revocation.js';
 
 /**
@@ -33,6 +34,7 @@ export class AccountService {
     private readonly authTokens: AuthTokensRepository,
     private readonly audit: AuditTrail,
     private readonly mfa: MfaRepository,
+    private readonly identities: UserIdentitiesRepository,
   ) {}
 
   async deleteOwn(principal: AuthPrincipal, password: string, client: ClientInfo): Promise<void> {
@@ -102,6 +104,7 @@ export class AccountService {
       const ids = await this.endSessions(manager, userId, 'account_deleted');
       await this.authTokens.deleteAllOf(manager, userId);
       await this.mfa.deleteAllOf(manager, userId);
+      await this.identities.deleteAllOf(manager, userId);
       await this.users.deleteAndScrub(userId, this.clock.now(), manager);
       await this.audit.recordIn(manager, {
         type: 'account_deleted',

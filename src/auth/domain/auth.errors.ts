@@ -159,3 +159,86 @@ export const invalidMfaToken = (): DomainError =>
     code: 'invalid-mfa-token',
     detail: 'The sign-in expired or was already completed. Sign in again.',
   });
+
+// --- Social sign-in (OpenID Connect) ---
+
+export const oidcProviderNotFound = (): DomainError =>
+  new DomainError({
+    kind: 'not-found',
+    code: 'oidc-provider-not-found',
+    detail: 'No such sign-in provider.',
+  });
+
+/** One answer for every reason an id token is refused (the reason goes to the log only). */
+export const invalidIdToken = (): DomainError =>
+  new DomainError({
+    kind: 'unauthenticated',
+    code: 'invalid-id-token',
+    detail: 'The id token is invalid, expired, already used or not meant for this app.',
+  });
+
+export const oidcEmailRequired = (): DomainError =>
+  new DomainError({
+    kind: 'invalid',
+    code: 'oidc-email-required',
+    detail: 'The provider did not share an email address; allow it and try again.',
+  });
+
+export const oidcAccountExists = (): DomainError =>
+  new DomainError({
+    kind: 'conflict',
+    code: 'oidc-account-exists',
+    detail:
+      'An account with this email exists but the email is not verified on both sides. Sign in to it (or reset its password, which verifies the email) and link the provider from there.',
+  });
+
+export const identityInUse = (): DomainError =>
+  new DomainError({
+    kind: 'conflict',
+    code: 'identity-in-use',
+    detail: 'This sign-in is already linked to another account.',
+  });
+
+export const identityNotFound = (): DomainError =>
+  new DomainError({
+    kind: 'not-found',
+    code: 'identity-not-found',
+    detail: 'No such linked sign-in.',
+  });
+
+export const lastSignInMethod = (): DomainError =>
+  new DomainError({
+    kind: 'conflict',
+    code: 'last-sign-in-method',
+    detail: 'This is the only way to sign in to the account; set a password or link another first.',
+  });
+
+export const redirectUriNotAllowed = (): DomainError =>
+  new DomainError({
+    kind: 'invalid',
+    code: 'redirect-uri-not-allowed',
+    detail: 'redirectUri is not on the allow-list.',
+    fields: [{ field: 'redirectUri', message: 'redirectUri is not allowed' }],
+  });
+
+export const invalidOidcState = (): DomainError =>
+  new DomainError({
+    kind: 'invalid',
+    code: 'invalid-oidc-state',
+    detail: 'The sign-in attempt is unknown, expired or already used. Start again.',
+  });
+
+export const invalidOidcCode = (): DomainError =>
+  new DomainError({
+    kind: 'unauthenticated',
+    code: 'invalid-oidc-code',
+    detail: 'The sign-in code is invalid, expired or already used. Start again.',
+  });
+export const oidcProviderUnavailable = (): DomainError =>
+  new DomainError({
+    kind: 'unavailable',
+    code: 'oidc-provider-unavailable',
+    detail: 'The sign-in provider did not answer. Try again shortly.',
+    retryAfterSeconds: 5,
+  });
+// --- end of social sign-in ---

@@ -41,6 +41,9 @@ export const AUTH_EVENT_TYPES = [
   'mfa_challenge_started',
   'mfa_failed',
   'mfa_step_up',
+  'oidc_login',
+  'identity_linked',
+  'identity_unlinked',
 ] as const;
 export type AuthEventType = (typeof AUTH_EVENT_TYPES)[number];
 

@@ -77,6 +77,7 @@ describe('route access decisions', () => {
         .sort(),
     ).toEqual([
       'DELETE AccountController.deleteMe',
+      'DELETE IdentitiesController.unlink',
       'POST AuthController.change',
       'POST MfaController.regenerateRecoveryCodes',
     ]);

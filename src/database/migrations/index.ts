@@ -10,6 +10,7 @@ import { SessionAmr1763716300000 } from './1763716300000-session-amr.js';
 import { RefreshTokenFamily1763716400000 } from './1763716400000-refresh-token-family.js';
 import { Passkeys1763716700000 } from './1763716700000-passkeys.js';
 import { Mfa1763716600000 } from './1763716600000-mfa.js';
+import { UserIdentities1763716500000 } from './1763716500000-user-identities.js';
 
 /**
  * Every migration, oldest first. The app and the tests run this list; the TypeORM CLI
@@ -28,4 +29,5 @@ export const migrations = [
   RefreshTokenFamily1763716400000,
   Passkeys1763716700000,
   Mfa1763716600000,
+  UserIdentities1763716500000,
 ];
