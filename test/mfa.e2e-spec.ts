@@ -301,7 +301,7 @@ describe('two-factor authentication (TOTP, recovery codes, step-up)', () => {
         const res = await call().expect(403);
         expect(res.body).toMatchObject({
           type: 'urn:problem:step-up-required',
-          stepUpUrl: '/api/v1/auth/mfa/step-up',
+          detail: expect.stringContaining('POST /api/v1/auth/mfa/step-up'),
         });
       }
       // Ordinary routes are not affected.
@@ -394,7 +394,7 @@ describe('two-factor authentication (TOTP, recovery codes, step-up)', () => {
       const blocked = await t.asUser(admin).get(`${API}/users`).expect(403);
       expect(blocked.body).toMatchObject({
         type: 'urn:problem:mfa-enrolment-required',
-        enrolUrl: '/api/v1/auth/mfa/totp',
+        detail: expect.stringContaining('POST /api/v1/auth/mfa/totp'),
       });
       const enrolled = await enrol(admin);
       const stepUpNeeded = await t.asUser(admin).get(`${API}/users`).expect(403);

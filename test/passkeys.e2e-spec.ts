@@ -306,6 +306,18 @@ describe('passkeys over HTTP', () => {
     expect(refused.body.type).toBe('urn:problem:account-disabled');
   });
 
+  it('erases the passkeys with the account; they no longer sign in', async () => {
+    const ann = await signUp(t);
+    const { authenticator } = await addPasskey(ann);
+    await t.asUser(ann).delete(`${API}/users/me`).send({ password: ann.password }).expect(204);
+    const [left] = await t.app
+      .get(DataSource)
+      .query(`SELECT count(*)::int AS n FROM passkeys WHERE user_id = $1`, [ann.userId]);
+    expect(left.n).toBe(0);
+    const refused = await sendAssertion(await assertion(authenticator)).expect(401);
+    expect(refused.body.type).toBe('urn:problem:passkey-authentication-failed');
+  });
+
   it('needs a signed-in user to add, list or remove passkeys', async () => {
     await t.http.post(`${API}/auth/passkeys/registration/options`).expect(401);
     await t.http.post(`${API}/auth/passkeys/registration`).send({}).expect(401);

@@ -7,6 +7,7 @@ import { UsersModule } from '../users/index.js';
 import { AccessTokens } from './access-tokens.js';
 import { AccountController } from './account/account.controller.js';
 import { AccountService } from './account/account.service.js';
+import { AuthDataErasure } from './account/auth-data-erasure.js';
 import { AuthEventsService } from './account/auth-events.service.js';
 import { AccountNotices } from './account-notices.js';
 import { AuditTrail } from './audit-trail.js';
@@ -138,6 +139,7 @@ import { UserIdentitiesRepository } from './repositories/user-identities.reposit
     PasswordResetService,
     PasswordChangeService,
     AccountService,
+    AuthDataErasure,
     AuthEventsService,
     InitialAdmin,
     // passkeys

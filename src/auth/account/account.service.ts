@@ -14,10 +14,8 @@ import { AuditTrail } from '../audit-trail.js';
 import type { ClientInfo } from '../client-info.js';
 import { CurrentPassword } from '../current-password.js';
 import { cannotChangeSelf } from '../domain/auth.errors.js';
-import { AuthTokensRepository } from '../repositories/auth-tokens.repository.js';
-import { MfaRepository } from '../repositories/mfa.repository.js';
-import { UserIdentitiesRepository } from '../repositories/user-identities.repository.js';
 import { SessionRevocation } from '../session-revocation.js';
+import { AuthDataErasure } from './auth-data-erasure.js';
 
 /**
  * Changes that decide who may sign in (deletion, role, status): each revokes the user's sessions
@@ -31,10 +29,8 @@ export class AccountService {
     private readonly users: UsersService,
     private readonly currentPassword: CurrentPassword,
     private readonly revocation: SessionRevocation,
-    private readonly authTokens: AuthTokensRepository,
+    private readonly erasure: AuthDataErasure,
     private readonly audit: AuditTrail,
-    private readonly mfa: MfaRepository,
-    private readonly identities: UserIdentitiesRepository,
   ) {}
 
   async deleteOwn(principal: AuthPrincipal, password: string, client: ClientInfo): Promise<void> {
@@ -102,9 +98,7 @@ export class AccountService {
   ): Promise<void> {
     const revoked = await this.transactions.run(async (manager) => {
       const ids = await this.endSessions(manager, userId, 'account_deleted');
-      await this.authTokens.deleteAllOf(manager, userId);
-      await this.mfa.deleteAllOf(manager, userId);
-      await this.identities.deleteAllOf(manager, userId);
+      await this.erasure.erase(manager, userId);
       await this.users.deleteAndScrub(userId, this.clock.now(), manager);
       await this.audit.recordIn(manager, {
         type: 'account_deleted',

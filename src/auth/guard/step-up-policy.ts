@@ -37,7 +37,6 @@ function stepUpRequired(): ProblemException {
     slug: 'step-up-required',
     detail:
       'This needs your second factor: send a code to POST /api/v1/auth/mfa/step-up, then retry with the new access token.',
-    extensions: { stepUpUrl: '/api/v1/auth/mfa/step-up', methods: ['otp', 'recovery'] },
   });
 }
 
@@ -47,6 +46,5 @@ function mfaEnrolmentRequired(): ProblemException {
     slug: 'mfa-enrolment-required',
     detail:
       'Admins must use two-factor authentication: turn it on with POST /api/v1/auth/mfa/totp, then sign in again.',
-    extensions: { enrolUrl: '/api/v1/auth/mfa/totp' },
   });
 }

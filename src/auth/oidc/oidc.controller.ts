@@ -24,7 +24,11 @@ const REDIRECT = (description: string) =>
     status: 302,
     description,
     headers: {
-      Location: { description: 'Where the browser goes next', schema: { type: 'string' } },
+      Location: {
+        description: 'Where the browser goes next',
+        required: true,
+        schema: { type: 'string', format: 'uri' },
+      },
     },
   });
 

@@ -99,4 +99,8 @@ export class PasskeysRepository {
     const rows = result.raw as Array<{ id: string; name: string }>;
     return rows[0] ?? null;
   }
+
+  async deleteAllOf(manager: EntityManager, userId: string): Promise<void> {
+    await manager.getRepository(Passkey).delete({ userId });
+  }
 }

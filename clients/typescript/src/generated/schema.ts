@@ -3930,7 +3930,7 @@ export interface operations {
             302: {
                 headers: {
                     /** @description Where the browser goes next */
-                    Location?: string;
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4006,7 +4006,7 @@ export interface operations {
             302: {
                 headers: {
                     /** @description Where the browser goes next */
-                    Location?: string;
+                    Location: string;
                     [name: string]: unknown;
                 };
                 content?: never;
