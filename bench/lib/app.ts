@@ -30,6 +30,9 @@ export function appEnv(
     JWT_AUDIENCE,
     SMTP_URL: o.smtpUrl,
     SANDBOX_WEBHOOK_SECRET: 'whsec_bench_sandbox_secret_0000',
+    MFA_ENCRYPTION_KEY: 'bench-mfa-encryption-key-0000000000000',
+    // The broadcast scenario's admin has no second factor: measured here is the fan-out.
+    ADMIN_MFA_REQUIRED: 'false',
     // Every request comes from 127.0.0.1: per-IP limits would stop the load after 100 logins.
     // Per-account limits stay as configured; the scenarios spread the load over many accounts.
     AUTH_IP_LIMIT_MULTIPLIER: '100000',
