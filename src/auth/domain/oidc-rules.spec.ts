@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import {
+  authorizedPartyAllowed,
   canUnlink,
   decideSignIn,
   emailVerifiedClaim,
@@ -27,6 +28,23 @@ describe('nonceMatches', () => {
 
   it('accepts a token without a nonce when none is sent', () => {
     expect(nonceMatches(undefined, undefined)).toBe(true);
+  });
+});
+
+describe('authorizedPartyAllowed', () => {
+  const ours = ['ios-client', 'web-client'];
+
+  it('ignores azp for a single audience, as a string or a one-element list', () => {
+    expect(authorizedPartyAllowed('web-client', undefined, ours)).toBe(true);
+    expect(authorizedPartyAllowed(['web-client'], undefined, ours)).toBe(true);
+    expect(authorizedPartyAllowed('web-client', 'android-client', ours)).toBe(true);
+  });
+
+  it('needs one of our client ids as azp when there are several audiences', () => {
+    expect(authorizedPartyAllowed(['web-client', 'other'], 'ios-client', ours)).toBe(true);
+    expect(authorizedPartyAllowed(['web-client', 'other'], undefined, ours)).toBe(false);
+    expect(authorizedPartyAllowed(['web-client', 'other'], 'other', ours)).toBe(false);
+    expect(authorizedPartyAllowed(['web-client', 'other'], ['ios-client'], ours)).toBe(false);
   });
 });
 

@@ -32,6 +32,20 @@ function sameText(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
+/**
+ * OpenID Connect Core 3.1.3.7: a token for several audiences must name its authorized party
+ * (`azp`), and that party must be one of our client ids. With a single audience `azp` is not
+ * checked: Google puts the Android client id there while `aud` is the server's client id.
+ */
+export function authorizedPartyAllowed(
+  aud: unknown,
+  azp: unknown,
+  clientIds: readonly string[],
+): boolean {
+  if (!Array.isArray(aud) || aud.length <= 1) return true;
+  return typeof azp === 'string' && clientIds.includes(azp);
+}
+
 /** Apple sends `email_verified` as "true"/"false" strings, Google as booleans. */
 export function emailVerifiedClaim(value: unknown): boolean {
   return value === true || value === 'true';
