@@ -5,6 +5,7 @@ import {
   canUnlink,
   decideSignIn,
   emailVerifiedClaim,
+  formPostUserName,
   isPrivateRelayEmail,
   nonceMatches,
 } from './oidc-rules.js';
@@ -45,6 +46,24 @@ describe('authorizedPartyAllowed', () => {
     expect(authorizedPartyAllowed(['web-client', 'other'], undefined, ours)).toBe(false);
     expect(authorizedPartyAllowed(['web-client', 'other'], 'other', ours)).toBe(false);
     expect(authorizedPartyAllowed(['web-client', 'other'], ['ios-client'], ours)).toBe(false);
+  });
+});
+
+describe('formPostUserName', () => {
+  it("joins Apple's first and last name", () => {
+    const user = JSON.stringify({
+      name: { firstName: ' Ada ', lastName: 'Lovelace' },
+      email: 'a@x',
+    });
+    expect(formPostUserName(user)).toBe('Ada Lovelace');
+    expect(formPostUserName(JSON.stringify({ name: { firstName: 'Ada' } }))).toBe('Ada');
+  });
+
+  it('has no name for a missing, malformed or nameless field', () => {
+    for (const user of [null, '', 'not json', 'null', '42', '{"name":{"firstName":7}}', '{}']) {
+      expect(formPostUserName(user)).toBeNull();
+    }
+    expect(formPostUserName(JSON.stringify({ name: { firstName: 'x'.repeat(3000) } }))).toBeNull();
   });
 });
 

@@ -46,6 +46,26 @@ export function authorizedPartyAllowed(
   return typeof azp === 'string' && clientIds.includes(azp);
 }
 
+/**
+ * The name in Apple's form-post `user` field (first authorization only):
+ * `{"name":{"firstName":"Ada","lastName":"Lovelace"},"email":"…"}`. Anything else: no name.
+ */
+export function formPostUserName(user: string | null): string | null {
+  if (!user || user.length > 2048) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(user);
+  } catch {
+    return null;
+  }
+  const name = (parsed as { name?: { firstName?: unknown; lastName?: unknown } } | null)?.name;
+  const parts = [name?.firstName, name?.lastName]
+    .filter((part): part is string => typeof part === 'string')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  return parts.length > 0 ? parts.join(' ').slice(0, 100) : null;
+}
+
 /** Apple sends `email_verified` as "true"/"false" strings, Google as booleans. */
 export function emailVerifiedClaim(value: unknown): boolean {
   return value === true || value === 'true';
