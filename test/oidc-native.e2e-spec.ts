@@ -177,6 +177,25 @@ describe('social sign-in with an id token (native apps)', () => {
     await exchange({ idToken }).expect(200);
   });
 
+  it('takes a token for several audiences only when azp is one of our client ids', async () => {
+    const who = account();
+    const several = ['android-client', 'analytics-client'];
+    for (const [name, azp] of [
+      ['no azp', undefined],
+      ['foreign azp', 'analytics-client'],
+      ['azp not a string', ['android-client']],
+    ] as const) {
+      const res = await exchange({ idToken: await idp.idToken({ ...who, aud: several, azp }) });
+      expect({ name, status: res.status, type: res.body.type }).toEqual({
+        name,
+        status: 401,
+        type: 'urn:problem:invalid-id-token',
+      });
+    }
+    const idToken = await idp.idToken({ ...who, aud: several, azp: 'android-client' });
+    await exchange({ idToken }).expect(200);
+  });
+
   it('takes Apple-style claims: string email_verified, relay address, name outside the token', async () => {
     const who = account({
       email: `x${randomUUID().slice(0, 8)}@privaterelay.appleid.com`,

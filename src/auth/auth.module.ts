@@ -68,6 +68,7 @@ import { IdTokens } from './oidc/id-tokens.js';
 import { IdentitiesController } from './oidc/identities.controller.js';
 import { IdentitiesService } from './oidc/identities.service.js';
 import { OidcAccounts } from './oidc/oidc-accounts.js';
+import { ClientSecretJwts } from './oidc/client-secret-jwts.js';
 import { OidcClients } from './oidc/oidc-clients.js';
 import { OidcController } from './oidc/oidc.controller.js';
 import { OidcExchangeService } from './oidc/oidc-exchange.service.js';
@@ -163,6 +164,7 @@ import { UserIdentitiesRepository } from './repositories/user-identities.reposit
     UserIdentitiesRepository,
     OidcIssuers,
     OidcClients,
+    ClientSecretJwts,
     IdTokens,
     OidcAccounts,
     SignInCodes,

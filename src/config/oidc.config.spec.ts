@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { loadConfig } from './app-config.js';
 import { ConfigError } from './config.error.js';
@@ -46,21 +47,54 @@ describe('OIDC configuration', () => {
         issuer: 'https://accounts.google.com',
         clientIds: ['ios.apps.googleusercontent.com', 'web.apps.googleusercontent.com'],
         clientSecret: 'g-secret',
+        clientSecretJwt: null,
+        responseMode: 'query',
       },
       {
         name: 'apple',
         issuer: 'https://appleid.apple.com',
         clientIds: ['com.example.app'],
         clientSecret: null,
+        clientSecretJwt: null,
+        responseMode: 'form_post',
       },
       {
         name: 'keycloak',
         issuer: 'https://id.example.com/realms/main',
         clientIds: ['backend'],
         clientSecret: null,
+        clientSecretJwt: null,
+        responseMode: 'query',
       },
     ]);
     expect(config.oidc.redirectUris).toEqual(['https://app.example.com/signed-in']);
+  });
+
+  it('reads an Apple signing key: all three variables or none, a P-256 PEM', () => {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const base = { OIDC_PROVIDERS: 'apple', OIDC_APPLE_CLIENT_IDS: 'com.example.web' };
+    const apple = loadConfig({
+      ...base,
+      OIDC_APPLE_TEAM_ID: 'TEAM123456',
+      OIDC_APPLE_KEY_ID: 'KEY1234567',
+      OIDC_APPLE_PRIVATE_KEY: pem.replace(/\n/g, '\\n'),
+      OIDC_APPLE_RESPONSE_MODE: 'query',
+    }).oidc.providers[0];
+    expect(apple).toMatchObject({
+      clientSecretJwt: { teamId: 'TEAM123456', keyId: 'KEY1234567', privateKey: pem },
+      responseMode: 'query',
+    });
+    expect(problems({ ...base, OIDC_APPLE_TEAM_ID: 'T' })).toEqual([
+      'OIDC_APPLE_TEAM_ID, OIDC_APPLE_KEY_ID and OIDC_APPLE_PRIVATE_KEY go together',
+    ]);
+    const keyed = { ...base, OIDC_APPLE_TEAM_ID: 'T', OIDC_APPLE_KEY_ID: 'K' };
+    expect(problems({ ...keyed, OIDC_APPLE_PRIVATE_KEY: 'x' })).toEqual([
+      'OIDC_APPLE_PRIVATE_KEY: not a PEM private key',
+    ]);
+    expect(problems({ ...base, OIDC_APPLE_RESPONSE_MODE: 'fragment' })).toEqual([
+      'OIDC_APPLE_RESPONSE_MODE: query or form_post',
+    ]);
   });
 
   it('allows a plain-HTTP loopback issuer outside production only', () => {

@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
 import { ConfigError } from './config.error.js';
 import { list, type EnvOf } from './env.helpers.js';
@@ -5,7 +6,9 @@ import { list, type EnvOf } from './env.helpers.js';
 /**
  * Social sign-in (OpenID Connect). Providers are configured, not coded: each name in
  * OIDC_PROVIDERS reads OIDC_<NAME>_ISSUER, OIDC_<NAME>_CLIENT_IDS and OIDC_<NAME>_CLIENT_SECRET,
- * which is why those are read from the raw source rather than declared here.
+ * which is why those are read from the raw source rather than declared here. Apple-style
+ * providers add OIDC_<NAME>_TEAM_ID, _KEY_ID and _PRIVATE_KEY (the client secret is then a JWT we
+ * sign) and OIDC_<NAME>_RESPONSE_MODE (`form_post` by default for apple).
  */
 export const oidcEnv = {
   OIDC_PROVIDERS: list.default([]),
@@ -29,7 +32,20 @@ export interface OidcProviderConfig {
   clientIds: string[];
   /** Only the web flow needs it. */
   clientSecret: string | null;
+  /** Sign the client secret as an ES256 JWT with this key instead (Apple). */
+  clientSecretJwt: ClientSecretJwtConfig | null;
+  /** How the provider returns the authorization response: `form_post` is a POST to the callback. */
+  responseMode: 'query' | 'form_post';
 }
+
+export interface ClientSecretJwtConfig {
+  teamId: string;
+  keyId: string;
+  /** PKCS#8 PEM of the P-256 key. */
+  privateKey: string;
+}
+
+const PRESET_RESPONSE_MODES: Record<string, 'query' | 'form_post'> = { apple: 'form_post' };
 
 type OidcEnv = EnvOf<typeof oidcEnv> & {
   NODE_ENV: 'development' | 'test' | 'production';
@@ -76,12 +92,39 @@ function providerOf(
     .map((s) => s.trim())
     .filter(Boolean);
   if (clientIds.length === 0) return `${prefix}CLIENT_IDS: at least one client id`;
+  const responseMode = source[`${prefix}RESPONSE_MODE`] || PRESET_RESPONSE_MODES[name] || 'query';
+  if (responseMode !== 'query' && responseMode !== 'form_post') {
+    return `${prefix}RESPONSE_MODE: query or form_post`;
+  }
+  const clientSecretJwt = clientSecretJwtOf(prefix, source);
+  if (typeof clientSecretJwt === 'string') return clientSecretJwt;
   return {
     name,
     issuer: issuer.replace(/\/+$/, ''),
     clientIds,
     clientSecret: source[`${prefix}CLIENT_SECRET`] || null,
+    clientSecretJwt,
+    responseMode,
   };
+}
+
+function clientSecretJwtOf(prefix: string, source: Source): ClientSecretJwtConfig | null | string {
+  const teamId = source[`${prefix}TEAM_ID`] || '';
+  const keyId = source[`${prefix}KEY_ID`] || '';
+  // Environments often carry a PEM on one line with literal \n.
+  const privateKey = (source[`${prefix}PRIVATE_KEY`] || '').replace(/\\n/g, '\n');
+  const given = [teamId, keyId, privateKey].filter(Boolean).length;
+  if (given === 0) return null;
+  if (given < 3) return `${prefix}TEAM_ID, ${prefix}KEY_ID and ${prefix}PRIVATE_KEY go together`;
+  try {
+    const key = createPrivateKey(privateKey);
+    if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+      return `${prefix}PRIVATE_KEY: must be a P-256 (ES256) key`;
+    }
+  } catch {
+    return `${prefix}PRIVATE_KEY: not a PEM private key`;
+  }
+  return { teamId, keyId, privateKey };
 }
 
 function issuerAllowed(issuer: string, production: boolean): boolean {

@@ -8,17 +8,24 @@ const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
  * pipe's whitelist never sees them and a body carrying one was accepted with the key ignored.
  */
 const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** OpenID providers posting the authorization response (`response_mode=form_post`) send a form. */
+const FORM_POST_CALLBACK = /^\/api\/v1\/auth\/oidc\/[^/]+\/callback$/;
+const FORM_MEDIA_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
+/** A code, a state and Apple's `user` JSON fit many times over. */
+const FORM_POST_MAX_BYTES = 16 * 1024;
 /** The provider's own payload: signed bytes we must not second-guess. */
 const WEBHOOKS = '/api/v1/payments/webhooks/';
 
 /**
- * Every request body of the API is JSON (the only media type the document declares): another
+ * Every request body of the API is JSON (as the document declares): another
  * one is a 415 instead of being parsed as a form or ignored, and a JSON body with a reserved key
- * is a 400 like any other unknown field. Runs after the body parsers.
+ * is a 400 like any other unknown field. Runs after the body parsers. The one exception: the
+ * OpenID callback takes the form a provider posts (`response_mode=form_post`), bounded in size.
  */
 export function jsonBodiesOnly(): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
     if (!req.path.startsWith('/api/') || !hasBody(req)) return next();
+    if (isFormPostCallback(req)) return next(formTooLarge(req) ? tooLarge() : undefined);
     if (!JSON_MEDIA_TYPE.test(req.headers['content-type'] ?? '')) {
       return next(
         new ProblemException({
@@ -39,6 +46,27 @@ export function jsonBodiesOnly(): RequestHandler {
       }),
     );
   };
+}
+
+function isFormPostCallback(req: Request): boolean {
+  return (
+    req.method === 'POST' &&
+    FORM_POST_CALLBACK.test(req.path) &&
+    FORM_MEDIA_TYPE.test(req.headers['content-type'] ?? '')
+  );
+}
+
+function formTooLarge(req: Request): boolean {
+  const length = Number(req.headers['content-length'] ?? Number.NaN);
+  return !(length <= FORM_POST_MAX_BYTES);
+}
+
+function tooLarge(): ProblemException {
+  return new ProblemException({
+    status: 413,
+    slug: 'body-too-large',
+    detail: `The form is larger than ${FORM_POST_MAX_BYTES} bytes.`,
+  });
 }
 
 function hasBody(req: Request): boolean {

@@ -28,6 +28,7 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'POST /api/v1/auth/oidc/{provider}/token': 'signInWithIdToken',
   'GET /api/v1/auth/oidc/{provider}/authorize': 'startOidcWebSignIn',
   'GET /api/v1/auth/oidc/{provider}/callback': 'finishOidcWebSignIn',
+  'POST /api/v1/auth/oidc/{provider}/callback': 'finishOidcWebSignInFormPost',
   'POST /api/v1/auth/oidc/exchange': 'exchangeOidcSignInCode',
   'GET /api/v1/auth/identities': 'listIdentities',
   'POST /api/v1/auth/oidc/{provider}/link': 'linkIdentity',

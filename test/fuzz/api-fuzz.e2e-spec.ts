@@ -244,6 +244,7 @@ const NEEDS_A_SECRET: Record<string, string> = {
   'POST /api/v1/auth/oidc/{provider}/token': 'an id token from a configured provider',
   'GET /api/v1/auth/oidc/{provider}/authorize': 'a configured provider',
   'GET /api/v1/auth/oidc/{provider}/callback': 'a state from authorize',
+  'POST /api/v1/auth/oidc/{provider}/callback': 'a state from authorize',
   'POST /api/v1/auth/oidc/exchange': 'a one-time code from the callback',
   'POST /api/v1/auth/oidc/{provider}/link': 'an id token from a configured provider',
   'DELETE /api/v1/auth/identities/{id}': 'a linked identity',

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { exportJWK, generateKeyPair, jwtVerify, SignJWT, type CryptoKey, type JWK } from 'jose';
 
 interface SigningKey {
   kid: string;
@@ -25,6 +25,16 @@ interface PendingCode {
   user: ProviderUser;
 }
 
+/** Apple's client authentication: the client secret is an ES256 JWT signed with the team's key. */
+export interface ClientSecretJwtCheck {
+  teamId: string;
+  keyId: string;
+  publicKey: CryptoKey;
+}
+
+/** Apple's longest accepted client secret lifetime. */
+const SIX_MONTHS_SECONDS = 15_777_000;
+
 /**
  * A small but real OpenID provider on loopback: a discovery document, a JWKS, an authorization
  * endpoint that redirects back with a code for `user`, and a token endpoint that checks the client
@@ -40,6 +50,10 @@ export class TestOidcProvider {
   private published: SigningKey[] = [];
   private current: SigningKey;
   private readonly codes = new Map<string, PendingCode>();
+  /** When set, the token endpoint wants a signed JWT as client secret instead of `clientSecret`. */
+  clientSecretJwt: ClientSecretJwtCheck | null = null;
+  /** Client secrets (JWTs) the token endpoint saw, for the tests to inspect. */
+  readonly seenClientSecrets: string[] = [];
 
   constructor(
     readonly clientIds: string[],
@@ -117,8 +131,12 @@ export class TestOidcProvider {
       return send(200, { keys: this.published.map((k) => k.publicJwk) });
     }
     if (url.pathname === '/authorize') {
-      const location = this.authorize(url.searchParams);
-      res.writeHead(302, { location });
+      const location = new URL(this.authorize(url.searchParams));
+      if (url.searchParams.get('response_mode') === 'form_post') {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        return void res.end(formPost(location));
+      }
+      res.writeHead(302, { location: location.href });
       return void res.end();
     }
     if (url.pathname === '/token' && req.method === 'POST') {
@@ -138,6 +156,7 @@ export class TestOidcProvider {
       token_endpoint: `${this.issuer}/token`,
       jwks_uri: `${this.issuer}/jwks`,
       response_types_supported: ['code'],
+      response_modes_supported: ['query', 'form_post'],
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: ['RS256'],
       code_challenge_methods_supported: ['S256'],
@@ -170,6 +189,12 @@ export class TestOidcProvider {
       user: { ...this.user },
     });
     back.searchParams.set('code', code);
+    // Apple: a form post carries the name, on the first authorization only (the test decides).
+    if (params.get('response_mode') === 'form_post' && this.user.name) {
+      const [firstName, ...rest] = this.user.name.split(' ');
+      const name = { firstName, lastName: rest.join(' ') };
+      back.searchParams.set('user', JSON.stringify({ name, email: this.user.email }));
+    }
     return back.href;
   }
 
@@ -183,7 +208,7 @@ export class TestOidcProvider {
       !pending ||
       form.get('grant_type') !== 'authorization_code' ||
       form.get('client_id') !== pending.clientId ||
-      form.get('client_secret') !== this.clientSecret ||
+      !(await this.clientAuthenticated(form)) ||
       form.get('redirect_uri') !== pending.redirectUri ||
       challenge !== pending.codeChallenge
     ) {
@@ -205,6 +230,59 @@ export class TestOidcProvider {
       },
     };
   }
+
+  private async clientAuthenticated(form: URLSearchParams): Promise<boolean> {
+    const secret = form.get('client_secret') ?? '';
+    if (!this.clientSecretJwt) return secret === this.clientSecret;
+    this.seenClientSecrets.push(secret);
+    const { teamId, keyId, publicKey } = this.clientSecretJwt;
+    try {
+      const { payload, protectedHeader } = await jwtVerify(secret, publicKey, {
+        algorithms: ['ES256'],
+        issuer: teamId,
+        subject: form.get('client_id') ?? '',
+        audience: this.issuer,
+        requiredClaims: ['iat', 'exp'],
+      });
+      return (
+        protectedHeader.kid === keyId &&
+        (payload.exp as number) - (payload.iat as number) <= SIX_MONTHS_SECONDS
+      );
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** What the provider's page does for `response_mode=form_post`: a self-submitting form. */
+function formPost(target: URL): string {
+  const action = `${target.origin}${target.pathname}`;
+  const inputs = [...target.searchParams]
+    .map(([name, value]) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`)
+    .join('');
+  return `<form method="post" action="${action}">${inputs}</form>`;
+}
+
+function escapeHtml(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+}
+
+/** The browser's side of `formPost`: the action and the fields it would submit. */
+export function parseFormPost(html: string): { action: string; fields: URLSearchParams } {
+  const action = /<form method="post" action="([^"]+)">/.exec(html)?.[1] ?? '';
+  const fields = new URLSearchParams();
+  for (const [, name, value] of html.matchAll(
+    /<input type="hidden" name="([^"]+)" value="([^"]*)">/g,
+  )) {
+    fields.set(
+      name as string,
+      (value as string)
+        .replace(/&lt;/g, '<')
+        .replace(/&quot;/g, '"')
+        .replace(/&amp;/g, '&'),
+    );
+  }
+  return { action, fields };
 }
 
 async function newKey(): Promise<SigningKey> {

@@ -1,9 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import {
+  authorizedPartyAllowed,
   canUnlink,
   decideSignIn,
   emailVerifiedClaim,
+  formPostUserName,
   isPrivateRelayEmail,
   nonceMatches,
 } from './oidc-rules.js';
@@ -27,6 +29,41 @@ describe('nonceMatches', () => {
 
   it('accepts a token without a nonce when none is sent', () => {
     expect(nonceMatches(undefined, undefined)).toBe(true);
+  });
+});
+
+describe('authorizedPartyAllowed', () => {
+  const ours = ['ios-client', 'web-client'];
+
+  it('ignores azp for a single audience, as a string or a one-element list', () => {
+    expect(authorizedPartyAllowed('web-client', undefined, ours)).toBe(true);
+    expect(authorizedPartyAllowed(['web-client'], undefined, ours)).toBe(true);
+    expect(authorizedPartyAllowed('web-client', 'android-client', ours)).toBe(true);
+  });
+
+  it('needs one of our client ids as azp when there are several audiences', () => {
+    expect(authorizedPartyAllowed(['web-client', 'other'], 'ios-client', ours)).toBe(true);
+    expect(authorizedPartyAllowed(['web-client', 'other'], undefined, ours)).toBe(false);
+    expect(authorizedPartyAllowed(['web-client', 'other'], 'other', ours)).toBe(false);
+    expect(authorizedPartyAllowed(['web-client', 'other'], ['ios-client'], ours)).toBe(false);
+  });
+});
+
+describe('formPostUserName', () => {
+  it("joins Apple's first and last name", () => {
+    const user = JSON.stringify({
+      name: { firstName: ' Ada ', lastName: 'Lovelace' },
+      email: 'a@x',
+    });
+    expect(formPostUserName(user)).toBe('Ada Lovelace');
+    expect(formPostUserName(JSON.stringify({ name: { firstName: 'Ada' } }))).toBe('Ada');
+  });
+
+  it('has no name for a missing, malformed or nameless field', () => {
+    for (const user of [null, '', 'not json', 'null', '42', '{"name":{"firstName":7}}', '{}']) {
+      expect(formPostUserName(user)).toBeNull();
+    }
+    expect(formPostUserName(JSON.stringify({ name: { firstName: 'x'.repeat(3000) } }))).toBeNull();
   });
 });
 

@@ -32,6 +32,40 @@ function sameText(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
+/**
+ * OpenID Connect Core 3.1.3.7: a token for several audiences must name its authorized party
+ * (`azp`), and that party must be one of our client ids. With a single audience `azp` is not
+ * checked: Google puts the Android client id there while `aud` is the server's client id.
+ */
+export function authorizedPartyAllowed(
+  aud: unknown,
+  azp: unknown,
+  clientIds: readonly string[],
+): boolean {
+  if (!Array.isArray(aud) || aud.length <= 1) return true;
+  return typeof azp === 'string' && clientIds.includes(azp);
+}
+
+/**
+ * The name in Apple's form-post `user` field (first authorization only):
+ * `{"name":{"firstName":"Ada","lastName":"Lovelace"},"email":"…"}`. Anything else: no name.
+ */
+export function formPostUserName(user: string | null): string | null {
+  if (!user || user.length > 2048) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(user);
+  } catch {
+    return null;
+  }
+  const name = (parsed as { name?: { firstName?: unknown; lastName?: unknown } } | null)?.name;
+  const parts = [name?.firstName, name?.lastName]
+    .filter((part): part is string => typeof part === 'string')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  return parts.length > 0 ? parts.join(' ').slice(0, 100) : null;
+}
+
 /** Apple sends `email_verified` as "true"/"false" strings, Google as booleans. */
 export function emailVerifiedClaim(value: unknown): boolean {
   return value === true || value === 'true';

@@ -6,6 +6,7 @@ import type { OidcProviderConfig } from '../../config/index.js';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { invalidIdToken } from '../domain/auth.errors.js';
 import {
+  authorizedPartyAllowed,
   claimsOf,
   ID_TOKEN_CLOCK_SKEW_SECONDS,
   nonceMatches,
@@ -31,7 +32,7 @@ const MAX_TOKEN_AGE_SECONDS = 60 * 60;
 
 /**
  * Verifies id tokens that native apps obtained from a provider's SDK, each accepted once: the
- * signature against the issuer's keys, `iss`, `aud` among our client ids, the times, the nonce.
+ * signature against the issuer's keys, `iss`, `aud` among our client ids (and `azp` for several), the times, the nonce.
  */
 @Injectable()
 export class IdTokens {
@@ -51,6 +52,9 @@ export class IdTokens {
   ): Promise<OidcIdentityClaims> {
     const payload = await this.verify(provider, idToken);
     if ((payload.sub ?? '').length > 255) this.refuse(provider, 'subject_too_long');
+    if (!authorizedPartyAllowed(payload.aud, payload.azp, provider.clientIds)) {
+      this.refuse(provider, 'azp');
+    }
     if (!nonceMatches(rawNonce, payload.nonce)) this.refuse(provider, 'nonce');
     await this.markUsed(idToken, payload);
     return claimsOf(payload);

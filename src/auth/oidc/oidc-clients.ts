@@ -2,14 +2,20 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import * as oidc from 'openid-client';
 import { APP_CONFIG, type AppConfig, type OidcProviderConfig } from '../../config/index.js';
 import { oidcProviderUnavailable } from '../domain/auth.errors.js';
+import { ClientSecretJwts } from './client-secret-jwts.js';
 
 /** openid-client configurations (discovered once per provider) for the web flow. */
 @Injectable()
 export class OidcClients {
   private readonly logger = new Logger('oidc');
   private readonly configs = new Map<string, Promise<oidc.Configuration>>();
+  /** The secret the next token request sends (a signed JWT may be renewed between requests). */
+  private readonly secrets = new Map<string, string | null>();
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly secretJwts: ClientSecretJwts,
+  ) {}
 
   /** The URL the provider sends the browser back to. */
   callbackUrl(provider: OidcProviderConfig): string {
@@ -26,6 +32,13 @@ export class OidcClients {
     return found;
   }
 
+  /** The configuration for a code exchange, its client secret current. */
+  async forTokenRequest(provider: OidcProviderConfig): Promise<oidc.Configuration> {
+    const config = await this.of(provider);
+    this.secrets.set(provider.name, await this.secretJwts.secretFor(provider));
+    return config;
+  }
+
   private async discover(provider: OidcProviderConfig): Promise<oidc.Configuration> {
     const [clientId] = provider.clientIds as [string];
     try {
@@ -33,7 +46,7 @@ export class OidcClients {
         new URL(provider.issuer),
         clientId,
         undefined,
-        provider.clientSecret ? oidc.ClientSecretPost(provider.clientSecret) : oidc.None(),
+        provider.clientSecret || provider.clientSecretJwt ? this.secretPost(provider) : oidc.None(),
         {
           // Configuration allows plain HTTP only for a loopback issuer outside production (tests).
           // eslint-disable-next-line @typescript-eslint/no-deprecated -- marked to stand out, as here
@@ -45,5 +58,13 @@ export class OidcClients {
       this.logger.warn({ provider: provider.name, err: error }, 'OpenID discovery failed');
       throw oidcProviderUnavailable();
     }
+  }
+
+  /** client_secret_post with the secret of the moment (openid-client's takes a fixed one). */
+  private secretPost(provider: OidcProviderConfig): oidc.ClientAuth {
+    return (_as, client, body) => {
+      body.set('client_id', client.client_id);
+      body.set('client_secret', this.secrets.get(provider.name) ?? provider.clientSecret ?? '');
+    };
   }
 }

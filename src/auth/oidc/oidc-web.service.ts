@@ -6,7 +6,7 @@ import { APP_CONFIG, type AppConfig, type OidcProviderConfig } from '../../confi
 import { AuthThrottle } from '../auth-throttle.js';
 import type { ClientInfo } from '../client-info.js';
 import { invalidIdToken, invalidOidcState, redirectUriNotAllowed } from '../domain/auth.errors.js';
-import { claimsOf } from '../domain/oidc-rules.js';
+import { claimsOf, formPostUserName } from '../domain/oidc-rules.js';
 import { OidcAccounts } from './oidc-accounts.js';
 import { OidcClients } from './oidc-clients.js';
 import { OidcIssuers } from './oidc-issuers.js';
@@ -68,11 +68,15 @@ export class OidcWebService {
       nonce: pending.nonce,
       code_challenge: await oidc.calculatePKCECodeChallenge(pending.codeVerifier),
       code_challenge_method: 'S256',
+      ...(provider.responseMode === 'form_post' ? { response_mode: 'form_post' } : {}),
     });
     return url.href;
   }
 
-  /** Where to send the browser after the provider's redirect: the app, with a one-time code. */
+  /**
+   * Where to send the browser after the provider's redirect (query) or form post: the app, with a
+   * one-time code.
+   */
   async callback(
     providerName: string,
     query: URLSearchParams,
@@ -102,9 +106,10 @@ export class OidcWebService {
     query: URLSearchParams,
     client: ClientInfo,
   ) {
+    // A form post's fields are checked like a redirect's query (openid-client reads the URL's).
     const currentUrl = new URL(`${this.clients.callbackUrl(provider)}?${query.toString()}`);
     const tokens = await oidc
-      .authorizationCodeGrant(await this.clients.of(provider), currentUrl, {
+      .authorizationCodeGrant(await this.clients.forTokenRequest(provider), currentUrl, {
         pkceCodeVerifier: pending.codeVerifier,
         expectedState: state,
         expectedNonce: pending.nonce,
@@ -115,7 +120,8 @@ export class OidcWebService {
         throw invalidIdToken();
       });
     const claims = claimsOf(tokens.claims() as Record<string, unknown>);
-    return this.accounts.resolve(provider.name, claims, client);
+    const name = claims.name ?? formPostUserName(query.get('user'));
+    return this.accounts.resolve(provider.name, { ...claims, name }, client);
   }
 }
 

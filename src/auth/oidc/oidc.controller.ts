@@ -1,5 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Redirect } from '@nestjs/common';
-import { ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Public } from '../../common/auth/public.decorator.js';
 import { ApiProblems } from '../../http/api-problems.decorator.js';
 import { Client, type ClientInfo } from '../client-info.js';
@@ -100,6 +108,49 @@ export class OidcController {
   ): Promise<{ url: string; statusCode: number }> {
     return {
       url: await this.web.callback(provider, searchParamsOf(query), client),
+      statusCode: 302,
+    };
+  }
+
+  @Post(':provider/callback')
+  @Public()
+  @HttpCode(302)
+  @Redirect()
+  @PROVIDER
+  @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiBody({
+    description:
+      "The provider's authorization response as a form post (`response_mode=form_post`, Apple)",
+    schema: {
+      type: 'object',
+      required: ['state'],
+      properties: {
+        state: { type: 'string' },
+        code: { type: 'string' },
+        error: { type: 'string' },
+        user: {
+          type: 'string',
+          description:
+            'Apple, first authorization only: JSON with `name.firstName` and `name.lastName`',
+        },
+      },
+    },
+  })
+  @ApiOperation({
+    summary: "The provider's form post back: on to the app with `#code=` (or `#error=`)",
+    description:
+      'Like the GET callback, for providers that post the response (`OIDC_<NAME>_RESPONSE_MODE=form_post`). The only operation taking `application/x-www-form-urlencoded`.',
+  })
+  @REDIRECT('To the redirectUri given to authorize, with a one-time code in the fragment')
+  @ApiProblems(400, 404, 413, 415)
+  async formPostCallback(
+    @Param('provider') provider: string,
+    // The provider's fields, read raw like the GET callback's query.
+    @Body() form: Record<string, unknown>,
+    @Client() client: ClientInfo,
+  ): Promise<{ url: string; statusCode: number }> {
+    return {
+      url: await this.web.callback(provider, searchParamsOf(form ?? {}), client),
       statusCode: 302,
     };
   }

@@ -545,7 +545,11 @@ export interface paths {
          */
         get: operations["finishOidcWebSignIn"];
         put?: never;
-        post?: never;
+        /**
+         * The provider's form post back: on to the app with `#code=` (or `#error=`)
+         * @description Like the GET callback, for providers that post the response (`OIDC_<NAME>_RESPONSE_MODE=form_post`). The only operation taking `application/x-www-form-urlencoded`.
+         */
+        post: operations["finishOidcWebSignInFormPost"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4022,6 +4026,85 @@ export interface operations {
             };
             /** @description Not found (also for resources of other users) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    finishOidcWebSignInFormPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A configured provider name (OIDC_PROVIDERS), e.g. `google`, `apple` */
+                provider: string;
+            };
+            cookie?: never;
+        };
+        /** @description The provider's authorization response as a form post (`response_mode=form_post`, Apple) */
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    state: string;
+                    code?: string;
+                    error?: string;
+                    /** @description Apple, first authorization only: JSON with `name.firstName` and `name.lastName` */
+                    user?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description To the redirectUri given to authorize, with a one-time code in the fragment */
+            302: {
+                headers: {
+                    /** @description Where the browser goes next */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (validation errors are listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found (also for resources of other users) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
