@@ -3,12 +3,12 @@ import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy, type StrategyOptionsWithoutRequest } from 'passport-jwt';
 import { Clock } from '../../common/clock.js';
 import type { AuthPrincipal, Role } from '../../common/auth/auth-principal.js';
+import { isUuid } from '../../common/uuid.js';
 import { APP_CONFIG, type AppConfig } from '../../config/index.js';
 import { JWT_ALGORITHM, jwtKey } from '../access-tokens.js';
 import { assuranceOf, parseAmr } from '../domain/assurance.js';
 import { SessionCache } from '../session-cache.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ROLES: readonly Role[] = ['user', 'admin'];
 
 /**
@@ -40,8 +40,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   async validate(payload: Record<string, unknown>): Promise<AuthPrincipal | false> {
     const { sub, sid, role, exp } = payload;
     const amr = parseAmr(payload.amr);
-    if (typeof sub !== 'string' || !UUID.test(sub)) return false;
-    if (typeof sid !== 'string' || !UUID.test(sid)) return false;
+    if (typeof sub !== 'string' || !isUuid(sub)) return false;
+    if (typeof sid !== 'string' || !isUuid(sid)) return false;
     if (typeof role !== 'string' || !ROLES.includes(role as Role)) return false;
     if (!amr) return false;
     if (typeof exp !== 'number' || exp * 1000 <= this.clock.now().getTime()) return false;

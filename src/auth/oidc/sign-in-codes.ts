@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { hashToken } from '../domain/tokens.js';
+import { generateOpaqueToken, hashToken } from '../domain/tokens.js';
 
 /** The app trades the code right after the redirect. */
 const CODE_TTL_MS = 60_000;
@@ -15,7 +14,7 @@ export class SignInCodes {
   constructor(private readonly redis: Redis) {}
 
   async issue(userId: string): Promise<string> {
-    const code = randomBytes(32).toString('base64url');
+    const code = generateOpaqueToken();
     await this.redis.set(`oidc:code:${hashToken(code)}`, userId, 'PX', CODE_TTL_MS);
     return code;
   }

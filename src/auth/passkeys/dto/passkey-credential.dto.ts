@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
   IsArray,
   IsIn,
   IsInt,
@@ -69,9 +70,10 @@ export class AttestationResponseJsonDto {
   @Matches(BASE64URL, { message: BASE64URL_MESSAGE })
   authenticatorData?: string;
 
-  @ApiPropertyOptional({ type: [String], example: ['internal', 'hybrid'] })
+  @ApiPropertyOptional({ type: [String], maxItems: 8, example: ['internal', 'hybrid'] })
   @IsOptional()
   @IsArray()
+  @ArrayMaxSize(8)
   @IsString({ each: true })
   @MaxLength(32, { each: true })
   transports?: string[];

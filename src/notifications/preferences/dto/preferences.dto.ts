@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsObject, IsOptional, Matches, ValidateNested } from 'class-validator';
@@ -67,37 +68,28 @@ export class ChannelSwitchesUpdateDto {
   @ApiProperty({ required: false }) @IsOptional() @IsBoolean() inApp?: boolean;
 }
 
+/** One category's optional channel switches, validated as a nested object. */
+const SwitchesField = (): PropertyDecorator =>
+  applyDecorators(
+    ApiProperty({ type: ChannelSwitchesUpdateDto, required: false }),
+    IsOptional(),
+    IsObject(),
+    KeepArrays(),
+    ValidateNested(),
+    Type(() => ChannelSwitchesUpdateDto),
+  );
+
 export class CategorySwitchesUpdateDto {
-  @ApiProperty({ type: ChannelSwitchesUpdateDto, required: false })
-  @IsOptional()
-  @IsObject()
-  @KeepArrays()
-  @ValidateNested()
-  @Type(() => ChannelSwitchesUpdateDto)
+  @SwitchesField()
   security?: ChannelSwitchesUpdateDto;
 
-  @ApiProperty({ type: ChannelSwitchesUpdateDto, required: false })
-  @IsOptional()
-  @IsObject()
-  @KeepArrays()
-  @ValidateNested()
-  @Type(() => ChannelSwitchesUpdateDto)
+  @SwitchesField()
   account?: ChannelSwitchesUpdateDto;
 
-  @ApiProperty({ type: ChannelSwitchesUpdateDto, required: false })
-  @IsOptional()
-  @IsObject()
-  @KeepArrays()
-  @ValidateNested()
-  @Type(() => ChannelSwitchesUpdateDto)
+  @SwitchesField()
   payments?: ChannelSwitchesUpdateDto;
 
-  @ApiProperty({ type: ChannelSwitchesUpdateDto, required: false })
-  @IsOptional()
-  @IsObject()
-  @KeepArrays()
-  @ValidateNested()
-  @Type(() => ChannelSwitchesUpdateDto)
+  @SwitchesField()
   marketing?: ChannelSwitchesUpdateDto;
 }
 
