@@ -5,6 +5,7 @@ import { ManualClock } from '../src/common/clock.js';
 import { login, signUp, type SignedUp } from './support/auth.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { waitFor } from './support/wait.js';
+import { authEventTypes } from './support/rows.js';
 
 const API = '/api/v1';
 const CHEAP_ARGON2 = { ARGON2_MEMORY_KIB: '1024', ARGON2_TIME_COST: '1' };
@@ -71,14 +72,7 @@ describe('two-factor authentication (TOTP, recovery codes, step-up)', () => {
     return res.body.accessToken as string;
   };
 
-  const eventsOf = async (userId: string): Promise<string[]> => {
-    const rows: Array<{ type: string }> = await t.app
-      .get(DataSource)
-      .query(`SELECT "type" FROM "auth_events" WHERE "user_id" = $1 ORDER BY "created_at"`, [
-        userId,
-      ]);
-    return rows.map((r) => r.type);
-  };
+  const eventsOf = (userId: string) => authEventTypes(t.app, userId);
 
   beforeAll(async () => {
     t = await createTestApp(

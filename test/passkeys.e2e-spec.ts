@@ -10,6 +10,7 @@ import { ManualClock } from '../src/common/clock.js';
 import { signUp, type SignedUp } from './support/auth.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { waitFor } from './support/wait.js';
+import { authEventTypes } from './support/rows.js';
 
 const API = '/api/v1';
 const CHEAP_ARGON2 = { ARGON2_MEMORY_KIB: '1024', ARGON2_TIME_COST: '1' };
@@ -82,12 +83,7 @@ describe('passkeys over HTTP', () => {
     const res = await t.asUser(user).get(`${API}/auth/passkeys`).expect(200);
     return res.body.data as Array<{ id: string; name: string; lastUsedAt: string | null }>;
   };
-  const eventsOf = async (userId: string): Promise<string[]> => {
-    const rows: Array<{ type: string }> = await t.app
-      .get(DataSource)
-      .query(`SELECT type FROM auth_events WHERE user_id = $1 ORDER BY created_at, id`, [userId]);
-    return rows.map((r) => r.type);
-  };
+  const eventsOf = (userId: string) => authEventTypes(t.app, userId);
   const expectSignInRefused = async (credential: unknown) => {
     const res = await sendAssertion(credential).expect(401);
     expect(res.body.type).toBe('urn:problem:passkey-authentication-failed');

@@ -102,3 +102,12 @@ export async function refundsOf(
 ): Promise<Array<{ amount: string; status: string }>> {
   return db(app).query(`SELECT amount, status FROM refunds WHERE payment_id = $1`, [paymentId]);
 }
+
+/** A user's auth event types, oldest first. */
+export async function authEventTypes(app: INestApplicationContext, userId: string) {
+  const rows: Array<{ type: string }> = await db(app).query(
+    `SELECT type FROM auth_events WHERE user_id = $1 ORDER BY created_at, id`,
+    [userId],
+  );
+  return rows.map((r) => r.type);
+}
