@@ -210,7 +210,8 @@ describe('per-IP limits and proxies', () => {
       TRUST_PROXY: '1',
     });
     try {
-      const ip = `192.0.2.${Math.floor(Math.random() * 250) + 1}`;
+      // An address no other file uses (auth's per-IP tests count 192.0.2.1-50 in the shared Redis).
+      const ip = `198.18.${Math.floor(Math.random() * 250) + 1}.${Math.floor(Math.random() * 250) + 1}`;
       for (let i = 0; i < 20; i += 1) {
         await behindProxy.http
           .post(`${API}/auth/password/forgot`)
