@@ -16,7 +16,7 @@ import {
  */
 const LAYOUT: ArchitectureLayout = {
   // A feature module has src/<name>/index.ts and src/<name>/<name>.module.ts.
-  features: ['auth', 'users', 'payments', 'notifications'],
+  features: ['auth', 'users', 'payments', 'notifications', 'sync', 'files'],
   infrastructure: [
     'bootstrap',
     'common',

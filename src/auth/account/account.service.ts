@@ -98,8 +98,9 @@ export class AccountService {
   ): Promise<void> {
     const revoked = await this.transactions.run(async (manager) => {
       const ids = await this.endSessions(manager, userId, 'account_deleted');
-      await this.erasure.erase(manager, userId);
-      await this.users.deleteAndScrub(userId, this.clock.now(), manager);
+      const at = this.clock.now();
+      await this.erasure.erase(manager, userId, at);
+      await this.users.deleteAndScrub(userId, at, manager);
       await this.audit.recordIn(manager, {
         type: 'account_deleted',
         userId,

@@ -11,6 +11,8 @@ import { RefreshTokenFamily1763716400000 } from './1763716400000-refresh-token-f
 import { Passkeys1763716700000 } from './1763716700000-passkeys.js';
 import { Mfa1763716600000 } from './1763716600000-mfa.js';
 import { UserIdentities1763716500000 } from './1763716500000-user-identities.js';
+import { Sync1763716800000 } from './1763716800000-sync.js';
+import { Files1763716900000 } from './1763716900000-files.js';
 
 /**
  * Every migration, oldest first. The app and the tests run this list; the TypeORM CLI
@@ -30,4 +32,6 @@ export const migrations = [
   Passkeys1763716700000,
   Mfa1763716600000,
   UserIdentities1763716500000,
+  Sync1763716800000,
+  Files1763716900000,
 ];

@@ -53,6 +53,14 @@ export class User {
   @Column('varchar', { length: 64, default: 'UTC' })
   timeZone: string;
 
+  /** The avatar (a ready file of purpose `avatar`), kept right by the files module. */
+  @Column('uuid', { nullable: true })
+  avatarFileId: string | null;
+
+  /** The object key of the avatar image shown, signed into a URL for each response. */
+  @Column('varchar', { length: 512, nullable: true })
+  avatarKey: string | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 
