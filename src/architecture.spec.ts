@@ -31,6 +31,7 @@ const LAYOUT: ArchitectureLayout = {
     'outbox',
     'queue',
     'redis',
+    'storage',
   ],
   compositionRoots: [
     'src/app.module.ts',
