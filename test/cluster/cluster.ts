@@ -42,6 +42,8 @@ const FAST = {
  */
 export class Cluster {
   readonly apis: AppProcess[] = [];
+  /** The api processes the cluster booted with (the rolling restart replaces `apis`). */
+  readonly firstApis: AppProcess[] = [];
   readonly workers: AppProcess[] = [];
   balancer!: Balancer;
   private readonly secret = randomBytes(32).toString('base64url');
@@ -70,6 +72,7 @@ export class Cluster {
         ['api-1', 'api-2'].map((name) => AppProcess.start('api', cluster.env('api'), dir, name)),
       );
       cluster.apis.push(...apis);
+      cluster.firstApis.push(...apis);
       const workers = await Promise.all(
         ['worker-1', 'worker-2'].map((name) =>
           AppProcess.start('worker', cluster.env('worker'), dir, name),
@@ -98,6 +101,8 @@ export class Cluster {
       // Every client of the suite is 127.0.0.1: per-IP limits would be shared by all scenarios.
       // Per-account and per-IP-and-account limits (what the rate-limit scenario checks) stay.
       AUTH_IP_LIMIT_MULTIPLIER: '100000',
+      // The broadcast is sent by an admin made in the database, without a second factor.
+      ADMIN_MFA_REQUIRED: 'false',
       DATA_DIR: join(this.dir, 'data'),
       LOG_LEVEL: 'info',
       HTTP_LOG: 'false',

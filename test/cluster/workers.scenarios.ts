@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { expect, it } from '@jest/globals';
 import Bull from 'bull';
 import { QUEUES } from '../../src/queue/queues.js';
@@ -16,6 +17,7 @@ const WINDOW_MS = 8000;
 export function workerScenarios(cluster: () => Cluster): void {
   it(`delivers each of ${EVENTS} outbox events exactly once with two relays and two workers`, async () => {
     const c = cluster();
+    const cpuBefore = c.workers.map((w) => cpuMs(w.pid));
     const expected: string[] = [];
     for (let wave = 0; wave < WAVES; wave++) {
       expected.push(...(await seedWelcomeNotifications(c, EVENTS / WAVES)));
@@ -27,6 +29,8 @@ export function workerScenarios(cluster: () => Cluster): void {
     // A second copy would come within the notification backoff or a stalled-job check.
     await sleep(4000);
     const mails = mine();
+    // Both workers did the work (CPU time each spent meanwhile; informative, not asserted).
+    const workerCpuMs = c.workers.map((w, i) => cpuMs(w.pid) - (cpuBefore[i] ?? 0));
     const byRecipient = new Map<string, number>();
     for (const m of mails)
       for (const to of m.to) byRecipient.set(to, (byRecipient.get(to) ?? 0) + 1);
@@ -53,7 +57,7 @@ export function workerScenarios(cluster: () => Cluster): void {
       inAppNotifications: stored?.inApp,
       emailDeliveriesSent: stored?.sent,
     };
-    report('outbox exactly once, two relays, two workers', counts);
+    report('outbox exactly once, two relays, two workers', { ...counts, workerCpuMs });
     expect(counts).toEqual({
       events: EVENTS,
       outboxRows: EVENTS,
@@ -173,4 +177,10 @@ async function seedWelcomeNotifications(c: Cluster, count: number): Promise<stri
     [users.map((u) => u.id)],
   );
   return users.map((u) => u.email.toLowerCase());
+}
+
+/** CPU time (user + system) a process has used, from /proc (Linux clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
