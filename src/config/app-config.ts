@@ -49,6 +49,7 @@ export interface AppConfig {
     pollMs: number;
     batchSize: number;
     retentionHours: number;
+    pruneEveryMs: number;
     concurrency: number;
   };
   readonly log: { level: Env['LOG_LEVEL'] };
@@ -144,6 +145,7 @@ function toConfig(env: Env, source: Source): AppConfig {
       pollMs: env.OUTBOX_POLL_MS,
       batchSize: env.OUTBOX_BATCH_SIZE,
       retentionHours: env.OUTBOX_RETENTION_HOURS,
+      pruneEveryMs: env.OUTBOX_PRUNE_EVERY_MS,
       concurrency: env.OUTBOX_CONCURRENCY,
     },
     log: { level: env.LOG_LEVEL },
