@@ -91,7 +91,7 @@ describe('S3 presigned upload URLs (SigV4)', () => {
         signableHeaders: new Set(['content-type', 'content-length']),
       },
     );
-    return String(presigned.query['X-Amz-Signature']);
+    return String(presigned.query?.['X-Amz-Signature']);
   }
 
   it('signs exactly Content-Type and Content-Length, with no checksum, and only those values verify', async () => {
