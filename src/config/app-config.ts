@@ -6,6 +6,7 @@ import { notificationsConfig, type NotificationsConfig } from './notifications.c
 import { passkeysConfig, type PasskeysConfig } from './passkeys.config.js';
 import { oidcConfig, type OidcConfig } from './oidc.config.js';
 import { paymentsConfig, type PaymentsConfig } from './payments.config.js';
+import { storageConfig, type StorageConfig } from './storage.config.js';
 
 export type NodeEnv = Env['NODE_ENV'];
 export type AppRole = Env['APP_ROLE'];
@@ -59,6 +60,7 @@ export interface AppConfig {
   readonly passkeys: PasskeysConfig;
   readonly mfa: MfaConfig;
   readonly oidc: OidcConfig;
+  readonly storage: StorageConfig;
 }
 
 /** Every wait on PostgreSQL, in milliseconds. */
@@ -103,6 +105,7 @@ export function loadConfig(source: Source): AppConfig {
 
 function toConfig(env: Env, source: Source): AppConfig {
   const production = env.NODE_ENV === 'production';
+  const auth = authConfig(env);
   return {
     app: {
       env: env.NODE_ENV,
@@ -149,13 +152,14 @@ function toConfig(env: Env, source: Source): AppConfig {
       concurrency: env.OUTBOX_CONCURRENCY,
     },
     log: { level: env.LOG_LEVEL },
-    auth: authConfig(env),
+    auth,
     notifications: notificationsConfig(env),
     payments: paymentsConfig(env),
     passkeys: passkeysConfig(env),
     mfa: mfaConfig(env, production),
     // Per-provider variables have names the schema cannot list: read from the source.
     oidc: oidcConfig({ ...env, APP_URL: env.APP_URL.replace(/\/+$/, '') }, source),
+    storage: storageConfig(env, auth.jwtSecret),
   };
 }
 
