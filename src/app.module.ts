@@ -44,7 +44,8 @@ export class AppModule {
         RedisModule.forRoot(config),
         OutboxModule,
         ...FEATURES,
-        ...(http ? [HealthModule, MetricsModule, OpsModule] : []),
+        MetricsModule.forRoot(config, role),
+        ...(http ? [HealthModule, OpsModule] : []),
         ...(worker ? WORKERS : []),
       ],
     };
