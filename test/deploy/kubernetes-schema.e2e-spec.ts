@@ -45,7 +45,7 @@ describe('the schema checks can fail', () => {
       container.resources.limits.memory = '1Gi';
       d.spec.template.spec.securityContext.runAsNonroot = true;
       d.spec.replica = 3;
-      d.metadata.labels['any.example/label'] = 'fine';
+      d.metadata.labels = { ...d.metadata.labels, 'any.example/label': 'fine' };
       d.spec.template.metadata.annotations['free-form'] = 'fine';
     });
     // The schema validation alone accepts these.
