@@ -44,8 +44,9 @@ export class AppModule {
         RedisModule.forRoot(config),
         OutboxModule,
         ...FEATURES,
+        ...(http ? [HealthModule] : []),
         MetricsModule.forRoot(config, role),
-        ...(http ? [HealthModule, OpsModule] : []),
+        ...(http ? [OpsModule] : []),
         ...(worker ? WORKERS : []),
       ],
     };

@@ -1,7 +1,6 @@
 import { Controller, Get, Header, UseGuards, VERSION_NEUTRAL } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../common/auth/public.decorator.js';
-import { ApiProblems } from '../http/api-problems.decorator.js';
 import { METRICS_CONTENT_TYPE } from './metrics-access.js';
 import { MetricsAccessGuard } from './metrics-access.guard.js';
 import { MetricsService } from './metrics.service.js';
@@ -24,7 +23,11 @@ export class MetricsController {
   })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text exposition format', schema: { type: 'string' } })
-  @ApiProblems(401, 404)
+  @ApiResponse({ status: 401, description: 'METRICS_TOKEN is set and the scrape did not send it' })
+  @ApiResponse({
+    status: 404,
+    description: 'Not on this port: METRICS_PORT is set, or production without METRICS_TOKEN',
+  })
   @Header('Content-Type', METRICS_CONTENT_TYPE)
   scrape(): Promise<string> {
     return this.metrics.registry.metrics();
