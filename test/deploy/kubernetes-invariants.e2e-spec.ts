@@ -142,12 +142,42 @@ describe.each(KUSTOMIZATIONS)('deploy/kubernetes/%s: invariants', (kustomization
     expect(c.readinessProbe?.httpGet?.path).toBe('/health/ready');
     for (const probe of [c.startupProbe, c.livenessProbe, c.readinessProbe])
       expect(port(probe!.httpGet!.port)).toBe(config.app.workerHealthPort);
-    const annotations = templateOf(deployment('app-worker')).metadata as {
-      annotations?: Record<string, string>;
-    };
-    expect(Number(annotations.annotations?.['prometheus.io/port'])).toBe(
-      config.app.workerHealthPort,
+    const annotations = templateOf(deployment('app-worker')).metadata.annotations;
+    expect(Number(annotations?.['prometheus.io/port'])).toBe(config.app.workerHealthPort);
+  });
+
+  it('opens, exposes and annotates exactly the ports the processes listen on', () => {
+    const api = templateOf(deployment('app-api'));
+    const worker = templateOf(deployment('app-worker'));
+    const apiConfig = loadConfig(containerEnv(objects, api.spec.containers[0]));
+    const workerConfig = loadConfig(containerEnv(objects, worker.spec.containers[0]));
+    const named = (t: PodTemplate, name: string) =>
+      t.spec.containers[0].ports!.find((p) => p.name === name)?.containerPort;
+    const ingressPorts = (policy: string) =>
+      (
+        byName(objects, 'NetworkPolicy', policy).spec as {
+          ingress: Array<{ ports: Array<{ port: number }> }>;
+        }
+      ).ingress
+        .flatMap((rule) => rule.ports.map((p) => p.port))
+        .sort();
+    const servicePorts = (name: string) =>
+      (byName(objects, 'Service', name).spec as { ports: Array<{ targetPort: string }> }).ports.map(
+        (p) => p.targetPort,
+      );
+
+    expect(named(api, 'http')).toBe(apiConfig.http.port);
+    expect(named(api, 'metrics')).toBe(apiConfig.metrics.port);
+    expect(apiConfig.metrics.onApiPort).toBe(false);
+    expect(ingressPorts('app-api-ingress')).toEqual(
+      [apiConfig.http.port, apiConfig.metrics.port].sort(),
     );
+    expect(servicePorts('app-api')).toEqual(['http', 'metrics']);
+    expect(Number(api.metadata.annotations?.['prometheus.io/port'])).toBe(apiConfig.metrics.port);
+
+    expect(named(worker, 'health')).toBe(workerConfig.app.workerHealthPort);
+    expect(ingressPorts('app-worker-ingress')).toEqual([workerConfig.app.workerHealthPort]);
+    expect(servicePorts('app-worker')).toEqual(['health']);
   });
 
   it('lets the api drain: preStop sleep, then SHUTDOWN_TIMEOUT_MS, all inside the grace period', () => {

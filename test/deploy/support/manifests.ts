@@ -78,7 +78,7 @@ export interface PodSpec {
   volumes?: Array<{ name: string; emptyDir?: object }>;
 }
 export interface PodTemplate {
-  metadata: { labels: Record<string, string> };
+  metadata: { labels: Record<string, string>; annotations?: Record<string, string> };
   spec: PodSpec;
 }
 
