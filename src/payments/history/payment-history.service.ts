@@ -53,7 +53,14 @@ export class PaymentHistoryService {
         : Promise.resolve([]),
     ]);
     return {
-      transitions,
+      transitions: transitions.map((event) => ({
+        id: event.id,
+        fromStatus: event.fromStatus,
+        toStatus: event.toStatus,
+        source: event.source,
+        providerEventId: event.providerEventId,
+        createdAt: event.createdAt,
+      })),
       refunds: refunds.map((refund) => ({
         id: refund.id,
         paymentId: refund.paymentId,
