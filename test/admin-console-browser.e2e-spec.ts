@@ -108,7 +108,7 @@ describe('admin console in Chromium', () => {
     await shot('user');
 
     await page
-      .getByRole('button', { name: /^Revoke (?!all)/ })
+      .getByRole('button', { name: /^Revoke (?!all sessions)/ })
       .first()
       .click();
     await page.getByText('No live sessions.').waitFor();

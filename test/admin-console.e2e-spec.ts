@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { generate } from 'otplib';
 import { signUp, type SignedUp } from './support/auth.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
@@ -68,6 +69,38 @@ describe('console session', () => {
     expect(sessions.body.data.map((s: { deviceName: string }) => s.deviceName)).not.toContain(
       'Admin console',
     );
+  });
+
+  it('asks an admin with MFA for the second factor, then opens an aal2 session', async () => {
+    const admin = await signUp(t, { role: 'admin' });
+    const started = await t.asUser(admin).post('/api/v1/auth/mfa/totp').expect(200);
+    const code = await generate({ secret: started.body.secret as string });
+    const enrolled = await t
+      .asUser(admin)
+      .post('/api/v1/auth/mfa/totp/verify')
+      .send({ code })
+      .expect(200);
+    const recoveryCode = (enrolled.body.recoveryCodes as string[])[0] as string;
+
+    const first = await fromPage(t.http.post('/admin/api/session'), '100.66.0.3')
+      .send({ email: admin.email, password: admin.password })
+      .expect(200);
+    expect(first.body).toEqual({
+      mfaRequired: true,
+      mfaToken: expect.any(String),
+      methods: ['otp', 'recovery'],
+    });
+    expect(first.headers['set-cookie']).toBeUndefined();
+    const wrong = await fromPage(t.http.post('/admin/api/session'), '100.66.0.3')
+      .send({ mfaToken: first.body.mfaToken, code: '000000' })
+      .expect(400);
+    expect(wrong.body.type).toBe('urn:problem:invalid-mfa-code');
+    const second = await fromPage(t.http.post('/admin/api/session'), '100.66.0.3')
+      .send({ mfaToken: first.body.mfaToken, code: recoveryCode })
+      .expect(201);
+    const cookie = String(second.headers['set-cookie']).split(';')[0] as string;
+    // Admin routes need aal2 on an MFA account: the console's session has it.
+    await t.http.get('/admin/api/v1/users?limit=1').set('Cookie', cookie).expect(200);
   });
 
   it('answers a wrong password with the API’s own 401 problem', async () => {

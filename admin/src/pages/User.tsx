@@ -110,15 +110,15 @@ export function UserPage({ id }: { id: string }): ReactNode {
       </Loaded>
 
       <section aria-labelledby="sessions-h">
-        <h2 id="sessions-h">
-          Sessions{' '}
+        <h2 id="sessions-h">Sessions</h2>
+        <div className="actions">
           <ActionButton
-            label="Revoke all"
+            label="Revoke all sessions"
             confirm="End every session of this user?"
             run={() => must(api.DELETE('/api/v1/users/{id}/sessions', p))}
             done={afterChange}
           />
-        </h2>
+        </div>
         <Loaded load={sessions} empty={(s) => s.data.length === 0} emptyText="No live sessions.">
           {(s) => (
             <table>
