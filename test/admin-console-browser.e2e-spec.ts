@@ -81,6 +81,11 @@ describe('admin console in Chromium', () => {
     await shot('sign-in');
     await signInAs(admin);
     await page.getByRole('heading', { name: 'Readiness' }).waitFor();
+    // Keyboard first: the first Tab reaches the skip link, which moves focus to the content.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
     await expect(page.getByText('PostgreSQL ready')).toBeTruthy();
     const cookie = (await context.cookies()).find((c) => c.name === 'admin_session');
     expect(cookie).toMatchObject({
@@ -149,6 +154,14 @@ describe('admin console in Chromium', () => {
     await page.getByRole('link', { name: '25.00 EUR' }).click();
     await page.getByTestId('payment-status').getByText('succeeded').waitFor();
     await page.getByTestId('timeline').getByText('succeeded').waitFor();
+    // More than was paid: the API's 409 problem is shown with the request id to quote.
+    await page.getByLabel(/Amount \(EUR/).fill('100.00');
+    await page.getByRole('button', { name: 'Refund', exact: true }).click();
+    await page
+      .getByRole('alert')
+      .getByText(/refund-exceeds-remaining/)
+      .waitFor();
+    expect(await page.getByTestId('request-id').textContent()).toMatch(/^[0-9a-f-]{36}$/);
     await page.getByLabel(/Amount \(EUR/).fill('10.00');
     await page.getByRole('button', { name: 'Refund', exact: true }).click();
     await page.getByTestId('timeline').getByText('partially_refunded').waitFor();

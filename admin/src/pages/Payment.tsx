@@ -1,5 +1,5 @@
 import { useState, type ReactNode, type SubmitEvent } from 'react';
-import { api, must } from '../api.js';
+import { ApiProblem, api, must } from '../api.js';
 import { formatMoney, parseAmount } from '../query.js';
 import { useTitle } from '../router.js';
 import { Link, Loaded, ProblemView, Time, useLoad } from '../ui.js';
@@ -151,8 +151,8 @@ export function PaymentPage({ id }: { id: string }): ReactNode {
 
 /**
  * One Idempotency-Key per refund the operator means to make: generated when the form opens and
- * kept across resubmits (a double click or a retry after a timeout refunds once), renewed after
- * a refund went through.
+ * kept across resubmits (a double click or a retry after a timeout refunds once), renewed once
+ * the API has answered for it (a refund made, or refused).
  */
 function RefundForm(props: {
   paymentId: string;
@@ -187,6 +187,9 @@ function RefundForm(props: {
       form.reset();
       props.onDone();
     } catch (caught) {
+      // A refusal (4xx) is final: the next attempt is a new refund. Anything else (network,
+      // 5xx) may have refunded: a resubmit must reuse the key so that it refunds at most once.
+      if (caught instanceof ApiProblem && caught.status < 500) setKey(crypto.randomUUID());
       setError(caught);
     } finally {
       setBusy(false);
