@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { generate } from 'otplib';
 import { signUp, type SignedUp } from './support/auth.js';
+import { leaveDeliveryFailed } from './support/factories.js';
+import { waitFor } from './support/wait.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 /**
@@ -282,5 +284,43 @@ describe('admin endpoints for the console', () => {
       .asUser(admin)
       .post(`/api/v1/notifications/deliveries/${randomUUID()}/retry`)
       .expect(404);
+  });
+
+  it('sends a failed delivery again on retry, and refuses to retry one that is not failed', async () => {
+    const user = await signUp(t);
+    const deliveriesOf = async () =>
+      (
+        await t
+          .asUser(admin)
+          .get(`/api/v1/notifications/deliveries?userId=${user.userId}&channel=email`)
+          .expect(200)
+      ).body.data as Array<{ id: string; status: string }>;
+    const sent = await waitFor(
+      async () => (await deliveriesOf()).find((d) => d.status === 'sent'),
+      { what: 'the verification mail sent' },
+    );
+    await leaveDeliveryFailed(t.app, sent.id);
+    const failed = await t
+      .asUser(admin)
+      .get(`/api/v1/notifications/deliveries?status=failed&userId=${user.userId}`)
+      .expect(200);
+    expect(failed.body.data).toEqual([
+      expect.objectContaining({ id: sent.id, lastError: 'SMTP 550 mailbox unavailable' }),
+    ]);
+
+    const retried = await t
+      .asUser(admin)
+      .post(`/api/v1/notifications/deliveries/${sent.id}/retry`)
+      .expect(200);
+    expect(retried.body).toMatchObject({ id: sent.id, status: 'queued', failedAt: null });
+    await waitFor(
+      async () => (await deliveriesOf()).find((d) => d.id === sent.id && d.status === 'sent'),
+      { what: 'the retried delivery sent' },
+    );
+    const again = await t
+      .asUser(admin)
+      .post(`/api/v1/notifications/deliveries/${sent.id}/retry`)
+      .expect(409);
+    expect(again.body.type).toBe('urn:problem:delivery-not-retryable');
   });
 });
