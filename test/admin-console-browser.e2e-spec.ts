@@ -134,6 +134,19 @@ describe('admin console in Chromium', () => {
     await page.setViewportSize({ width: 1280, height: 860 });
   });
 
+  it('deletes a user after a confirmation, with an audit entry naming the admin', async () => {
+    const doomed = await signUp(t);
+    await page.goto(`${base}/admin/users/${doomed.userId}`);
+    await page.getByRole('button', { name: 'Delete account' }).click();
+    await page.waitForURL(`${base}/admin/users`);
+    await t.asUser(admin).get(`/api/v1/users/${doomed.userId}`).expect(404);
+    const events = await t
+      .asUser(admin)
+      .get(`/api/v1/users/${doomed.userId}/auth-events`)
+      .expect(200);
+    expect(events.body.data[0]).toMatchObject({ actorId: admin.userId });
+  });
+
   it('refunds a sandbox payment and shows the timeline move', async () => {
     const customer = await signUp(t);
     const created = await t
