@@ -14,7 +14,7 @@ import { createTestApp, type TestApp } from './support/test-app.js';
 /**
  * The admin console in a real Chromium against the real app (api + worker) on the test
  * database: the page built by Vite, served at /admin, driven as an operator would.
- * Screenshots of each page go to test-output/admin/ (CI keeps them as artifacts).
+ * Screenshots of each page go to test-output/admin/ (gitignored; for CI to keep as artifacts).
  */
 jest.setTimeout(120_000);
 
