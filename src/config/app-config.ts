@@ -1,5 +1,6 @@
 import { authConfig, type AuthConfig } from './auth.config.js';
 import { ConfigError } from './config.error.js';
+import { fileProcessingConfig, type FileProcessingConfig } from './file-processing.config.js';
 import { envSchema, productionRequired, type Env } from './env.js';
 import { mfaConfig, type MfaConfig } from './mfa.config.js';
 import { notificationsConfig, type NotificationsConfig } from './notifications.config.js';
@@ -58,6 +59,7 @@ export interface AppConfig {
   readonly passkeys: PasskeysConfig;
   readonly mfa: MfaConfig;
   readonly oidc: OidcConfig;
+  readonly fileProcessing: FileProcessingConfig;
 }
 
 /** Every wait on PostgreSQL, in milliseconds. */
@@ -154,6 +156,7 @@ function toConfig(env: Env, source: Source): AppConfig {
     mfa: mfaConfig(env, production),
     // Per-provider variables have names the schema cannot list: read from the source.
     oidc: oidcConfig({ ...env, APP_URL: env.APP_URL.replace(/\/+$/, '') }, source),
+    fileProcessing: fileProcessingConfig(env),
   };
 }
 

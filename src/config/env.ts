@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { authEnv } from './auth.config.js';
 import { bool, int, url } from './env.helpers.js';
+import { fileProcessingEnv } from './file-processing.config.js';
 import { mfaEnv } from './mfa.config.js';
 import { notificationsEnv } from './notifications.config.js';
 import { passkeysEnv } from './passkeys.config.js';
@@ -68,6 +69,7 @@ export const envSchema = z.object({
   ...passkeysEnv,
   ...mfaEnv,
   ...oidcEnv,
+  ...fileProcessingEnv,
 });
 
 export type Env = z.infer<typeof envSchema>;
