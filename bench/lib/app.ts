@@ -37,6 +37,8 @@ export function appEnv(
     // Per-account limits stay as configured; the scenarios spread the load over many accounts.
     AUTH_IP_LIMIT_MULTIPLIER: '100000',
     DATA_DIR: o.dataDir,
+    // One API instance per run: the local storage driver is fine (files scenarios).
+    STORAGE_ALLOW_LOCAL_IN_PRODUCTION: 'true',
     LOG_LEVEL: 'info',
     ...passthrough(),
     ...extra,
