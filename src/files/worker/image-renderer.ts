@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
-import sharp, { type Sharp } from 'sharp';
+import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import { APP_CONFIG, type AppConfig } from '../../config/index.js';
 import { ObjectStorage } from '../../storage/object-storage.js';
 import type { FileVariant, StoredFile } from '../entities/stored-file.entity.js';
@@ -45,7 +45,7 @@ export class ImageRenderer {
       failOn: 'warning',
       animated: file.contentType === 'image/gif',
     });
-    let encoded: Array<{ spec: VariantSpec; data: Buffer; info: sharp.OutputInfo }>;
+    let encoded: Array<{ spec: VariantSpec; data: Buffer; info: OutputInfo }>;
     try {
       const meta = await decoder.metadata();
       if (!formatMatches(file.contentType, meta.format)) {
