@@ -204,8 +204,7 @@ describe('files: the pending-upload sweeper', () => {
       bytes: await png(16, 16),
     });
     // Created "now" on the test's clock (the row's timestamp comes from the database's).
-    await t
-      .app
+    await t.app
       .get(DataSource)
       .query(`UPDATE files SET created_at = $2 WHERE id = ANY($1)`, [[id, done.id], clock.now()]);
     const key = `files/${user.userId}/${id}/original`;
