@@ -22,6 +22,8 @@ export function appEnv(
 ): Record<string, string> {
   return {
     NODE_ENV: 'production',
+    // One machine: the local storage driver's disk is every process's.
+    STORAGE_ALLOW_LOCAL_IN_PRODUCTION: 'true',
     DATABASE_URL: o.infra.databaseUrl,
     REDIS_URL: o.infra.redisUrl,
     QUEUE_PREFIX: o.infra.prefix,
@@ -37,8 +39,6 @@ export function appEnv(
     // Per-account limits stay as configured; the scenarios spread the load over many accounts.
     AUTH_IP_LIMIT_MULTIPLIER: '100000',
     DATA_DIR: o.dataDir,
-    // One API instance per run: the local storage driver is fine (files scenarios).
-    STORAGE_ALLOW_LOCAL_IN_PRODUCTION: 'true',
     LOG_LEVEL: 'info',
     ...passthrough(),
     ...extra,

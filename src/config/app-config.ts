@@ -7,6 +7,7 @@ import { notificationsConfig, type NotificationsConfig } from './notifications.c
 import { passkeysConfig, type PasskeysConfig } from './passkeys.config.js';
 import { oidcConfig, type OidcConfig } from './oidc.config.js';
 import { paymentsConfig, type PaymentsConfig } from './payments.config.js';
+import { storageConfig, type StorageConfig } from './storage.config.js';
 
 export type NodeEnv = Env['NODE_ENV'];
 export type AppRole = Env['APP_ROLE'];
@@ -60,6 +61,7 @@ export interface AppConfig {
   readonly mfa: MfaConfig;
   readonly oidc: OidcConfig;
   readonly fileProcessing: FileProcessingConfig;
+  readonly storage: StorageConfig;
 }
 
 /** Every wait on PostgreSQL, in milliseconds. */
@@ -104,6 +106,7 @@ export function loadConfig(source: Source): AppConfig {
 
 function toConfig(env: Env, source: Source): AppConfig {
   const production = env.NODE_ENV === 'production';
+  const auth = authConfig(env);
   return {
     app: {
       env: env.NODE_ENV,
@@ -149,7 +152,7 @@ function toConfig(env: Env, source: Source): AppConfig {
       concurrency: env.OUTBOX_CONCURRENCY,
     },
     log: { level: env.LOG_LEVEL },
-    auth: authConfig(env),
+    auth,
     notifications: notificationsConfig(env),
     payments: paymentsConfig(env),
     passkeys: passkeysConfig(env),
@@ -157,6 +160,7 @@ function toConfig(env: Env, source: Source): AppConfig {
     // Per-provider variables have names the schema cannot list: read from the source.
     oidc: oidcConfig({ ...env, APP_URL: env.APP_URL.replace(/\/+$/, '') }, source),
     fileProcessing: fileProcessingConfig(env),
+    storage: storageConfig(env, auth.jwtSecret),
   };
 }
 

@@ -7,6 +7,7 @@ import { notificationsEnv } from './notifications.config.js';
 import { passkeysEnv } from './passkeys.config.js';
 import { oidcEnv } from './oidc.config.js';
 import { paymentsEnv } from './payments.config.js';
+import { storageEnv } from './storage.config.js';
 
 /**
  * Every environment variable the app reads, in one schema: the platform's here, each feature's in
@@ -70,6 +71,7 @@ export const envSchema = z.object({
   ...mfaEnv,
   ...oidcEnv,
   ...fileProcessingEnv,
+  ...storageEnv,
 });
 
 export type Env = z.infer<typeof envSchema>;
