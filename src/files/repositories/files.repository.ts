@@ -56,7 +56,8 @@ export class FilesRepository {
    * `keep`), returning them: the caller publishes their object keys for deletion.
    */
   async deleteSpareAvatars(manager: EntityManager, ownerId: string): Promise<StoredFile[]> {
-    const rows: Array<{ id: string; storage_key: string; variants: StoredFile['variants'] }> =
+    // A DELETE through manager.query answers [rows, rowCount] (TypeORM's postgres driver).
+    const [rows]: [Array<{ id: string; storage_key: string; variants: StoredFile['variants'] }>] =
       await manager.query(
         `DELETE FROM files f
           WHERE f.owner_id = $1 AND f.purpose = 'avatar'
