@@ -2172,6 +2172,16 @@ export interface operations {
                 };
                 content: {
                     "application/octet-stream": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "image/webp": string;
+                    "image/gif": string;
+                    "application/pdf": string;
+                    "application/zip": string;
+                    "text/plain": string;
+                    "text/csv": string;
+                    "audio/mpeg": string;
+                    "video/mp4": string;
                 };
             };
             /** @description Invalid or expired URL */
