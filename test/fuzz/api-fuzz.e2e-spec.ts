@@ -251,6 +251,7 @@ const NEEDS_A_SECRET: Record<string, string> = {
   'GET /api/v1/notifications/stream': 'a stream ticket',
   'POST /api/v1/payments/{id}/confirm': 'a payment in a confirmable state',
   'POST /api/v1/payments/webhooks/{provider}': 'a provider signature',
+  'PUT /api/v1/users/me/avatar': 'an avatar file uploaded, completed and processed',
 };
 
 describe('API fuzz (FUZZ_SEED, FUZZ_RUNS)', () => {
