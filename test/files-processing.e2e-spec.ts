@@ -203,4 +203,20 @@ describe('files: two workers, one claim', () => {
     const clean = await readAll(t.app, `files/${user.userId}/${files[0]!.id}/clean`);
     expect((await sharp(clean).metadata()).width).toBe(200);
   });
+
+  it('rejects a file whose object vanished instead of retrying forever', async () => {
+    const user = await signUp(t);
+    const file = await insertProcessingFile(t.app, user.userId, {
+      purpose: 'avatar',
+      contentType: 'image/png',
+      bytes: await png(20, 20),
+    });
+    await t.app.get(ObjectStorage).delete([file.storageKey]);
+    expect(await workerA.get(ImageProcessing).process(file.id)).toBe('rejected');
+    const res = await t.asUser(user).get(`/api/v1/files/${file.id}`).expect(200);
+    expect([res.body.status, res.body.rejectionReason]).toEqual([
+      'rejected',
+      'image-object-missing',
+    ]);
+  });
 });

@@ -64,7 +64,11 @@ export function variantObjectKey(storageKey: string, name: string): string {
 
 /** Why an image was rejected, as stored in `rejection_reason` (at most 64 characters). */
 export type ImageRejection =
-  'image-too-many-pixels' | 'image-undecodable' | 'image-type-mismatch' | 'image-unsupported-type';
+  | 'image-too-many-pixels'
+  | 'image-undecodable'
+  | 'image-type-mismatch'
+  | 'image-unsupported-type'
+  | 'image-object-missing';
 
 /**
  * Maps a decoder failure to its reason. libvips reports the pixel bound as "exceeds pixel

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import { APP_CONFIG, type AppConfig } from '../../config/index.js';
 import { ObjectStorage } from '../../storage/object-storage.js';
@@ -29,15 +29,25 @@ class SourceUnreadable extends Error {}
  * decoded, so a decompression bomb costs nothing.
  */
 @Injectable()
-export class ImageRenderer {
+export class ImageRenderer implements OnModuleInit {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly storage: ObjectStorage,
   ) {}
 
+  onModuleInit(): void {
+    // libvips' operation cache keeps decoded images for reuse; every upload is a new image, so
+    // it would only hold memory in a long-running worker.
+    sharp.cache(false);
+  }
+
   async render(file: StoredFile): Promise<RenderOutcome> {
     const plan = variantPlan(file.purpose, file.contentType);
     if (plan.length === 0) return { kind: 'rejected', reason: 'image-unsupported-type' };
+    if ((await this.storage.stat(file.storageKey)) === null) {
+      // Nothing to process (deleted behind our back): retrying would not bring it back.
+      return { kind: 'rejected', reason: 'image-object-missing' };
+    }
     const input = await this.readBounded(file);
     if (input === null) return { kind: 'rejected', reason: 'image-undecodable' };
     const decoder = sharp(input, {

@@ -1996,7 +1996,7 @@ export interface components {
             contentType: string;
             size: number;
             variants: components["schemas"]["FileVariantDto"][];
-            /** @description Why the file was rejected: `empty`, `size-mismatch`, `type-mismatch` (the bytes are not the declared type), `active-content`; from the image processing: `image-too-many-pixels` (over FILES_MAX_INPUT_PIXELS), `image-undecodable` (truncated or corrupt), `image-type-mismatch`, `image-unsupported-type` */
+            /** @description Why the file was rejected: `empty`, `size-mismatch`, `type-mismatch` (the bytes are not the declared type), `active-content`; from the image processing: `image-too-many-pixels` (over FILES_MAX_INPUT_PIXELS), `image-undecodable` (truncated or corrupt), `image-type-mismatch`, `image-unsupported-type`, `image-object-missing` */
             rejectionReason: string | null;
             /** Format: date-time */
             createdAt: string;
@@ -2015,7 +2015,7 @@ export interface components {
             contentType: string;
             size: number;
             variants: components["schemas"]["FileVariantDto"][];
-            /** @description Why the file was rejected: `empty`, `size-mismatch`, `type-mismatch` (the bytes are not the declared type), `active-content`; from the image processing: `image-too-many-pixels` (over FILES_MAX_INPUT_PIXELS), `image-undecodable` (truncated or corrupt), `image-type-mismatch`, `image-unsupported-type` */
+            /** @description Why the file was rejected: `empty`, `size-mismatch`, `type-mismatch` (the bytes are not the declared type), `active-content`; from the image processing: `image-too-many-pixels` (over FILES_MAX_INPUT_PIXELS), `image-undecodable` (truncated or corrupt), `image-type-mismatch`, `image-unsupported-type`, `image-object-missing` */
             rejectionReason: string | null;
             /** Format: date-time */
             createdAt: string;
