@@ -22,7 +22,7 @@ const looksLikeText: Matcher = (head) => {
   if (head.includes(0)) return false;
   const text = head.toString('utf8');
   // A multi-byte character cut at the end of the head is fine; a replacement elsewhere is not.
-  return !text.slice(0, -4).includes('\uFFFD') && !ACTIVE_MARKUP.test(text);
+  return !text.slice(0, -4).includes('\uFFFD');
 };
 
 const SIGNATURES: Record<string, Matcher> = {

@@ -56,18 +56,22 @@ export class FilesRepository {
    * `keep`), returning them: the caller publishes their object keys for deletion.
    */
   async deleteSpareAvatars(manager: EntityManager, ownerId: string): Promise<StoredFile[]> {
-    // A DELETE through manager.query answers [rows, rowCount] (TypeORM's postgres driver).
-    const [rows]: [Array<{ id: string; storage_key: string; variants: StoredFile['variants'] }>] =
-      await manager.query(
-        `DELETE FROM files f
-          WHERE f.owner_id = $1 AND f.purpose = 'avatar'
-            AND f.id IS DISTINCT FROM (SELECT avatar_file_id FROM users WHERE id = $1)
-          RETURNING f.id, f.storage_key, f.variants`,
-        [ownerId],
+    const spare = await manager
+      .getRepository(StoredFileEntity)
+      .createQueryBuilder('f')
+      .where('f.owner_id = :ownerId AND f.purpose = :avatar', { ownerId, avatar: 'avatar' })
+      .andWhere(
+        'f.id IS DISTINCT FROM (SELECT u.avatar_file_id FROM users u WHERE u.id = :ownerId)',
+      )
+      .setLock('pessimistic_write')
+      .getMany();
+    if (spare.length > 0) {
+      await manager.delete(
+        StoredFileEntity,
+        spare.map((f) => f.id),
       );
-    return rows.map(
-      (r) => ({ id: r.id, storageKey: r.storage_key, variants: r.variants }) as StoredFile,
-    );
+    }
+    return spare;
   }
 
   async insert(manager: EntityManager, file: FileInsert): Promise<StoredFile> {

@@ -13,8 +13,10 @@ export class ObjectDeletion implements OnModuleInit {
 
   onModuleInit(): void {
     this.consumers.register(FILES_DELETED, 'files.delete-objects', async (message) => {
-      const { keys } = message.payload as unknown as FilesDeletedPayload;
-      await this.storage.delete(keys);
+      const { keys } = message.payload as unknown as Partial<FilesDeletedPayload>;
+      // Our own events; a malformed one must not retry forever.
+      if (!Array.isArray(keys)) return;
+      await this.storage.delete(keys.filter((key): key is string => typeof key === 'string'));
     });
   }
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { link, mkdir, open, rm, stat, unlink } from 'node:fs/promises';
+import { link, mkdir, open, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -140,7 +140,11 @@ export class LocalObjectStorage extends ObjectStorage {
   }
 
   async delete(keys: string[]): Promise<void> {
-    await Promise.all(keys.map((key) => rm(this.pathOf(key), { force: true })));
+    const paths = keys.map((key) => this.pathOf(key));
+    await Promise.all(paths.map((path) => rm(path, { force: true })));
+    // The file's folder goes with its last object (rmdir refuses a folder that is not empty).
+    const folders = new Set(paths.map((path) => dirname(path)));
+    await Promise.all([...folders].map((folder) => rmdir(folder).catch(() => undefined)));
   }
 
   /**

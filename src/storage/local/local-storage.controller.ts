@@ -13,6 +13,7 @@ import {
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { Public } from '../../common/auth/public.decorator.js';
+import { Clock } from '../../common/clock.js';
 import { ProblemException } from '../../http/problem.exception.js';
 import { contentDisposition } from '../content-disposition.js';
 import { ObjectStorage } from '../object-storage.js';
@@ -86,7 +87,10 @@ const TOKEN_PARAM = {
 @Public()
 @Controller('storage/local')
 export class LocalStorageController {
-  constructor(private readonly storage: ObjectStorage) {}
+  constructor(
+    private readonly storage: ObjectStorage,
+    private readonly clock: Clock,
+  ) {}
 
   @Put(':token')
   @HttpCode(204)
@@ -139,7 +143,7 @@ export class LocalStorageController {
   async download(@Param('token') token: string, @Res() res: Response): Promise<void> {
     const download = await this.local().openDownload(token).catch(toProblem);
     const { grant } = download;
-    const maxAge = Math.max(0, grant.expires - Math.floor(Date.now() / 1000));
+    const maxAge = Math.max(0, grant.expires - Math.floor(this.clock.now().getTime() / 1000));
     res.status(200);
     res.setHeader('Content-Type', grant.contentType);
     res.setHeader('Content-Length', String(download.size));
