@@ -7,6 +7,11 @@ export const fileProcessingEnv = {
    * declare 50,000 × 50,000 pixels and ask for 10 GB. 50 M keeps 48-megapixel phone photos.
    */
   FILES_MAX_INPUT_PIXELS: int(1, 1_000_000_000).default(50_000_000),
+  /**
+   * Images one worker processes at once. Each holds its file's row lock (a pooled connection)
+   * and libvips threads while it runs: a few keep the cores busy without starving the pool.
+   */
+  FILES_PROCESSING_CONCURRENCY: int(1, 32).default(2),
   /** Uploads created but never completed are deleted (row and object) after this long. */
   FILES_PENDING_TTL_HOURS: int(1, 24 * 30).default(24),
   /** How often the sweeper runs (one run per tick across all workers). */
@@ -16,6 +21,7 @@ export const fileProcessingEnv = {
 export function fileProcessingConfig(env: EnvOf<typeof fileProcessingEnv>) {
   return {
     maxInputPixels: env.FILES_MAX_INPUT_PIXELS,
+    processingConcurrency: env.FILES_PROCESSING_CONCURRENCY,
     pendingTtlMs: env.FILES_PENDING_TTL_HOURS * 3_600_000,
     sweepEveryMs: env.FILES_SWEEP_EVERY_MS,
   };

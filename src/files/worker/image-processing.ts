@@ -1,4 +1,6 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { APP_CONFIG, type AppConfig } from '../../config/index.js';
 import { Transactions } from '../../database/transactions.js';
 import { OutboxConsumers } from '../../outbox/outbox-consumers.js';
 import { OutboxService } from '../../outbox/outbox.service.js';
@@ -22,14 +24,19 @@ export type ProcessingResult = 'ready' | 'rejected' | 'skipped';
 @Injectable()
 export class ImageProcessing implements OnModuleInit {
   private readonly logger = new Logger(ImageProcessing.name);
+  /** The outbox runs many jobs at once; images wait here, before taking a connection. */
+  private readonly slots: LimitFunction;
 
   constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
     private readonly consumers: OutboxConsumers,
     private readonly files: FileLifecycleRepository,
     private readonly renderer: ImageRenderer,
     private readonly transactions: Transactions,
     private readonly outbox: OutboxService,
-  ) {}
+  ) {
+    this.slots = pLimit(config.fileProcessing.processingConcurrency);
+  }
 
   onModuleInit(): void {
     this.consumers.register(FILES_UPLOADED, 'files.process-image', async (message) => {
@@ -43,6 +50,10 @@ export class ImageProcessing implements OnModuleInit {
    * settled, deleted, or being processed by another worker is skipped.
    */
   process(fileId: string): Promise<ProcessingResult> {
+    return this.slots(() => this.processNow(fileId));
+  }
+
+  private processNow(fileId: string): Promise<ProcessingResult> {
     return this.transactions.run(async (manager) => {
       const file = await this.files.claimForProcessing(manager, fileId);
       if (!file) return 'skipped';
