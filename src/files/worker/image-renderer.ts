@@ -127,7 +127,7 @@ function formatted(image: Sharp, spec: VariantSpec): Sharp {
     case 'jpeg':
       return image.jpeg({ quality: 85, mozjpeg: true });
     case 'png':
-      return image.png({ compressionLevel: 9 });
+      return image.png();
     case 'webp':
       return image.webp({ quality: 82 });
     case 'gif':
