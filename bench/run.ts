@@ -12,6 +12,7 @@ import { startSmtpSink } from './lib/smtp-sink.js';
 import { log, machine } from './lib/util.js';
 import { healthUnderLoginLoad, login, me, refresh } from './scenarios/auth.js';
 import { notificationsList, paymentsCreate } from './scenarios/features.js';
+import { filesAvatars, filesSign } from './scenarios/files.js';
 import { coldStart, idleRss } from './scenarios/process.js';
 import { broadcast100k, queueDrain } from './scenarios/queues.js';
 
@@ -27,6 +28,8 @@ const SCENARIOS: Record<string, Scenario> = {
   refresh,
   'notifications-list': notificationsList,
   'payments-create': paymentsCreate,
+  'files-sign': filesSign,
+  'files-avatars': filesAvatars,
   'queue-drain': queueDrain,
   'broadcast-100k': broadcast100k,
 };

@@ -1,5 +1,6 @@
 import { authConfig, type AuthConfig } from './auth.config.js';
 import { ConfigError } from './config.error.js';
+import { fileProcessingConfig, type FileProcessingConfig } from './file-processing.config.js';
 import { envSchema, productionRequired, type Env } from './env.js';
 import { metricsConfig, type MetricsConfig } from './metrics.config.js';
 import { consoleConfig, type ConsoleConfig } from './console.config.js';
@@ -63,6 +64,7 @@ export interface AppConfig {
   readonly mfa: MfaConfig;
   readonly console: ConsoleConfig;
   readonly oidc: OidcConfig;
+  readonly fileProcessing: FileProcessingConfig;
   readonly storage: StorageConfig;
   readonly metrics: MetricsConfig;
 }
@@ -164,6 +166,7 @@ function toConfig(env: Env, source: Source): AppConfig {
     console: consoleConfig(env),
     // Per-provider variables have names the schema cannot list: read from the source.
     oidc: oidcConfig({ ...env, APP_URL: env.APP_URL.replace(/\/+$/, '') }, source),
+    fileProcessing: fileProcessingConfig(env),
     storage: storageConfig(env, auth.jwtSecret),
     metrics: metricsConfig(env, production),
   };

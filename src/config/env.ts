@@ -3,6 +3,7 @@ import { authEnv } from './auth.config.js';
 import { bool, int, url } from './env.helpers.js';
 import { metricsEnv } from './metrics.config.js';
 import { consoleEnv } from './console.config.js';
+import { fileProcessingEnv } from './file-processing.config.js';
 import { mfaEnv } from './mfa.config.js';
 import { notificationsEnv } from './notifications.config.js';
 import { passkeysEnv } from './passkeys.config.js';
@@ -74,6 +75,7 @@ export const envSchema = z.object({
   ...mfaEnv,
   ...consoleEnv,
   ...oidcEnv,
+  ...fileProcessingEnv,
   ...storageEnv,
   ...metricsEnv,
 });

@@ -9,6 +9,8 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'GET /api/v1/users/me': 'getMe',
   'PATCH /api/v1/users/me': 'updateMe',
   'DELETE /api/v1/users/me': 'deleteMe',
+  'PUT /api/v1/users/me/avatar': 'setMyAvatar',
+  'DELETE /api/v1/users/me/avatar': 'clearMyAvatar',
   'GET /api/v1/users': 'listUsers',
   'GET /api/v1/users/{id}': 'getUser',
   'PATCH /api/v1/users/{id}': 'updateUser',

@@ -15,6 +15,7 @@ export const QUEUES = {
     name: 'payments',
     jobs: { processWebhook: 'process-webhook', reconcile: 'reconcile' },
   },
+  files: { name: 'files', jobs: { sweepPending: 'sweep-pending' } },
 } as const;
 
 /** Every job name a worker must be able to handle, per queue. */

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AvatarUrls } from './avatar-urls.js';
 import { User } from './entities/user.entity.js';
 import { UsersRepository } from './repositories/users.repository.js';
 import { UsersController } from './users.controller.js';
@@ -8,7 +9,7 @@ import { UsersService } from './users.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([User])],
   controllers: [UsersController],
-  providers: [UsersRepository, UsersService],
+  providers: [UsersRepository, UsersService, AvatarUrls],
   exports: [UsersService],
 })
 export class UsersModule {}

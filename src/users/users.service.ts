@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Page } from '../common/pagination/keyset.js';
 import { Transactions } from '../database/transactions.js';
-import type { UserContact, UserView } from './domain/user-view.js';
+import { AvatarUrls } from './avatar-urls.js';
+import type { UserContact, UserView, UserWithAvatar } from './domain/user-view.js';
 import { emailTaken, userNotFound } from './domain/users.errors.js';
 import type { User, UserRole, UserStatus } from './entities/user.entity.js';
 import { UsersRepository, type UserFilter } from './repositories/users.repository.js';
@@ -34,6 +35,7 @@ export class UsersService {
   constructor(
     private readonly users: UsersRepository,
     private readonly transactions: Transactions,
+    private readonly avatars: AvatarUrls,
   ) {}
 
   /** A live (not deleted) user's contact details, or null. */
@@ -89,7 +91,12 @@ export class UsersService {
     return user;
   }
 
-  async updateProfile(userId: string, patch: ProfilePatch): Promise<User> {
+  async updateProfile(userId: string, patch: ProfilePatch): Promise<UserWithAvatar<User>> {
+    const user = await this.updateProfileRow(userId, patch);
+    return this.avatars.with(user);
+  }
+
+  private updateProfileRow(userId: string, patch: ProfilePatch): Promise<User> {
     // Under a row lock: save() writes only the columns it sees changed since its read, so
     // concurrent patches used to interleave into a mix of several (found by the fuzz suite).
     return this.transactions.run(async (manager) => {
@@ -145,14 +152,36 @@ export class UsersService {
   }
 
   /** Admin list: newest first, keyset-paginated, filtered. */
-  list(filter: UserFilter): Promise<Page<User>> {
-    return this.users.page(filter);
+  async list(filter: UserFilter): Promise<Page<UserWithAvatar<User>>> {
+    const page = await this.users.page(filter);
+    const items = await Promise.all(page.items.map((user) => this.avatars.with(user)));
+    return { items, nextCursor: page.nextCursor };
   }
 
   /** The user's response fields in one primary-key read (GET /users/me, benchmarked). */
-  async getView(userId: string): Promise<UserView> {
+  async getView(userId: string): Promise<UserWithAvatar<UserView>> {
     const view = await this.users.findView(userId);
     if (!view) throw userNotFound();
-    return view;
+    return this.avatars.with(view);
+  }
+
+  /**
+   * Shows a file as the user's avatar (the files module checked it is a ready avatar of theirs
+   * and passes the key of the size to show); `user-not-found` for a deleted account.
+   */
+  async setAvatar(
+    userId: string,
+    avatar: { fileId: string; key: string },
+    manager: EntityManager,
+  ): Promise<void> {
+    if (!(await this.users.setAvatar(manager, userId, avatar))) throw userNotFound();
+  }
+
+  /**
+   * Removes the avatar; with `onlyIfFileId`, only while it still shows that file (the file is
+   * being deleted). Idempotent.
+   */
+  async clearAvatar(userId: string, manager: EntityManager, onlyIfFileId?: string): Promise<void> {
+    await this.users.setAvatar(manager, userId, null, onlyIfFileId);
   }
 }

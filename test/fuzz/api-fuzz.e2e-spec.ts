@@ -287,6 +287,7 @@ const NEEDS_A_SECRET: Record<string, string> = {
   'GET /api/v1/notifications/stream': 'a stream ticket',
   'POST /api/v1/payments/{id}/confirm': 'a payment in a confirmable state',
   'POST /api/v1/payments/webhooks/{provider}': 'a provider signature',
+  'PUT /api/v1/users/me/avatar': 'an avatar file uploaded, completed and processed',
   'PUT /api/v1/storage/local/{token}': 'a signed upload URL',
   'GET /api/v1/storage/local/{token}': 'a signed download URL',
   // Its success is a 302 to the signed URL, which the count of 2xx does not see.

@@ -50,3 +50,11 @@ export const fileVariantNotFound = (): DomainError =>
     code: 'file-variant-not-found',
     detail: 'The file has no such variant.',
   });
+
+/** PUT /users/me/avatar with an attachment: only files uploaded as avatars have the sizes. */
+export const fileNotAnAvatar = (): DomainError =>
+  new DomainError({
+    kind: 'conflict',
+    code: 'file-not-an-avatar',
+    detail: 'Only a file uploaded with purpose "avatar" can be your avatar.',
+  });

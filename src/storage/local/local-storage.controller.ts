@@ -54,6 +54,25 @@ const REFUSALS: Record<LocalRefusal, { status: number; slug: string; detail: str
   'not-found': { status: 404, slug: 'not-found', detail: 'No such object.' },
 };
 
+/**
+ * The types a download is served with: the stored file's checked type (what the files module
+ * accepts) or a variant's (the worker writes WebP avatar sizes). Listed here because storage is
+ * infrastructure and knows no feature's allow-list.
+ */
+const SERVED_TYPES = [
+  'application/octet-stream',
+  'image/jpeg',
+  'image/png',
+  'image/webp',
+  'image/gif',
+  'application/pdf',
+  'application/zip',
+  'text/plain',
+  'text/csv',
+  'audio/mpeg',
+  'video/mp4',
+];
+
 const TOKEN_PARAM = {
   name: 'token',
   description: 'The signed grant, as returned in `upload.url` or by GET /files/{id}/content',
@@ -107,10 +126,12 @@ export class LocalStorageController {
     summary: 'Download a file (local driver, the URL GET /files/{id}/content redirects to)',
   })
   @ApiParam(TOKEN_PARAM)
-  @ApiProduces('application/octet-stream')
+  @ApiProduces(...SERVED_TYPES)
   @ApiOkResponse({
     description: 'The bytes, with the stored type; never rendered as active content',
-    content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+    content: Object.fromEntries(
+      SERVED_TYPES.map((type) => [type, { schema: { type: 'string', format: 'binary' } }]),
+    ),
     headers: {
       'Content-Disposition': { required: true, schema: { type: 'string' } },
       'X-Content-Type-Options': { required: true, schema: { type: 'string', enum: ['nosniff'] } },

@@ -11,7 +11,14 @@ export interface UserView {
   locale: string;
   timeZone: string;
   createdAt: Date;
+  /** Object key of the avatar image shown (see AvatarUrls), or null. */
+  avatarKey: string | null;
 }
+
+/** A user with the avatar's key signed into a short-lived URL: what user responses show. */
+export type UserWithAvatar<U extends { avatarKey: string | null }> = U & {
+  avatarUrl: string | null;
+};
 
 /** What other modules may know of a user (notifications address them with it). */
 export interface UserContact {

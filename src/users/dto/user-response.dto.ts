@@ -38,6 +38,17 @@ export class UserResponseDto {
 
   @ApiProperty({ format: 'date-time', nullable: true, type: String })
   emailVerifiedAt: string | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'uri',
+    nullable: true,
+    required: false,
+    description:
+      'A short-lived signed URL of the avatar (a 256 × 256 WebP), null without one. Sent by the ' +
+      'user endpoints (`/users/me`, `/users/{id}`, the admin list); sign-in responses omit it.',
+  })
+  avatarUrl?: string | null;
 }
 
 export type UserResponseSource = Pick<
@@ -53,8 +64,12 @@ export type UserResponseSource = Pick<
   | 'createdAt'
 >;
 
-export function toUserResponse(user: UserResponseSource): UserResponseDto {
+/** `avatarUrl` is given by the user endpoints (signed per response) and absent elsewhere. */
+export function toUserResponse(
+  user: UserResponseSource & { avatarUrl?: string | null },
+): UserResponseDto {
   return {
+    ...(user.avatarUrl !== undefined ? { avatarUrl: user.avatarUrl } : {}),
     id: user.id,
     email: user.email,
     displayName: user.displayName,

@@ -15,6 +15,7 @@ interface ViewRow {
   locale: string;
   time_zone: string;
   created_at: Date;
+  avatar_key: string | null;
 }
 
 interface ContactRow {
@@ -211,7 +212,8 @@ export class UsersRepository {
    */
   async findView(userId: string): Promise<UserView | null> {
     const rows: ViewRow[] = await this.users.query(
-      `SELECT id, email, display_name, role, status, email_verified_at, locale, time_zone, created_at
+      `SELECT id, email, display_name, role, status, email_verified_at, locale, time_zone, created_at,
+              avatar_key
          FROM users WHERE id = $1 AND deleted_at IS NULL`,
       [userId],
     );
@@ -227,7 +229,29 @@ export class UsersRepository {
       locale: row.locale,
       timeZone: row.time_zone,
       createdAt: row.created_at,
+      avatarKey: row.avatar_key,
     };
+  }
+
+  /**
+   * Points a live user's avatar at a file (or at nothing); false when there is no such user.
+   * `onlyIfFileId` clears only while the avatar is still that file (a concurrent choice wins).
+   */
+  async setAvatar(
+    manager: EntityManager,
+    userId: string,
+    avatar: { fileId: string; key: string } | null,
+    onlyIfFileId?: string,
+  ): Promise<boolean> {
+    const query = manager
+      .createQueryBuilder()
+      .update(User)
+      .set({ avatarFileId: avatar?.fileId ?? null, avatarKey: avatar?.key ?? null })
+      .where('id = :userId', { userId });
+    if (avatar) query.andWhere('deleted_at IS NULL');
+    if (onlyIfFileId) query.andWhere('avatar_file_id = :onlyIfFileId', { onlyIfFileId });
+    const result = await query.execute();
+    return (result.affected ?? 0) > 0;
   }
 }
 

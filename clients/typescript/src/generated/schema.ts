@@ -1162,6 +1162,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/me/avatar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Show an uploaded image as my avatar
+         * @description The file must be yours, of purpose `avatar`, and `ready` (processed by the worker). The response carries the new `avatarUrl`.
+         */
+        put: operations["setMyAvatar"];
+        post?: never;
+        /** Show no avatar (the file itself is kept) */
+        delete: operations["clearMyAvatar"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health/live": {
         parameters: {
             query?: never;
@@ -1292,6 +1313,11 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             emailVerifiedAt: string | null;
+            /**
+             * Format: uri
+             * @description A short-lived signed URL of the avatar (a 256 × 256 WebP), null without one. Sent by the user endpoints (`/users/me`, `/users/{id}`, the admin list); sign-in responses omit it.
+             */
+            avatarUrl?: string | null;
         };
         UpdateMeDto: {
             /** @example Ada Lovelace */
@@ -2171,7 +2197,7 @@ export interface components {
             contentType: string;
             size: number;
             variants: components["schemas"]["FileVariantDto"][];
-            /** @description Why the file was rejected: `empty`, `size-mismatch`, `type-mismatch` (the bytes are not the declared type), `active-content`, or one the image processing gives */
+            /** @description Why the file was rejected: `empty`, `size-mismatch`, `type-mismatch` (the bytes are not the declared type), `active-content`; from the image processing: `image-too-many-pixels` (over FILES_MAX_INPUT_PIXELS), `image-undecodable` (truncated or corrupt), `image-type-mismatch`, `image-unsupported-type`, `image-object-missing` */
             rejectionReason: string | null;
             /** Format: date-time */
             createdAt: string;
@@ -2190,7 +2216,7 @@ export interface components {
             contentType: string;
             size: number;
             variants: components["schemas"]["FileVariantDto"][];
-            /** @description Why the file was rejected: `empty`, `size-mismatch`, `type-mismatch` (the bytes are not the declared type), `active-content`, or one the image processing gives */
+            /** @description Why the file was rejected: `empty`, `size-mismatch`, `type-mismatch` (the bytes are not the declared type), `active-content`; from the image processing: `image-too-many-pixels` (over FILES_MAX_INPUT_PIXELS), `image-undecodable` (truncated or corrupt), `image-type-mismatch`, `image-unsupported-type`, `image-object-missing` */
             rejectionReason: string | null;
             /** Format: date-time */
             createdAt: string;
@@ -2200,6 +2226,13 @@ export interface components {
         FileListResponseDto: {
             data: components["schemas"]["FileResponseDto"][];
             nextCursor: string | null;
+        };
+        SetAvatarDto: {
+            /**
+             * Format: uuid
+             * @description A file of yours with purpose `avatar` and status `ready`
+             */
+            fileId: string;
         };
         LiveResponseDto: {
             /** @example ok */
@@ -2389,6 +2422,16 @@ export interface operations {
                 };
                 content: {
                     "application/octet-stream": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "image/webp": string;
+                    "image/gif": string;
+                    "application/pdf": string;
+                    "application/zip": string;
+                    "text/plain": string;
+                    "text/csv": string;
+                    "audio/mpeg": string;
+                    "video/mp4": string;
                 };
             };
             /** @description Invalid or expired URL */
@@ -6985,6 +7028,111 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    setMyAvatar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetAvatarDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponseDto"];
+                };
+            };
+            /** @description Invalid request (validation errors are listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found (also for resources of other users) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    clearMyAvatar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

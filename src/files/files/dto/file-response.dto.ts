@@ -57,7 +57,9 @@ export class FileResponseDto {
     type: String,
     description:
       'Why the file was rejected: `empty`, `size-mismatch`, `type-mismatch` (the bytes are not ' +
-      'the declared type), `active-content`, or one the image processing gives',
+      'the declared type), `active-content`; from the image processing: ' +
+      '`image-too-many-pixels` (over FILES_MAX_INPUT_PIXELS), `image-undecodable` (truncated ' +
+      'or corrupt), `image-type-mismatch`, `image-unsupported-type`, `image-object-missing`',
   })
   rejectionReason: string | null;
 
