@@ -17,7 +17,7 @@ import { CurrentUser, type AuthPrincipal } from '../../common/auth/auth-principa
 import { Public } from '../../common/auth/public.decorator.js';
 import { ApiProblems } from '../../http/api-problems.decorator.js';
 import { NotificationResponseDto, UnreadCountDto } from '../inbox/dto/notification.dto.js';
-import { StreamQueryDto, StreamTicketDto } from './dto/stream.dto.js';
+import { StreamQueryDto, StreamTicketDto, SyncStreamEventDto } from './dto/stream.dto.js';
 import { StreamService } from './stream.service.js';
 
 @ApiTags('notifications')
@@ -43,11 +43,12 @@ export class StreamController {
   @ApiSecurity({})
   @ApiProduces('text/event-stream')
   @ApiOperation({
-    summary: 'Server-sent events: new notifications and unread-count changes',
+    summary: 'Server-sent events: new notifications, unread-count changes and sync signals',
     description: [
       'Authenticate with `?ticket=` from `POST /notifications/stream-ticket` (EventSource cannot send headers).',
       'Events: `notification` (data: a Notification as in the list) and `unread-count` (data: `{ "count": n }`).',
-      'Each event has an `id`; reconnect with the `Last-Event-ID` header (or `?lastEventId=` on a new EventSource) to receive what was missed, in order, without repeats.',
+      'Event `sync` (data: `{ "cursor": "…" }`): the user’s synced documents changed, on any device, the one that wrote included (it may ignore it). Pull `GET /sync/changes?since=<your cursor>`. Sync events are signals, not a log: they carry no `id`, are not replayed after a reconnect, and a burst of writes may be announced by one event with the newest cursor, so after every (re)connect pull `/sync/changes` once.',
+      '`notification` events have an `id`; reconnect with the `Last-Event-ID` header (or `?lastEventId=` on a new EventSource) to receive what was missed, in order, without repeats.',
       'A comment line is sent as a heartbeat every 20 s so proxies keep the connection open.',
       'The stream belongs to the session that asked for the ticket: when that session is revoked (sign-out, sign-out everywhere, an admin disabling the account, refresh-token reuse), it ends with a `session-revoked` event. Reconnecting is then refused with 401 until the user signs in again.',
     ].join('\n\n'),
@@ -58,7 +59,7 @@ export class StreamController {
     description: 'Resume after this event',
     schema: { type: 'string', pattern: '^\\d{1,20}-\\d{1,20}$' },
   })
-  @ApiExtraModels(NotificationResponseDto, UnreadCountDto)
+  @ApiExtraModels(NotificationResponseDto, UnreadCountDto, SyncStreamEventDto)
   @ApiOkResponse({
     description:
       'An endless text/event-stream. `x-sse-events` gives the JSON schema of each event’s data by event name.',
@@ -69,6 +70,7 @@ export class StreamController {
           notification: { $ref: getSchemaPath(NotificationResponseDto) },
           'unread-count': { $ref: getSchemaPath(UnreadCountDto) },
           'session-revoked': { type: 'object', additionalProperties: false },
+          sync: { $ref: getSchemaPath(SyncStreamEventDto) },
         },
       } as MediaTypeObject,
     },
