@@ -14,6 +14,7 @@ import { healthUnderLoginLoad, login, me, refresh } from './scenarios/auth.js';
 import { notificationsList, paymentsCreate } from './scenarios/features.js';
 import { coldStart, idleRss } from './scenarios/process.js';
 import { broadcast100k, queueDrain } from './scenarios/queues.js';
+import { syncChanges, syncPut } from './scenarios/sync.js';
 
 type Scenario = (ctx: Ctx) => Promise<ScenarioResult>;
 
@@ -27,6 +28,8 @@ const SCENARIOS: Record<string, Scenario> = {
   refresh,
   'notifications-list': notificationsList,
   'payments-create': paymentsCreate,
+  'sync-put': syncPut,
+  'sync-changes': syncChanges,
   'queue-drain': queueDrain,
   'broadcast-100k': broadcast100k,
 };
