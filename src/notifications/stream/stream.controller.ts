@@ -17,8 +17,23 @@ import { CurrentUser, type AuthPrincipal } from '../../common/auth/auth-principa
 import { Public } from '../../common/auth/public.decorator.js';
 import { ApiProblems } from '../../http/api-problems.decorator.js';
 import { NotificationResponseDto, UnreadCountDto } from '../inbox/dto/notification.dto.js';
-import { StreamQueryDto, StreamTicketDto, SyncStreamEventDto } from './dto/stream.dto.js';
+import { StreamQueryDto, StreamTicketDto } from './dto/stream.dto.js';
 import { StreamService } from './stream.service.js';
+
+/** The data of a `sync` event (inline: no operation returns it, so no component of its own). */
+const SYNC_EVENT = {
+  type: 'object',
+  required: ['cursor'],
+  additionalProperties: false,
+  properties: {
+    cursor: {
+      type: 'string',
+      maxLength: 200,
+      description:
+        'The change feed’s position after the change (a `cursor` of `GET /sync/changes`). Pull `GET /sync/changes?since=<your own cursor>`; a client whose cursor is this one may skip the pull.',
+    },
+  },
+};
 
 @ApiTags('notifications')
 @ApiBearerAuth('bearer')
@@ -59,7 +74,7 @@ export class StreamController {
     description: 'Resume after this event',
     schema: { type: 'string', pattern: '^\\d{1,20}-\\d{1,20}$' },
   })
-  @ApiExtraModels(NotificationResponseDto, UnreadCountDto, SyncStreamEventDto)
+  @ApiExtraModels(NotificationResponseDto, UnreadCountDto)
   @ApiOkResponse({
     description:
       'An endless text/event-stream. `x-sse-events` gives the JSON schema of each event’s data by event name.',
@@ -70,7 +85,7 @@ export class StreamController {
           notification: { $ref: getSchemaPath(NotificationResponseDto) },
           'unread-count': { $ref: getSchemaPath(UnreadCountDto) },
           'session-revoked': { type: 'object', additionalProperties: false },
-          sync: { $ref: getSchemaPath(SyncStreamEventDto) },
+          sync: SYNC_EVENT,
         },
       } as MediaTypeObject,
     },

@@ -778,12 +778,14 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Server-sent events: new notifications and unread-count changes
+         * Server-sent events: new notifications, unread-count changes and sync signals
          * @description Authenticate with `?ticket=` from `POST /notifications/stream-ticket` (EventSource cannot send headers).
          *
          *     Events: `notification` (data: a Notification as in the list) and `unread-count` (data: `{ "count": n }`).
          *
-         *     Each event has an `id`; reconnect with the `Last-Event-ID` header (or `?lastEventId=` on a new EventSource) to receive what was missed, in order, without repeats.
+         *     Event `sync` (data: `{ "cursor": "…" }`): the user’s synced documents changed, on any device, the one that wrote included (it may ignore it). Pull `GET /sync/changes?since=<your cursor>`. Sync events are signals, not a log: they carry no `id`, are not replayed after a reconnect, and a burst of writes may be announced by one event with the newest cursor, so after every (re)connect pull `/sync/changes` once.
+         *
+         *     `notification` events have an `id`; reconnect with the `Last-Event-ID` header (or `?lastEventId=` on a new EventSource) to receive what was missed, in order, without repeats.
          *
          *     A comment line is sent as a heartbeat every 20 s so proxies keep the connection open.
          *

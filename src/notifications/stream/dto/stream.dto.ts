@@ -37,13 +37,3 @@ export class StreamQueryDto {
   @Matches(/^\d{1,20}-\d{1,20}$/, { message: 'lastEventId is not an event id' })
   lastEventId?: string;
 }
-
-/** The data of a `sync` stream event. */
-export class SyncStreamEventDto {
-  @ApiProperty({
-    description:
-      'The sync change feed’s position after the change (as `cursor` of `GET /sync/changes`). Pull `GET /sync/changes?since=<your own cursor>`; a client already at this cursor may skip the pull.',
-    maxLength: 100,
-  })
-  cursor: string;
-}
