@@ -19,10 +19,16 @@
  */
 import { randomUUID } from 'node:crypto';
 // An app would import from '@app-backend/client'; the example uses the SDK's source directly.
-import { ApiProblem, ok, type ApiClient, type components } from '../src/index.js';
+import {
+  ApiProblem,
+  ok,
+  type ApiClient,
+  type components,
+  type NotificationEvent,
+} from '../src/index.js';
 
-type Mutation = components['schemas']['SyncMutationDto'];
-type MutationResult = components['schemas']['SyncMutationResultDto'];
+type Mutation = components['schemas']['MutationDto'];
+type MutationResult = components['schemas']['MutationResultDto'];
 type Change = components['schemas']['SyncChangeDto'];
 
 /** What the server holds for one document (the local copy of it); a delete leaves a tombstone. */
@@ -59,6 +65,13 @@ export interface OfflineSyncOptions {
   onChange?: () => void;
   /** Mutations per request (the server takes at most 500). */
   batchSize?: number;
+}
+
+export interface RunHooks {
+  /** Every stream event, after the sync it triggered (notifications, unread counts, sync). */
+  onEvent?: (event: NotificationEvent) => void;
+  /** A flush or pull that failed (offline, 5xx): the next event or reconnect tries again. */
+  onError?: (error: unknown) => void;
 }
 
 const docId = (collection: string, key: string) => `${collection}/${key}`;
@@ -151,18 +164,21 @@ export class OfflineSync {
 
   /**
    * Flushes and pulls whenever the stream (re)connects or announces a change, until `signal`
-   * aborts. Resolves when the stream ends (aborted, or the session was signed out).
+   * aborts; every event (notifications too: it is the app's one stream) goes to `onEvent`.
+   * Resolves when the stream ends (aborted, or the session was signed out).
    */
-  async run(signal: AbortSignal, onError: (error: unknown) => void = () => {}): Promise<void> {
+  async run(signal: AbortSignal, hooks: RunHooks = {}): Promise<void> {
+    const { onEvent = () => {}, onError = () => {} } = hooks;
     const sync = () =>
       this.flush()
         .then(() => this.pull())
         .catch(onError);
     await sync(); // changes made while no stream was open
     for await (const event of this.client.notificationEvents({ signal })) {
-      // The first unread count of every connection: the stream is (again) live, and sync
-      // events sent while it was down are not replayed.
+      // The first unread count of every connection means the stream is (again) live, and sync
+      // events sent while it was down are not replayed: catch up then, and on every sync event.
       if (event.type === 'unread-count' || event.type === 'sync') await sync();
+      onEvent(event);
     }
   }
 
@@ -187,7 +203,7 @@ export class OfflineSync {
       this.remember({ ...mine, rev: result.rev, value: mine.value ?? null, deleted });
       return;
     }
-    const theirs = result.document ? toDocument(result.document) : null;
+    const theirs = result.current ? toDocument(result.current) : null;
     if (theirs) this.remember(theirs);
     const merged = this.options.resolve?.({ mine, theirs });
     if (merged !== undefined) {
