@@ -13,14 +13,17 @@ import { StreamService } from '../notifications/index.js';
  * flight, later changes wait as one newest cursor, so a burst costs a few PUBLISHes, not one per
  * write, and the last one always carries the newest cursor.
  *
- * Called after the commit: a Redis failure is logged, never thrown. The data is safe, and the
- * devices catch up at their next pull or reconnect.
+ * Called after the commit: a Redis failure is logged (once per burst), never thrown. The data is
+ * safe, and the devices catch up at their next pull or reconnect.
  */
 @Injectable()
 export class SyncSignals {
   private readonly logger = new Logger(SyncSignals.name);
   /** Users with a publish in flight → the newest cursor announced meanwhile (null: none). */
   private readonly waiting = new Map<string, string | null>();
+  /** Failures not logged yet, and until when the log stays quiet about them. */
+  private unlogged = 0;
+  private quietUntil = 0;
 
   constructor(private readonly streams: StreamService) {}
 
@@ -40,10 +43,28 @@ export class SyncSignals {
       try {
         await this.streams.signal(userId, 'sync', { cursor });
       } catch (err) {
-        this.logger.warn({ err, userId }, 'sync event not published; devices catch up on pull');
+        this.failed(err);
       }
       cursor = this.waiting.get(userId) ?? null;
     }
     this.waiting.delete(userId);
   }
+
+  /** An outage under load stays a line per window, not one per write. */
+  private failed(err: unknown): void {
+    const now = Date.now();
+    if (now < this.quietUntil) {
+      this.unlogged++;
+      return;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    this.logger.warn(
+      { dependency: 'redis', error: message, alsoFailed: this.unlogged },
+      'sync events not published: devices catch up at their next pull',
+    );
+    this.unlogged = 0;
+    this.quietUntil = now + LOG_WINDOW_MS;
+  }
 }
+
+const LOG_WINDOW_MS = 10_000;
