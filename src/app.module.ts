@@ -15,12 +15,18 @@ import { PaymentsWorkerModule } from './payments/index.js';
 import { PaymentsModule } from './payments/index.js';
 import { QueueModule } from './queue/queue.module.js';
 import { RedisModule } from './redis/redis.module.js';
+import { SyncModule, SyncWorkerModule } from './sync/index.js';
 import { UsersModule } from './users/index.js';
 
 /** Feature modules: services and controllers, in every role. */
-const FEATURES = [UsersModule, AuthModule, NotificationsModule, PaymentsModule];
+const FEATURES = [UsersModule, AuthModule, NotificationsModule, PaymentsModule, SyncModule];
 /** Processors, relays and consumers: only where the worker role runs. */
-const WORKERS = [OutboxWorkerModule, NotificationsWorkerModule, PaymentsWorkerModule];
+const WORKERS = [
+  OutboxWorkerModule,
+  NotificationsWorkerModule,
+  PaymentsWorkerModule,
+  SyncWorkerModule,
+];
 
 export interface AppModuleOptions {
   role?: AppRole;

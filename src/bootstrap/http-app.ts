@@ -11,6 +11,7 @@ import { finalErrorHandler, notFound } from '../http/fallback-handlers.js';
 import { inputLimits, scanJsonShape } from '../http/input-limits.js';
 import { ErrorLog } from '../http/error-log.js';
 import { jsonBodiesOnly } from '../http/json-bodies.js';
+import { routeJsonBodies, shapeLimitsFor } from '../http/route-bodies.js';
 import { ProblemDetailsFilter } from '../http/problem-details.filter.js';
 import { securityHeaders } from '../http/security-headers.js';
 import { setupSwagger } from '../http/swagger.js';
@@ -20,6 +21,7 @@ import { httpMetrics } from '../metrics/http-metrics.middleware.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { mountQueueDashboard } from '../ops/queue-dashboard.js';
 import { requestLogging } from '../logging/request-logging.js';
+import { syncRouteBodies } from '../sync/index.js';
 import { assertWorkerHandlers } from './worker-app.js';
 
 const OUTSIDE_API_PREFIX = ['health/live', 'health/ready', 'metrics'].map((path) => ({
@@ -70,9 +72,12 @@ export function configureHttp(
     origin: config.http.corsOrigins.length > 0 ? config.http.corsOrigins : false,
     exposedHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed'],
   });
+  // Routes with their own body limits first: the global parser leaves a parsed body alone.
+  const routeBodies = syncRouteBodies(config);
+  app.use(routeJsonBodies(routeBodies, keepRawBody));
   app.use(json({ limit: config.http.bodyLimit, verify: checkJsonBody }));
   app.useBodyParser('urlencoded', { limit: config.http.bodyLimit, extended: false });
-  app.use(inputLimits());
+  app.use(inputLimits(shapeLimitsFor(routeBodies)));
   app.use(jsonBodiesOnly());
   configureRouting(app);
   app.useGlobalPipes(createValidationPipe());
@@ -86,8 +91,12 @@ export function configureHttp(
  * JSON.parse spends time on it.
  */
 function checkJsonBody(req: IncomingMessage, _res: unknown, body: Buffer): void {
-  (req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
+  keepRawBody(req, body);
   scanJsonShape(body);
+}
+
+function keepRawBody(req: IncomingMessage, body: Buffer): void {
+  (req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
 }
 
 /** `/api/v1/...` for the API; health and metrics stay at the root. */

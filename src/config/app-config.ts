@@ -6,6 +6,7 @@ import { notificationsConfig, type NotificationsConfig } from './notifications.c
 import { passkeysConfig, type PasskeysConfig } from './passkeys.config.js';
 import { oidcConfig, type OidcConfig } from './oidc.config.js';
 import { paymentsConfig, type PaymentsConfig } from './payments.config.js';
+import { syncConfig, type SyncConfig } from './sync.config.js';
 
 export type NodeEnv = Env['NODE_ENV'];
 export type AppRole = Env['APP_ROLE'];
@@ -58,6 +59,7 @@ export interface AppConfig {
   readonly passkeys: PasskeysConfig;
   readonly mfa: MfaConfig;
   readonly oidc: OidcConfig;
+  readonly sync: SyncConfig;
 }
 
 /** Every wait on PostgreSQL, in milliseconds. */
@@ -150,6 +152,7 @@ function toConfig(env: Env, source: Source): AppConfig {
     auth: authConfig(env),
     notifications: notificationsConfig(env),
     payments: paymentsConfig(env),
+    sync: syncConfig(env),
     passkeys: passkeysConfig(env),
     mfa: mfaConfig(env, production),
     // Per-provider variables have names the schema cannot list: read from the source.

@@ -6,6 +6,7 @@ import { notificationsEnv } from './notifications.config.js';
 import { passkeysEnv } from './passkeys.config.js';
 import { oidcEnv } from './oidc.config.js';
 import { paymentsEnv } from './payments.config.js';
+import { syncEnv } from './sync.config.js';
 
 /**
  * Every environment variable the app reads, in one schema: the platform's here, each feature's in
@@ -65,6 +66,7 @@ export const envSchema = z.object({
   ...authEnv,
   ...notificationsEnv,
   ...paymentsEnv,
+  ...syncEnv,
   ...passkeysEnv,
   ...mfaEnv,
   ...oidcEnv,

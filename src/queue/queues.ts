@@ -15,6 +15,7 @@ export const QUEUES = {
     name: 'payments',
     jobs: { processWebhook: 'process-webhook', reconcile: 'reconcile' },
   },
+  sync: { name: 'sync', jobs: { purge: 'purge' } },
 } as const;
 
 /** Every job name a worker must be able to handle, per queue. */
