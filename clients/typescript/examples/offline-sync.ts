@@ -199,8 +199,10 @@ export class OfflineSync {
 
   private settle(mine: Mutation, result: MutationResult): void {
     if (result.status === 'applied') {
+      // `rev` comes with every applied result (the schema cannot tie it to the status).
+      const rev = result.rev ?? 0;
       const deleted = mine.op === 'delete';
-      this.remember({ ...mine, rev: result.rev, value: mine.value ?? null, deleted });
+      this.remember({ ...mine, rev, value: mine.value ?? null, deleted });
       return;
     }
     const theirs = result.current ? toDocument(result.current) : null;
