@@ -76,9 +76,12 @@ describe('offline-first SDK client (README example)', () => {
     expect(phone.store.queue).toEqual([]);
 
     // The tablet learns it from its stream, without asking.
-    await waitFor(() => tablet.get('notes', 'n1') === 'call the plumber', {
-      what: 'the tablet to pull the phone’s changes',
-    });
+    await waitFor(
+      () =>
+        tablet.get('notes', 'n1') === 'call the plumber' &&
+        JSON.stringify(tablet.get('lists', 'groceries')) === '{"items":["milk","eggs"]}',
+      { what: 'the tablet to pull the phone’s changes' },
+    );
     expect(events.some((e) => e.type === 'sync')).toBe(true);
     expect(tablet.list('lists')).toEqual(phone.list('lists'));
     expect(tablet.store.documents).toEqual(phone.store.documents);

@@ -56,6 +56,7 @@ describe('sync writes with Redis down', () => {
   }, 90_000);
 
   it('stores the writes and logs the lost events once', async () => {
+    const before = logs.length;
     for (let i = 0; i < 5; i++) {
       const res = await t
         .asUser(user)
@@ -77,6 +78,6 @@ describe('sync writes with Redis down', () => {
     });
     expect(lost).toHaveLength(1);
     expect(lost[0]).toMatchObject({ level: 40, dependency: 'redis' });
-    expect(logs.filter((l) => l.level >= 50)).toEqual([]);
+    expect(logs.slice(before).filter((l) => l.level >= 50)).toEqual([]);
   });
 });
