@@ -59,50 +59,54 @@ describe('offline-first SDK client (README example)', () => {
       onEvent: (e) => events.push(e),
       onError: (e) => errors.push(e),
     });
-    await waitFor(() => events.some((e) => e.type === 'unread-count'), { what: 'a live stream' });
+    try {
+      await waitFor(() => events.some((e) => e.type === 'unread-count'), { what: 'a live stream' });
 
-    // The phone is offline: its writes stay local and queued.
-    phone.put('lists', 'groceries', { items: ['eggs'] });
-    phone.put('notes', 'n1', 'call the plumber');
-    expect(phone.get('lists', 'groceries')).toEqual({ items: ['eggs'] });
+      // The phone is offline: its writes stay local and queued.
+      phone.put('lists', 'groceries', { items: ['eggs'] });
+      phone.put('notes', 'n1', 'call the plumber');
+      expect(phone.get('lists', 'groceries')).toEqual({ items: ['eggs'] });
 
-    tablet.put('lists', 'groceries', { items: ['milk'] });
-    await tablet.flush();
+      tablet.put('lists', 'groceries', { items: ['milk'] });
+      await tablet.flush();
 
-    // Back online: the phone's groceries were made on no version, the tablet's came first.
-    await phone.flush();
-    await phone.pull();
-    expect(phone.get('lists', 'groceries')).toEqual({ items: ['milk', 'eggs'] });
-    expect(phone.store.queue).toEqual([]);
+      // Back online: the phone's groceries were made on no version, the tablet's came first.
+      await phone.flush();
+      await phone.pull();
+      expect(phone.get('lists', 'groceries')).toEqual({ items: ['milk', 'eggs'] });
+      expect(phone.store.queue).toEqual([]);
 
-    // The tablet learns it from its stream, without asking.
-    await waitFor(
-      () =>
-        tablet.get('notes', 'n1') === 'call the plumber' &&
-        JSON.stringify(tablet.get('lists', 'groceries')) === '{"items":["milk","eggs"]}',
-      { what: 'the tablet to pull the phone’s changes' },
-    );
-    expect(events.some((e) => e.type === 'sync')).toBe(true);
-    expect(tablet.list('lists')).toEqual(phone.list('lists'));
-    expect(tablet.store.documents).toEqual(phone.store.documents);
+      // The tablet learns it from its stream, without asking.
+      await waitFor(
+        () =>
+          tablet.get('notes', 'n1') === 'call the plumber' &&
+          JSON.stringify(tablet.get('lists', 'groceries')) === '{"items":["milk","eggs"]}',
+        { what: 'the tablet to pull the phone’s changes' },
+      );
+      expect(events.some((e) => e.type === 'sync')).toBe(true);
+      expect(tablet.list('lists')).toEqual(phone.list('lists'));
+      expect(tablet.store.documents).toEqual(phone.store.documents);
 
-    // The tablet goes offline; the phone deletes a note; the tombstone outlives its retention.
-    stop.abort();
-    await loop;
-    phone.delete('notes', 'n1');
-    await phone.flush();
-    clock.advance(2 * DAY);
-    expect((await t.app.get(SyncPurge).runOnce()).tombstones).toBeGreaterThanOrEqual(1);
+      // The tablet goes offline; the phone deletes a note; the tombstone outlives its retention.
+      stop.abort();
+      await loop;
+      phone.delete('notes', 'n1');
+      await phone.flush();
+      clock.advance(2 * DAY);
+      expect((await t.app.get(SyncPurge).runOnce()).tombstones).toBeGreaterThanOrEqual(1);
 
-    // Its cursor is now older than the retention: 410, so it drops its copy and resyncs.
-    stop = new AbortController();
-    loop = tablet.run(stop.signal, { onError: (e) => errors.push(e) });
-    await waitFor(() => tablet.resyncs === 1 && tablet.store.cursor !== null, {
-      what: 'the tablet to resync',
-    });
-    await waitFor(() => tablet.get('notes', 'n1') === undefined, { what: 'the resync' });
-    stop.abort();
-    await loop;
+      // Its cursor is now older than the retention: 410, so it drops its copy and resyncs.
+      stop = new AbortController();
+      loop = tablet.run(stop.signal, { onError: (e) => errors.push(e) });
+      await waitFor(() => tablet.resyncs === 1 && tablet.store.cursor !== null, {
+        what: 'the tablet to resync',
+      });
+      await waitFor(() => tablet.get('notes', 'n1') === undefined, { what: 'the resync' });
+    } finally {
+      // A failed step must not leave the stream open (the test process would never exit).
+      stop.abort();
+      await loop;
+    }
 
     await phone.pull();
     expect(tablet.list('lists')).toEqual(phone.list('lists'));
