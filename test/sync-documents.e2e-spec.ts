@@ -75,12 +75,12 @@ describe('sync documents', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res = await t
+      const res: { body: { data: Array<{ key: string }>; nextCursor: string | null } } = await t
         .asUser(ann)
         .get('/api/v1/sync/documents/paged')
         .query({ limit: 2, ...(cursor ? { cursor } : {}) })
         .expect(200);
-      seen.push(...res.body.data.map((d: { key: string }) => d.key));
+      seen.push(...res.body.data.map((d) => d.key));
       cursor = res.body.nextCursor;
     } while (cursor);
     expect(seen).toEqual(['k01', 'k02', 'k03', 'k04', 'k05']);
