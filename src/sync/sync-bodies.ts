@@ -8,13 +8,14 @@ import type { RouteBody } from '../http/route-bodies.js';
  * bounds stay finite so a hostile body still costs a bounded parse (~1.2 µs per distinct key).
  */
 export function syncRouteBodies(config: AppConfig): RouteBody[] {
-  const { maxValueBytes, maxDocumentBodyBytes, maxBatchBytes } = config.sync;
+  const { maxDocumentBodyBytes, maxBatchBytes } = config.sync;
   const shape = (keys: number) => ({
     depth: 2 * INPUT_LIMITS.depth,
     arrayLength: Math.max(INPUT_LIMITS.arrayLength, keys),
     keys,
     values: 4 * keys,
-    stringLength: Math.max(INPUT_LIMITS.stringLength, maxValueBytes),
+    // Longer than any value may be, so that the value rule (413 naming it) answers, not this.
+    stringLength: Math.max(INPUT_LIMITS.stringLength, maxDocumentBodyBytes),
   });
   return [
     {

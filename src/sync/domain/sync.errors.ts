@@ -1,5 +1,5 @@
 import { DomainError } from '../../common/errors/domain-error.js';
-import type { SyncChangeView } from './sync-views.js';
+import { toStoredChange, type SyncChangeView } from './sync-views.js';
 
 export const syncDocumentNotFound = (): DomainError =>
   new DomainError({
@@ -17,7 +17,7 @@ export const syncPreconditionFailed = (current: SyncChangeView | null): DomainEr
       ? `The document is at rev ${current.rev}${current.deleted ? ' (deleted)' : ''}; see current.`
       : 'The document does not exist.',
     extensions: {
-      current: current && { ...current, updatedAt: current.updatedAt.toISOString() },
+      current: current && toStoredChange(current),
     },
   });
 

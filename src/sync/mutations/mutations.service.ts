@@ -2,7 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/index.js';
 import { encodeValue, type EncodedValue } from '../domain/limits.js';
 import type { Precondition } from '../domain/preconditions.js';
-import { syncBatchTooLarge, syncDuplicateMutation } from '../domain/sync.errors.js';
+import {
+  syncBatchTooLarge,
+  syncDuplicateMutation,
+  syncInvalidValue,
+} from '../domain/sync.errors.js';
 import { toStoredChange, type MutationResult } from '../domain/sync-views.js';
 import { SyncMutationsRepository } from '../repositories/sync-mutations.repository.js';
 import { SyncWrites, type WriteSession } from '../sync-writes.js';
@@ -55,7 +59,10 @@ export class MutationsService {
     return mutations.map((mutation, index) => {
       if (seen.has(mutation.id)) throw syncDuplicateMutation(`mutations[${index}].id`);
       seen.add(mutation.id);
-      if (mutation.op === 'delete') return null;
+      if (mutation.op === 'delete') {
+        if (mutation.value === undefined) return null;
+        throw syncInvalidValue(`mutations[${index}].value`, 'a delete carries no value');
+      }
       return encodeValue(mutation.value, `mutations[${index}].value`, this.config.sync);
     });
   }
