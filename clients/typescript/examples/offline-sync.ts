@@ -188,7 +188,9 @@ export class OfflineSync {
       (m) => m.collection === change.collection && m.key === change.key,
     );
     // A second write of a key before the flush builds on the first: only the first of the
-    // queue is checked against the server's revision.
+    // queue is checked against the server's revision. (Its revision after the first is not
+    // known yet: guessing it could match another device's write.) So if the first conflicts,
+    // the later ones still apply, and `resolve` then sees them as the server's side.
     const baseRev = queuedBefore ? undefined : (base?.rev ?? 0);
     this.store.queue.push({
       id: randomUUID(),
