@@ -204,4 +204,29 @@ describe('sync change feed', () => {
     const resync = await pullAll(ann);
     expect(resync.changes.map((c) => c.key)).toEqual(['kept']);
   });
+
+  it('forgets stored mutation results after their retention: only then does a retry apply again', async () => {
+    let ann = await signUp(t);
+    const body = {
+      clientId: 'phone',
+      mutations: [{ id: `m-${ann.userId}`, op: 'put', collection: 'queue', key: 'q', value: 1 }],
+    };
+    await t.asUser(ann).post('/api/v1/sync/mutations').send(body).expect(200);
+    const stored = async () => {
+      const [row] = (await t.app
+        .get(DataSource)
+        .query(`SELECT count(*)::int AS n FROM sync_mutations WHERE user_id = $1`, [
+          ann.userId,
+        ])) as Array<{ n: number }>;
+      return row?.n;
+    };
+    expect(await stored()).toBe(1);
+    clock.advance(31 * DAY);
+    const report = await t.app.get(SyncPurge, { strict: false }).runOnce();
+    expect(report.mutations).toBeGreaterThanOrEqual(1);
+    expect(await stored()).toBe(0);
+    ann = { ...ann, ...(await login(t, ann.email, ann.password)) };
+    const retried = await t.asUser(ann).post('/api/v1/sync/mutations').send(body).expect(200);
+    expect(retried.body.results[0]).toMatchObject({ status: 'applied', rev: 2 });
+  });
 });

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   Allow,
@@ -101,7 +101,8 @@ export class MutationResultDto {
   rev?: number;
 
   @ApiPropertyOptional({
-    oneOf: [{ $ref: getSchemaPath(SyncChangeDto) }, { type: 'null' }],
+    type: SyncChangeDto,
+    nullable: true,
     description:
       "conflict: the server's state of the document (a tombstone if deleted; null if it never existed)",
   })
