@@ -73,6 +73,34 @@ describe('sync events on the real-time stream, across instances', () => {
     }
   });
 
+  it('announces the newest cursor after a burst of concurrent writes on both instances', async () => {
+    const user = await signUp(apiA);
+    const onB = await openStream(apiA, user, baseB);
+    try {
+      await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          (i % 2 ? apiA : apiB)
+            .asUser(user)
+            .put(`/api/v1/sync/documents/burst/k${i}`)
+            .send({ value: i })
+            .expect((res) => expect([200, 201]).toContain(res.status)),
+        ),
+      );
+      const feed = await apiA.asUser(user).get('/api/v1/sync/changes').expect(200);
+      expect(feed.body.changes).toHaveLength(12);
+      const newest: string = feed.body.cursor;
+      // Events may be coalesced (fewer than 12) and arrive from both instances, but the newest
+      // cursor is always announced.
+      await onB.waitForEvent(
+        (e) => e.event === 'sync' && JSON.parse(e.data).cursor === newest,
+        'the newest cursor',
+      );
+      expect(onB.events.filter((e) => e.event === 'sync').length).toBeLessThanOrEqual(12);
+    } finally {
+      onB.close();
+    }
+  });
+
   it('announces nothing to another user', async () => {
     const [writer, other] = await Promise.all([signUp(apiA), signUp(apiA)]);
     const otherStream = await openStream(apiA, other, baseB);

@@ -1,5 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { StreamService } from '../notifications/index.js';
+import { decodeChangeCursor } from './domain/cursors.js';
+
+/** A user's publishing: the seq in flight, and the newest cursor announced meanwhile. */
+interface InFlight {
+  seq: number;
+  next: { cursor: string; seq: number } | null;
+}
 
 /**
  * Tells the user's devices, in real time, that their documents changed: a `sync` event
@@ -11,7 +18,8 @@ import { StreamService } from '../notifications/index.js';
  * would tell a reconnecting client nothing its own cursor does not (it pulls `/sync/changes` after
  * every connect, which is exact). Coalesced per user in this process: while one publish is in
  * flight, later changes wait as one newest cursor, so a burst costs a few PUBLISHes, not one per
- * write, and the last one always carries the newest cursor.
+ * write, and the last one carries the newest cursor (commits end in seq order, but their calls
+ * here may not: an older cursor arriving while a newer one is in flight is dropped).
  *
  * Called after the commit: a Redis failure is logged (once per burst), never thrown. The data is
  * safe, and the devices catch up at their next pull or reconnect.
@@ -19,8 +27,8 @@ import { StreamService } from '../notifications/index.js';
 @Injectable()
 export class SyncSignals {
   private readonly logger = new Logger(SyncSignals.name);
-  /** Users with a publish in flight → the newest cursor announced meanwhile (null: none). */
-  private readonly waiting = new Map<string, string | null>();
+  /** Users with a publish in flight. */
+  private readonly inFlight = new Map<string, InFlight>();
   /** Failures not logged yet, and until when the log stays quiet about them. */
   private unlogged = 0;
   private quietUntil = 0;
@@ -28,26 +36,30 @@ export class SyncSignals {
   constructor(private readonly streams: StreamService) {}
 
   changed(userId: string, cursor: string): void {
-    if (this.waiting.has(userId)) {
-      this.waiting.set(userId, cursor);
+    const seq = decodeChangeCursor(cursor);
+    const busy = this.inFlight.get(userId);
+    if (!busy) {
+      void this.publish(userId, { cursor, seq });
       return;
     }
-    this.waiting.set(userId, null);
-    void this.publish(userId, cursor);
+    if (seq > (busy.next?.seq ?? busy.seq)) busy.next = { cursor, seq };
   }
 
-  private async publish(userId: string, first: string): Promise<void> {
-    let cursor: string | null = first;
-    while (cursor !== null) {
-      this.waiting.set(userId, null);
+  private async publish(userId: string, first: { cursor: string; seq: number }): Promise<void> {
+    const state: InFlight = { seq: first.seq, next: null };
+    this.inFlight.set(userId, state);
+    let current: { cursor: string; seq: number } | null = first;
+    while (current) {
+      state.seq = current.seq;
+      state.next = null;
       try {
-        await this.streams.signal(userId, 'sync', { cursor });
+        await this.streams.signal(userId, 'sync', { cursor: current.cursor });
       } catch (err) {
         this.failed(err);
       }
-      cursor = this.waiting.get(userId) ?? null;
+      current = state.next;
     }
-    this.waiting.delete(userId);
+    this.inFlight.delete(userId);
   }
 
   /** An outage under load stays a line per window, not one per write. */
