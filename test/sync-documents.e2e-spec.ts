@@ -8,12 +8,17 @@ describe('sync documents', () => {
   let t: TestApp;
   let ann: SignedUp;
   let bob: SignedUp;
+  let other: TestApp;
 
   beforeAll(async () => {
     t = await createTestApp({ APP_ROLE: 'api' });
+    other = await createTestApp({ APP_ROLE: 'api' });
     [ann, bob] = await Promise.all([signUp(t), signUp(t)]);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await other.close();
+  });
 
   it('puts, gets with its ETag, answers 304 to a current If-None-Match, lists and deletes', async () => {
     const put = await t

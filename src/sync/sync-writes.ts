@@ -4,6 +4,7 @@ import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { Transactions } from '../database/transactions.js';
 import { encodeChangeCursor } from './domain/cursors.js';
+import { KeyedQueue } from './keyed-queue.js';
 import { nextTotals, type EncodedValue, type SyncLimits } from './domain/limits.js';
 import { holds, type Precondition } from './domain/preconditions.js';
 import type { StoredDocument } from './domain/sync-views.js';
@@ -112,6 +113,8 @@ export class WriteSession {
 @Injectable()
 export class SyncWrites {
   private readonly limits: SyncLimits;
+  /** One write per user at a time in this process (see KeyedQueue); across processes, the row lock. */
+  private readonly queue = new KeyedQueue();
 
   constructor(
     private readonly transactions: Transactions,
@@ -124,7 +127,14 @@ export class SyncWrites {
     this.limits = config.sync;
   }
 
-  async run<T>(
+  run<T>(
+    userId: string,
+    work: (session: WriteSession) => Promise<T>,
+  ): Promise<{ result: T; cursor: string }> {
+    return this.queue.run(userId, () => this.runNow(userId, work));
+  }
+
+  private async runNow<T>(
     userId: string,
     work: (session: WriteSession) => Promise<T>,
   ): Promise<{ result: T; cursor: string }> {
