@@ -15,6 +15,7 @@ import { notificationsList, paymentsCreate } from './scenarios/features.js';
 import { filesAvatars, filesSign } from './scenarios/files.js';
 import { coldStart, idleRss } from './scenarios/process.js';
 import { broadcast100k, queueDrain } from './scenarios/queues.js';
+import { syncChanges, syncPut } from './scenarios/sync.js';
 
 type Scenario = (ctx: Ctx) => Promise<ScenarioResult>;
 
@@ -30,6 +31,8 @@ const SCENARIOS: Record<string, Scenario> = {
   'payments-create': paymentsCreate,
   'files-sign': filesSign,
   'files-avatars': filesAvatars,
+  'sync-put': syncPut,
+  'sync-changes': syncChanges,
   'queue-drain': queueDrain,
   'broadcast-100k': broadcast100k,
 };

@@ -17,16 +17,25 @@ import { PaymentsModule } from './payments/index.js';
 import { QueueModule } from './queue/queue.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { StorageModule } from './storage/storage.module.js';
+import { SyncModule, SyncWorkerModule } from './sync/index.js';
 import { UsersModule } from './users/index.js';
 
 /** Feature modules: services and controllers, in every role. */
-const FEATURES = [UsersModule, AuthModule, NotificationsModule, PaymentsModule, FilesModule];
+const FEATURES = [
+  UsersModule,
+  AuthModule,
+  NotificationsModule,
+  PaymentsModule,
+  FilesModule,
+  SyncModule,
+];
 /** Processors, relays and consumers: only where the worker role runs. */
 const WORKERS = [
   OutboxWorkerModule,
   NotificationsWorkerModule,
   PaymentsWorkerModule,
   FilesWorkerModule,
+  SyncWorkerModule,
 ];
 
 export interface AppModuleOptions {

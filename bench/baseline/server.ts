@@ -6,12 +6,15 @@
  * GET /users/me       verify the HS256 access token (jose, KeyObject), one Redis GET (session
  *                     revocation), one primary-key SELECT (pg), JSON out.
  * GET /notifications  the same auth, then one keyset page (20 rows) of the caller's notifications.
+ * PUT /sync/documents/:collection/:key, GET /sync/changes   the same auth, then the sync
+ *                     module's statements (bench/baseline/sync.ts).
  */
 import { createSecretKey } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Redis } from 'ioredis';
 import { jwtVerify } from 'jose';
 import pg from 'pg';
+import { SyncBaseline } from './sync.js';
 
 const env = (name: string): string => {
   const v = process.env[name];
@@ -26,12 +29,20 @@ const prefix = env('QUEUE_PREFIX');
 const pool = new pg.Pool({ connectionString: env('DATABASE_URL'), max: 10 });
 const redis = new Redis(env('REDIS_URL'), { keyPrefix: `${prefix}:` });
 
+const sync = new SyncBaseline(pool, redis, prefix);
+
 const UNAUTHORIZED = JSON.stringify({ status: 401, title: 'Unauthorized' });
 
-function send(res: ServerResponse, status: number, body: string): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, {
     'Content-Type': status < 400 ? 'application/json' : 'application/problem+json',
     'Content-Length': Buffer.byteLength(body),
+    ...headers,
   });
   res.end(body);
 }
@@ -139,6 +150,15 @@ const routes: Record<string, (userId: string) => Promise<[number, string]>> = {
 const server = createServer((req, res) => {
   const path = (req.url ?? '/').split('?')[0];
   if (path === '/health') return send(res, 200, '{"status":"ok"}');
+  if (path.startsWith('/sync/')) {
+    void (async () => {
+      const who = await principal(req);
+      if (!who) return send(res, 401, UNAUTHORIZED);
+      const [status, body, headers] = await sync.handle(req, path, who.userId);
+      send(res, status, body, headers);
+    })().catch(() => send(res, 500, '{"status":500}'));
+    return;
+  }
   const handler = routes[path];
   if (!handler || req.method !== 'GET') return send(res, 404, '{"status":404}');
   void (async () => {

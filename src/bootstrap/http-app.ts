@@ -11,6 +11,7 @@ import { finalErrorHandler, notFound } from '../http/fallback-handlers.js';
 import { inputLimits, scanJsonShape } from '../http/input-limits.js';
 import { ErrorLog } from '../http/error-log.js';
 import { jsonBodiesOnly } from '../http/json-bodies.js';
+import { routeJsonBodies, shapeLimitsFor } from '../http/route-bodies.js';
 import { ProblemDetailsFilter } from '../http/problem-details.filter.js';
 import { securityHeaders } from '../http/security-headers.js';
 import { setupSwagger } from '../http/swagger.js';
@@ -22,6 +23,7 @@ import { mountConsoleApi } from '../ops/console/console-api.js';
 import { mountConsoleApp } from '../ops/console/console-static.js';
 import { mountQueueDashboard } from '../ops/queue-dashboard.js';
 import { requestLogging } from '../logging/request-logging.js';
+import { syncRouteBodies } from '../sync/index.js';
 import { assertWorkerHandlers } from './worker-app.js';
 
 const OUTSIDE_API_PREFIX = ['health/live', 'health/ready', 'metrics'].map((path) => ({
@@ -72,9 +74,12 @@ export function configureHttp(
     origin: config.http.corsOrigins.length > 0 ? config.http.corsOrigins : false,
     exposedHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed'],
   });
+  // Routes with their own body limits first: the global parser leaves a parsed body alone.
+  const routeBodies = syncRouteBodies(config);
+  app.use(routeJsonBodies(routeBodies, keepRawBody));
   app.use(json({ limit: config.http.bodyLimit, verify: checkJsonBody }));
   app.useBodyParser('urlencoded', { limit: config.http.bodyLimit, extended: false });
-  app.use(inputLimits());
+  app.use(inputLimits(shapeLimitsFor(routeBodies)));
   app.use(jsonBodiesOnly());
   // The admin console: its own CSP for the page, its session API, and its requests to the REST
   // API rewritten onto the routes below (src/ops/console).
@@ -92,8 +97,12 @@ export function configureHttp(
  * JSON.parse spends time on it.
  */
 function checkJsonBody(req: IncomingMessage, _res: unknown, body: Buffer): void {
-  (req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
+  keepRawBody(req, body);
   scanJsonShape(body);
+}
+
+function keepRawBody(req: IncomingMessage, body: Buffer): void {
+  (req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
 }
 
 /** `/api/v1/...` for the API; health and metrics stay at the root. */

@@ -10,6 +10,7 @@ import { passkeysConfig, type PasskeysConfig } from './passkeys.config.js';
 import { oidcConfig, type OidcConfig } from './oidc.config.js';
 import { paymentsConfig, type PaymentsConfig } from './payments.config.js';
 import { storageConfig, type StorageConfig } from './storage.config.js';
+import { syncConfig, type SyncConfig } from './sync.config.js';
 
 export type NodeEnv = Env['NODE_ENV'];
 export type AppRole = Env['APP_ROLE'];
@@ -67,6 +68,7 @@ export interface AppConfig {
   readonly fileProcessing: FileProcessingConfig;
   readonly storage: StorageConfig;
   readonly metrics: MetricsConfig;
+  readonly sync: SyncConfig;
 }
 
 /** Every wait on PostgreSQL, in milliseconds. */
@@ -161,6 +163,7 @@ function toConfig(env: Env, source: Source): AppConfig {
     auth,
     notifications: notificationsConfig(env),
     payments: paymentsConfig(env),
+    sync: syncConfig(env),
     passkeys: passkeysConfig(env),
     mfa: mfaConfig(env, production),
     console: consoleConfig(env),

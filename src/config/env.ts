@@ -10,6 +10,7 @@ import { passkeysEnv } from './passkeys.config.js';
 import { oidcEnv } from './oidc.config.js';
 import { paymentsEnv } from './payments.config.js';
 import { storageEnv } from './storage.config.js';
+import { syncEnv } from './sync.config.js';
 
 /**
  * Every environment variable the app reads, in one schema: the platform's here, each feature's in
@@ -71,6 +72,7 @@ export const envSchema = z.object({
   ...authEnv,
   ...notificationsEnv,
   ...paymentsEnv,
+  ...syncEnv,
   ...passkeysEnv,
   ...mfaEnv,
   ...consoleEnv,

@@ -18,7 +18,8 @@ export const INPUT_LIMITS = {
   stringLength: 32_768,
 } as const;
 
-type Limits = typeof INPUT_LIMITS;
+export type InputLimits = { readonly [K in keyof typeof INPUT_LIMITS]: number };
+type Limits = InputLimits;
 
 export interface InputViolation {
   /** Dotted path of the offending value (`$` is the root). */
@@ -120,7 +121,7 @@ function violation(node: Node, message: string): InputViolation {
  * stack on ~1,500 levels, which answered 500). JSON bodies were already screened by
  * scanJsonShape; this also covers form bodies, query strings and string lengths.
  */
-export function inputLimits() {
+export function inputLimits(limitsFor: (req: Request) => Limits = () => INPUT_LIMITS) {
   return (req: Request, _res: Response, next: NextFunction): void => {
     if (!wellEncodedQuery(req.originalUrl)) {
       return next(
@@ -131,7 +132,8 @@ export function inputLimits() {
         }),
       );
     }
-    const violation = findInputViolation(req.body) ?? findInputViolation(req.query);
+    const limits = limitsFor(req);
+    const violation = findInputViolation(req.body, limits) ?? findInputViolation(req.query, limits);
     if (!violation) return next();
     const { field, message, invalidText } = violation;
     next(
@@ -168,6 +170,14 @@ function wellEncodedQuery(url: string): boolean {
 export class JsonShapeError extends Error {
   readonly status = 400;
   readonly type = 'entity.too.complex';
+
+  /** Set when the limits were a route's own, not INPUT_LIMITS: the problem names them. */
+  constructor(
+    message: string,
+    readonly detail?: string,
+  ) {
+    super(message);
+  }
 }
 
 const OPEN_ARRAY = 0x5b;
@@ -186,7 +196,8 @@ const BACKSLASH = 0x5c;
  */
 export function scanJsonShape(body: Buffer, limits: Limits = INPUT_LIMITS): void {
   const fail = (message: string): never => {
-    throw new JsonShapeError(`The JSON body ${message}.`);
+    const text = `The JSON body ${message}.`;
+    throw new JsonShapeError(text, limits === INPUT_LIMITS ? undefined : text);
   };
   // Items seen in each open array (commas; -1 for an object), by depth.
   const items: number[] = [0];

@@ -87,4 +87,11 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'GET /metrics': 'getMetrics',
   'POST /api/v1/admin/queue-dashboard/session': 'openQueueDashboardSession',
   'GET /api/v1/admin/overview': 'getAdminOverview',
+  'GET /api/v1/sync/documents/{collection}': 'listSyncDocuments',
+  'GET /api/v1/sync/documents/{collection}/{key}': 'getSyncDocument',
+  'PUT /api/v1/sync/documents/{collection}/{key}': 'putSyncDocument',
+  'DELETE /api/v1/sync/documents/{collection}/{key}': 'deleteSyncDocument',
+  'GET /api/v1/sync/changes': 'listSyncChanges',
+  'POST /api/v1/sync/mutations': 'applySyncMutations',
+  'GET /api/v1/users/{id}/sync/usage': 'getUserSyncUsage',
 };

@@ -4,6 +4,7 @@ import { unavailableDependency } from '../common/dependency-errors.js';
 import { DomainError, type DomainErrorKind } from '../common/errors/domain-error.js';
 import { currentRequestId } from '../logging/request-context.js';
 import { ErrorLog } from './error-log.js';
+import { JsonShapeError } from './input-limits.js';
 import { PROBLEM_CONTENT_TYPE, problemType, statusTitle, type Problem } from './problem-details.js';
 import { ProblemException } from './problem.exception.js';
 
@@ -150,7 +151,10 @@ function fromBodyParserError(error: unknown): Problem | null {
     type: problemType(known?.slug ?? 'bad-request'),
     title: statusTitle(status),
     status,
-    detail: known?.detail ?? statusTitle(status),
+    detail:
+      (error instanceof JsonShapeError ? error.detail : undefined) ??
+      known?.detail ??
+      statusTitle(status),
   };
 }
 

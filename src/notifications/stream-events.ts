@@ -2,13 +2,22 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 
-/** What the real-time stream carries. */
+/** What the real-time stream carries, kept in the resumable log. */
 export type StreamEventName = 'notification' | 'unread-count';
 
+/**
+ * Live-only events (signals): published to the user's open streams, never logged, without an id.
+ * `sync`: the user's synced documents changed (published by the sync module, data `{ cursor }`).
+ */
+export type StreamSignalName = 'sync';
+
 export interface StreamEvent {
-  /** The Redis stream entry id ("<ms>-<seq>"): the SSE `id`, resumable with Last-Event-ID. */
-  id: string;
-  event: StreamEventName;
+  /**
+   * The Redis stream entry id ("<ms>-<seq>"): the SSE `id`, resumable with Last-Event-ID. Null
+   * for a signal: it is not in the log, so it must not move the client's resume position.
+   */
+  id: string | null;
+  event: StreamEventName | StreamSignalName;
   /** JSON text of the event's data. */
   data: string;
 }
@@ -59,6 +68,15 @@ export class StreamEvents {
       ...events.map((e) => this.logKey(e.userId)),
       ...args,
     );
+  }
+
+  /**
+   * A live-only event to the user's open streams on every instance: PUBLISH without XADD, so it
+   * neither trims the log nor is replayed on a reconnect (its sender must not need that).
+   */
+  async signal(userId: string, event: StreamSignalName, data: unknown): Promise<void> {
+    const message: StreamEvent = { id: null, event, data: JSON.stringify(data) };
+    await this.redis.publish(this.channel(userId), JSON.stringify(message));
   }
 
   /** Events after `afterId` (exclusive), oldest first, at most `limit`. */

@@ -16,6 +16,7 @@ export const QUEUES = {
     jobs: { processWebhook: 'process-webhook', reconcile: 'reconcile' },
   },
   files: { name: 'files', jobs: { sweepPending: 'sweep-pending' } },
+  sync: { name: 'sync', jobs: { purge: 'purge' } },
 } as const;
 
 /** Every job name a worker must be able to handle, per queue. */

@@ -59,7 +59,13 @@ const ADMIN_OPS = new Set([
   `GET ${API}/notifications/catalogue`,
   `GET ${API}/payments/{id}/history`,
   `GET ${API}/admin/overview`,
+  `GET ${API}/users/{id}/sync/usage`,
 ]);
+/**
+ * Paths that name a place in the caller's own namespace, not a resource id: B's PUT there writes
+ * B's own document (isolation is proven in test/sync-documents.e2e-spec.ts).
+ */
+const OWN_NAMESPACE = new Set([`${API}/sync/documents/{collection}/{key}`]);
 /** Routes whose success ends the caller's session: a throwaway user signs in again after each. */
 const SESSION_ENDING = new Set([`POST ${API}/auth/logout`, `POST ${API}/auth/logout-all`]);
 
@@ -202,6 +208,10 @@ async function resourcesOfA() {
   // Its own user: the victim is deleted by DELETE /users/{id}, and A must keep its sessions.
   owned[`${API}/users/{id}/sessions`] = [(await signUp(t)).userId];
   owned[`${API}/payments/{id}/history`] = [paid, fresh];
+  owned[`${API}/users/{id}/sync/usage`] = [victim.userId, a.userId];
+  // One document whose collection and key are both `fuzz`: the path's two names take it.
+  await api(a.accessToken, 'PUT', '/sync/documents/fuzz/fuzz', { value: { fuzz: true } });
+  owned[`${API}/sync/documents/{collection}/{key}`] = ['fuzz'];
   const file = await readyFileOf(a);
   owned[`${API}/files/{id}`] = [file];
   owned[`${API}/files/{id}/complete`] = [file];
@@ -299,7 +309,11 @@ describe('API fuzz (FUZZ_SEED, FUZZ_RUNS)', () => {
     const fuzzer = new Fuzzer(base, book);
     const before = await snapshotOfA();
     for (const op of ops.filter(
-      (o) => o.secured && owned[o.template] && !o.template.startsWith(`${API}/users`),
+      (o) =>
+        o.secured &&
+        owned[o.template] &&
+        !o.template.startsWith(`${API}/users`) &&
+        !OWN_NAMESPACE.has(o.template),
     )) {
       // Valid requests only (a 400 would hide whether the id is reachable), aimed at A's ids.
       const cases = fc

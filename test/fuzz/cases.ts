@@ -174,6 +174,10 @@ type Build = (
   extra?: Partial<FuzzCase>,
 ) => FuzzCase;
 
+const CONDITIONAL_HEADERS = new Set(['If-Match', 'If-None-Match']);
+/** An optional header left out (fc.option's nil; a string so the record stays string-typed). */
+const NO_HEADER = '\u0000none';
+
 function validParts(
   book: SchemaBook,
   op: Operation,
@@ -208,10 +212,15 @@ function validParts(
     );
   const headerArbs: Record<string, fc.Arbitrary<string>> = {};
   for (const p of params.filter((x) => x.in === 'header')) {
-    headerArbs[p.name] =
-      p.name === 'Idempotency-Key'
-        ? fc.uuid({ version: 4 })
-        : fc.stringMatching(/^[\x21-\x7e]{1,60}$/);
+    if (p.name === 'Idempotency-Key') {
+      headerArbs[p.name] = fc.uuid({ version: 4 });
+      continue;
+    }
+    // Conditional requests (sync documents): entity tags the server issues, sometimes none.
+    const value = CONDITIONAL_HEADERS.has(p.name)
+      ? fc.constantFrom('"1"', '"2"', 'W/"1"', '*', '"x"')
+      : fc.stringMatching(/^[\x21-\x7e]{1,60}$/);
+    headerArbs[p.name] = p.required ? value : fc.option(value, { nil: NO_HEADER, freq: 2 });
   }
   const body = op.body ? valueOf(book, op.body, undefined, hints) : fc.constant(undefined);
   return fc
@@ -224,7 +233,7 @@ function validParts(
     .map(({ pathValues, query, headers, body: b }) => ({
       pathValues,
       query: query.filter((q): q is [string, string] => q !== undefined),
-      headers,
+      headers: Object.fromEntries(Object.entries(headers).filter(([, v]) => v !== NO_HEADER)),
       ...(b !== undefined ? { body: b } : {}),
     }));
 }

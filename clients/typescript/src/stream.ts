@@ -13,6 +13,12 @@ export type NotificationEvent =
   /** `id` is the stream position: keep the latest to resume after a restart (`lastEventId`). */
   | { type: 'notification'; id: string; notification: Notification }
   | { type: 'unread-count'; count: number }
+  /**
+   * The user's synced documents changed (on any device, this one included): pull
+   * `/sync/changes` from your cursor. Live only: not replayed after a reconnect, so pull once
+   * after every (re)connect too.
+   */
+  | { type: 'sync'; cursor: string }
   /** The session was signed out: the stream has ended and will not reconnect. */
   | { type: 'session-revoked' };
 
@@ -97,6 +103,7 @@ function toEvent(message: SseMessage): NotificationEvent | null {
   if (message.event === 'unread-count' && isCount(data)) {
     return { type: 'unread-count', count: data.count };
   }
+  if (message.event === 'sync' && isCursor(data)) return { type: 'sync', cursor: data.cursor };
   return null; // an event this version does not know: newer servers may add some
 }
 
@@ -121,6 +128,15 @@ function isCount(value: unknown): value is { count: number } {
     value !== null &&
     'count' in value &&
     typeof value.count === 'number'
+  );
+}
+
+function isCursor(value: unknown): value is { cursor: string } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'cursor' in value &&
+    typeof value.cursor === 'string'
   );
 }
 

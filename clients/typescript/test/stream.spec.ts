@@ -49,11 +49,12 @@ async function collect(events: AsyncGenerator<NotificationEvent>): Promise<Notif
 }
 
 describe('notification stream', () => {
-  it('reconnects with a new ticket and Last-Event-ID, and ends on session-revoked', async () => {
+  it('reconnects with a new ticket and Last-Event-ID (signals move neither), and ends on session-revoked', async () => {
     server = await streamServer([
       (res) => {
         res.write('retry: 10\n\n: heartbeat\n\n');
         res.write(`id: 1-0\nevent: notification\ndata: ${JSON.stringify(notification('n1'))}\n\n`);
+        res.write('event: sync\ndata: {"cursor":"c5"}\n\n'); // a signal: no id
         res.end('event: unread-count\ndata: {"count":1}\n\n'); // the connection drops
       },
       (res) => {
@@ -68,6 +69,7 @@ describe('notification stream', () => {
 
     expect(events).toEqual([
       { type: 'notification', id: '1-0', notification: notification('n1') },
+      { type: 'sync', cursor: 'c5' },
       { type: 'unread-count', count: 1 },
       { type: 'notification', id: '2-0', notification: notification('n2') },
       { type: 'session-revoked' },

@@ -3,9 +3,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Sync: a user's documents and their change feed.
  * - `sync_heads`, one row per user: the last change sequence number handed out and the live
- *   totals the limits check. A write locks it (`UPDATE … RETURNING seq`) inside its
- *   transaction, so one user's changes commit in sequence order and a reader of the feed can
- *   never pass a change that commits later.
+ *   totals the limits check. A write locks it (`INSERT … ON CONFLICT DO UPDATE … RETURNING`,
+ *   which also creates it on a user's first write) inside its transaction, so one user's
+ *   changes commit in sequence order and a reader of the feed can never pass a change that
+ *   commits later.
  * - `sync_documents`: the latest state of each document; a delete keeps the row as a tombstone
  *   (`deleted_at`, value null) until the retention has passed. `seq` is the change that wrote
  *   it: the change feed is the documents with `seq > cursor`, in `seq` order.

@@ -20,6 +20,21 @@ import { NotificationResponseDto, UnreadCountDto } from '../inbox/dto/notificati
 import { StreamQueryDto, StreamTicketDto } from './dto/stream.dto.js';
 import { StreamService } from './stream.service.js';
 
+/** The data of a `sync` event (inline: no operation returns it, so no component of its own). */
+const SYNC_EVENT = {
+  type: 'object',
+  required: ['cursor'],
+  additionalProperties: false,
+  properties: {
+    cursor: {
+      type: 'string',
+      maxLength: 200,
+      description:
+        'The change feed’s position after the change (a `cursor` of `GET /sync/changes`). Pull `GET /sync/changes?since=<your own cursor>`; a client whose cursor is this one may skip the pull.',
+    },
+  },
+};
+
 @ApiTags('notifications')
 @ApiBearerAuth('bearer')
 @Controller('notifications')
@@ -43,11 +58,12 @@ export class StreamController {
   @ApiSecurity({})
   @ApiProduces('text/event-stream')
   @ApiOperation({
-    summary: 'Server-sent events: new notifications and unread-count changes',
+    summary: 'Server-sent events: new notifications, unread-count changes and sync signals',
     description: [
       'Authenticate with `?ticket=` from `POST /notifications/stream-ticket` (EventSource cannot send headers).',
       'Events: `notification` (data: a Notification as in the list) and `unread-count` (data: `{ "count": n }`).',
-      'Each event has an `id`; reconnect with the `Last-Event-ID` header (or `?lastEventId=` on a new EventSource) to receive what was missed, in order, without repeats.',
+      'Event `sync` (data: `{ "cursor": "…" }`): the user’s synced documents changed, on any device, the one that wrote included (it may ignore it). Pull `GET /sync/changes?since=<your cursor>`. Sync events are signals, not a log: they carry no `id`, are not replayed after a reconnect, and a burst of writes may be announced by one event with the newest cursor, so after every (re)connect pull `/sync/changes` once.',
+      '`notification` events have an `id`; reconnect with the `Last-Event-ID` header (or `?lastEventId=` on a new EventSource) to receive what was missed, in order, without repeats.',
       'A comment line is sent as a heartbeat every 20 s so proxies keep the connection open.',
       'The stream belongs to the session that asked for the ticket: when that session is revoked (sign-out, sign-out everywhere, an admin disabling the account, refresh-token reuse), it ends with a `session-revoked` event. Reconnecting is then refused with 401 until the user signs in again.',
     ].join('\n\n'),
@@ -69,6 +85,7 @@ export class StreamController {
           notification: { $ref: getSchemaPath(NotificationResponseDto) },
           'unread-count': { $ref: getSchemaPath(UnreadCountDto) },
           'session-revoked': { type: 'object', additionalProperties: false },
+          sync: SYNC_EVENT,
         },
       } as MediaTypeObject,
     },

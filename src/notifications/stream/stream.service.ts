@@ -6,7 +6,13 @@ import { Clock } from '../../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../../config/index.js';
 import { invalidStreamTicket } from '../domain/notifications.errors.js';
 import { NotificationsRepository } from '../repositories/notifications.repository.js';
-import { compareStreamIds, STREAM_ID, StreamEvents, type StreamEvent } from '../stream-events.js';
+import {
+  compareStreamIds,
+  STREAM_ID,
+  StreamEvents,
+  type StreamEvent,
+  type StreamSignalName,
+} from '../stream-events.js';
 
 interface Connection {
   res: Response;
@@ -125,6 +131,14 @@ export class StreamService implements BeforeApplicationShutdown {
     for (const event of buffered) this.write(conn, event);
   }
 
+  /**
+   * A live-only event (no id, not replayed after a reconnect) to every open stream of the user on
+   * every instance. Rejects when Redis does: the caller decides whether that matters.
+   */
+  signal(userId: string, event: StreamSignalName, data: unknown): Promise<void> {
+    return this.events.signal(userId, event, data);
+  }
+
   async beforeApplicationShutdown(): Promise<void> {
     for (const set of this.connections.values()) for (const conn of set) conn.res.end();
     this.connections.clear();
@@ -134,6 +148,11 @@ export class StreamService implements BeforeApplicationShutdown {
 
   private write(conn: Connection, event: StreamEvent): void {
     if (conn.res.writableEnded) return;
+    if (event.id === null) {
+      // A signal: no `id:` line, so the client's Last-Event-ID stays on the logged events.
+      conn.res.write(`event: ${event.event}\ndata: ${event.data}\n\n`);
+      return;
+    }
     if (conn.lastId && compareStreamIds(event.id, conn.lastId) <= 0) return;
     conn.lastId = event.id;
     conn.res.write(`id: ${event.id}\nevent: ${event.event}\ndata: ${event.data}\n\n`);

@@ -834,12 +834,14 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Server-sent events: new notifications and unread-count changes
+         * Server-sent events: new notifications, unread-count changes and sync signals
          * @description Authenticate with `?ticket=` from `POST /notifications/stream-ticket` (EventSource cannot send headers).
          *
          *     Events: `notification` (data: a Notification as in the list) and `unread-count` (data: `{ "count": n }`).
          *
-         *     Each event has an `id`; reconnect with the `Last-Event-ID` header (or `?lastEventId=` on a new EventSource) to receive what was missed, in order, without repeats.
+         *     Event `sync` (data: `{ "cursor": "…" }`): the user’s synced documents changed, on any device, the one that wrote included (it may ignore it). Pull `GET /sync/changes?since=<your cursor>`. Sync events are signals, not a log: they carry no `id`, are not replayed after a reconnect, and a burst of writes may be announced by one event with the newest cursor, so after every (re)connect pull `/sync/changes` once.
+         *
+         *     `notification` events have an `id`; reconnect with the `Last-Event-ID` header (or `?lastEventId=` on a new EventSource) to receive what was missed, in order, without repeats.
          *
          *     A comment line is sent as a heartbeat every 20 s so proxies keep the connection open.
          *
@@ -1178,6 +1180,105 @@ export interface paths {
         post?: never;
         /** Show no avatar (the file itself is kept) */
         delete: operations["clearMyAvatar"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sync/documents/{collection}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a collection's live documents, in key order */
+        get: operations["listSyncDocuments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sync/documents/{collection}/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One document */
+        get: operations["getSyncDocument"];
+        /**
+         * Store a document
+         * @description Creates or replaces the value. With If-Match only if unchanged, with If-None-Match: * only if absent, with neither the last writer wins.
+         */
+        put: operations["putSyncDocument"];
+        post?: never;
+        /**
+         * Delete a document
+         * @description Leaves a tombstone in the change feed (kept SYNC_TOMBSTONE_RETENTION_DAYS).
+         */
+        delete: operations["deleteSyncDocument"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sync/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Changes after a cursor
+         * @description The latest state of every document changed after `since`, tombstones included, in commit order. Without `since`: everything, for the initial sync.
+         */
+        get: operations["listSyncChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sync/mutations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply a batch of mutations
+         * @description In order, in one transaction. Each mutation is applied once by its id: a retried batch changes nothing and returns the same results. A conflict (baseRev not current) does not stop the others; a limit (value size, quota) fails the whole batch naming the mutation.
+         */
+        post: operations["applySyncMutations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/sync/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user's synced data (admin) */
+        get: operations["getUserSyncUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2234,6 +2335,155 @@ export interface components {
              */
             fileId: string;
         };
+        FieldError: {
+            /**
+             * @description Dotted path of the offending field
+             * @example email
+             */
+            field: string;
+            /** @example email must be an email */
+            message: string;
+        };
+        /**
+         * @description Why a password was refused (type `urn:problem:weak-password`)
+         * @enum {string}
+         */
+        PasswordRejectionReason: "too_short" | "too_long" | "common" | "matches_identity";
+        SyncChangeDto: {
+            /** @example settings */
+            collection: string;
+            /** @example theme */
+            key: string;
+            rev: number;
+            /** @description The latest value; null for a deleted document */
+            value: {
+                [key: string]: unknown;
+            } | unknown[] | unknown | null;
+            /** @description A tombstone: the document was deleted */
+            deleted: boolean;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        SyncPreconditionFailedDto: {
+            /**
+             * @description Identifies the kind of problem
+             * @example urn:problem:validation-failed
+             */
+            type: string;
+            /** @example Bad Request */
+            title: string;
+            /** @example 400 */
+            status: number;
+            /** @example The request body is invalid. */
+            detail: string;
+            /**
+             * @description The request path
+             * @example /api/v1/users/me
+             */
+            instance: string;
+            /**
+             * @description Quote it when reporting a problem: it finds the request in the logs
+             * @example 9f2c7a0e-5b1d-4c43-8f5e-2f0e3c1d9a77
+             */
+            requestId: string;
+            /** @description Validation errors, one per field */
+            errors?: components["schemas"]["FieldError"][];
+            /** @description Seconds to wait before retrying (429, 503); the same as the Retry-After header */
+            retryAfter?: number;
+            /** @description Why a password was refused (type `urn:problem:weak-password`) */
+            reason?: components["schemas"]["PasswordRejectionReason"];
+            /** @description The document as the server has it (a tombstone if deleted); null when it never existed */
+            current: components["schemas"]["SyncChangeDto"] | null;
+        };
+        SyncDocumentResponseDto: {
+            /** @example settings */
+            collection: string;
+            /** @example theme */
+            key: string;
+            /** @description Revision, +1 per change; the ETag */
+            rev: number;
+            /**
+             * @example {
+             *       "theme": "dark"
+             *     }
+             */
+            value: {
+                [key: string]: unknown;
+            } | unknown[] | unknown;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        SyncDocumentPageDto: {
+            data: components["schemas"]["SyncDocumentResponseDto"][];
+            /** @description Pass as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        PutDocumentDto: {
+            /**
+             * @description Any JSON value but null, at most SYNC_MAX_VALUE_BYTES (64 KiB) as JSON text. Delete the document instead of storing null.
+             * @example {
+             *       "theme": "dark"
+             *     }
+             */
+            value: {
+                [key: string]: unknown;
+            } | unknown[] | unknown;
+        };
+        ChangesResponseDto: {
+            /** @description The latest state of each document changed after `since`, in commit order */
+            changes: components["schemas"]["SyncChangeDto"][];
+            /** @description Pass as `since` on the next pull */
+            cursor: string;
+            /** @description More changes are waiting: pull again at once */
+            hasMore: boolean;
+        };
+        /** @enum {string} */
+        SyncMutationOp: "put" | "delete";
+        MutationDto: {
+            /** @description Chosen by the client, unique per user (a UUID): a retry with it replays */
+            id: string;
+            op: components["schemas"]["SyncMutationOp"];
+            /** @example drafts */
+            collection: string;
+            /** @example note-1 */
+            key: string;
+            /** @description For put: any JSON value but null (at most SYNC_MAX_VALUE_BYTES). Absent for delete. */
+            value?: {
+                [key: string]: unknown;
+            } | unknown[] | unknown;
+            /** @description Apply only if the document is at this rev (a tombstone counts; 0 = it must not exist); otherwise the result is a conflict. Absent: last writer wins. */
+            baseRev?: number;
+        };
+        MutationBatchDto: {
+            /** @description The device sending the batch */
+            clientId: string;
+            /** @description Applied in order; at most SYNC_MAX_BATCH_MUTATIONS (500) */
+            mutations: components["schemas"]["MutationDto"][];
+        };
+        /** @enum {string} */
+        SyncMutationStatus: "applied" | "conflict";
+        MutationResultDto: {
+            id: string;
+            status: components["schemas"]["SyncMutationStatus"];
+            /** @description applied: the new rev */
+            rev?: number;
+            /** @description conflict: the server's state of the document (a tombstone if deleted; null if it never existed) */
+            current?: components["schemas"]["SyncChangeDto"] | null;
+        };
+        MutationBatchResponseDto: {
+            /** @description One per mutation, in order */
+            results: components["schemas"]["MutationResultDto"][];
+            /** @description The change feed position after this batch */
+            cursor: string;
+        };
+        SyncUsageResponseDto: {
+            /** @description Live documents */
+            documents: number;
+            /** @description Bytes of their values as JSON */
+            bytes: number;
+            /** @description Deleted documents still kept */
+            tombstones: number;
+        };
         LiveResponseDto: {
             /** @example ok */
             status: string;
@@ -2348,20 +2598,6 @@ export interface components {
             outbox: components["schemas"]["OutboxBacklogDto"];
             readiness: components["schemas"]["ReadinessDto"];
         };
-        FieldError: {
-            /**
-             * @description Dotted path of the offending field
-             * @example email
-             */
-            field: string;
-            /** @example email must be an email */
-            message: string;
-        };
-        /**
-         * @description Why a password was refused (type `urn:problem:weak-password`)
-         * @enum {string}
-         */
-        PasswordRejectionReason: "too_short" | "too_long" | "common" | "matches_identity";
         ProblemDetails: {
             /**
              * @description Identifies the kind of problem
@@ -7132,6 +7368,492 @@ export interface operations {
             };
             /** @description Missing, invalid or expired access token */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listSyncDocuments: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                collection: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncDocumentPageDto"];
+                };
+            };
+            /** @description Invalid request (validation errors are listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getSyncDocument: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag the client holds: 304 if it is still current */
+                "If-None-Match"?: string;
+            };
+            path: {
+                collection: string;
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The document's rev as an entity tag: `"<rev>"` */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncDocumentResponseDto"];
+                };
+            };
+            /** @description Not modified: the client's copy is current */
+            304: {
+                headers: {
+                    /** @description The document's rev as an entity tag: `"<rev>"` */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (validation errors are listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found (also for resources of other users) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    putSyncDocument: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `*`: only if no live document (create only). Without either header the last writer wins. */
+                "If-None-Match"?: string;
+                /** @description Only if the document is live at this rev: `"<rev>"` (a list, or `*` for any) */
+                "If-Match"?: string;
+            };
+            path: {
+                collection: string;
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutDocumentDto"];
+            };
+        };
+        responses: {
+            /** @description Stored */
+            200: {
+                headers: {
+                    /** @description The document's rev as an entity tag: `"<rev>"` */
+                    ETag: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncDocumentResponseDto"];
+                };
+            };
+            /** @description Invalid request (validation errors are listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description If-Match or If-None-Match did not hold: `current` is the server's document */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["SyncPreconditionFailedDto"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    deleteSyncDocument: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `*`: only if no live document (create only). Without either header the last writer wins. */
+                "If-None-Match"?: string;
+                /** @description Only if the document is live at this rev: `"<rev>"` (a list, or `*` for any) */
+                "If-Match"?: string;
+            };
+            path: {
+                collection: string;
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (validation errors are listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found (also for resources of other users) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description If-Match or If-None-Match did not hold: `current` is the server's document */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["SyncPreconditionFailedDto"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listSyncChanges: {
+        parameters: {
+            query?: {
+                /** @description `cursor` of the previous pull; omit it for the initial sync (from the beginning) */
+                since?: string;
+                limit?: number;
+                /** @description Only these collections, comma-separated. A cursor from a filtered pull is only good for the same filter. */
+                collections?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangesResponseDto"];
+                };
+            };
+            /** @description Invalid request (validation errors are listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The cursor is older than the tombstone retention: resync from the beginning */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    applySyncMutations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MutationBatchDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MutationBatchResponseDto"];
+                };
+            };
+            /** @description Invalid request (validation errors are listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getUserSyncUsage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncUsageResponseDto"];
+                };
+            };
+            /** @description Invalid request (validation errors are listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description Authenticated but not allowed
+             *
+             *     Admin routes: `urn:problem:step-up-required`: the account has two-factor authentication on and this session has not used it yet (send a code to POST /auth/mfa/step-up, then retry with the new access token); `urn:problem:mfa-enrolment-required`: admins must turn two-factor authentication on first (ADMIN_MFA_REQUIRED)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found (also for resources of other users) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

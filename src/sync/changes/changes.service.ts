@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { decodeChangeCursor, encodeChangeCursor } from '../domain/cursors.js';
+import { syncCursorExpired } from '../domain/sync.errors.js';
+import type { ChangesPage } from '../domain/sync-views.js';
+import { SyncDocumentsRepository } from '../repositories/sync-documents.repository.js';
+import { SyncHeadsRepository } from '../repositories/sync-heads.repository.js';
+
+export interface ChangesRequest {
+  since?: string;
+  limit: number;
+  /** Only these collections (empty: all). */
+  collections: string[];
+}
+
+/** The change feed: what changed after a cursor, in the order it was committed. */
+@Injectable()
+export class ChangesService {
+  constructor(
+    private readonly documents: SyncDocumentsRepository,
+    private readonly heads: SyncHeadsRepository,
+  ) {}
+
+  async changesSince(userId: string, request: ChangesRequest): Promise<ChangesPage> {
+    const since = decodeChangeCursor(request.since);
+    const rows = await this.documents.changesAfter(
+      userId,
+      since,
+      request.collections,
+      request.limit + 1,
+    );
+    // Read after the page: a purge that removed a tombstone the page could have shown has
+    // committed its raised purged_seq by now, so the page is never silently short of a delete.
+    if (since > 0 && since < (await this.heads.purgedSeq(userId))) throw syncCursorExpired();
+    const changes = rows.slice(0, request.limit);
+    return {
+      changes,
+      cursor: encodeChangeCursor(changes.at(-1)?.seq ?? since),
+      hasMore: rows.length > request.limit,
+    };
+  }
+}
