@@ -61,7 +61,9 @@ export class AppModule {
         OutboxModule,
         StorageModule,
         ...FEATURES,
-        ...(http ? [HealthModule, MetricsModule, OpsModule] : []),
+        ...(http ? [HealthModule] : []),
+        MetricsModule.forRoot(config, role),
+        ...(http ? [OpsModule] : []),
         ...(worker ? WORKERS : []),
       ],
     };

@@ -1,6 +1,8 @@
 import { authConfig, type AuthConfig } from './auth.config.js';
 import { ConfigError } from './config.error.js';
 import { envSchema, productionRequired, type Env } from './env.js';
+import { metricsConfig, type MetricsConfig } from './metrics.config.js';
+import { consoleConfig, type ConsoleConfig } from './console.config.js';
 import { mfaConfig, type MfaConfig } from './mfa.config.js';
 import { notificationsConfig, type NotificationsConfig } from './notifications.config.js';
 import { passkeysConfig, type PasskeysConfig } from './passkeys.config.js';
@@ -60,9 +62,11 @@ export interface AppConfig {
   readonly payments: PaymentsConfig;
   readonly passkeys: PasskeysConfig;
   readonly mfa: MfaConfig;
+  readonly console: ConsoleConfig;
   readonly oidc: OidcConfig;
   readonly sync: SyncConfig;
   readonly storage: StorageConfig;
+  readonly metrics: MetricsConfig;
 }
 
 /** Every wait on PostgreSQL, in milliseconds. */
@@ -160,9 +164,11 @@ function toConfig(env: Env, source: Source): AppConfig {
     sync: syncConfig(env),
     passkeys: passkeysConfig(env),
     mfa: mfaConfig(env, production),
+    console: consoleConfig(env),
     // Per-provider variables have names the schema cannot list: read from the source.
     oidc: oidcConfig({ ...env, APP_URL: env.APP_URL.replace(/\/+$/, '') }, source),
     storage: storageConfig(env, auth.jwtSecret),
+    metrics: metricsConfig(env, production),
   };
 }
 

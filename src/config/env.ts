@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { authEnv } from './auth.config.js';
 import { bool, int, url } from './env.helpers.js';
+import { metricsEnv } from './metrics.config.js';
+import { consoleEnv } from './console.config.js';
 import { mfaEnv } from './mfa.config.js';
 import { notificationsEnv } from './notifications.config.js';
 import { passkeysEnv } from './passkeys.config.js';
@@ -72,8 +74,10 @@ export const envSchema = z.object({
   ...syncEnv,
   ...passkeysEnv,
   ...mfaEnv,
+  ...consoleEnv,
   ...oidcEnv,
   ...storageEnv,
+  ...metricsEnv,
 });
 
 export type Env = z.infer<typeof envSchema>;

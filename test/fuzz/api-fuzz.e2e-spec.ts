@@ -51,6 +51,14 @@ const ADMIN_OPS = new Set([
   `GET ${API}/notifications/broadcasts/{id}`,
   `POST ${API}/payments/{id}/refunds`,
   `POST ${API}/admin/queue-dashboard/session`,
+  `GET ${API}/users/{id}/sessions`,
+  `DELETE ${API}/users/{id}/sessions`,
+  `DELETE ${API}/users/{id}/sessions/{sessionId}`,
+  `GET ${API}/notifications/deliveries`,
+  `POST ${API}/notifications/deliveries/{id}/retry`,
+  `GET ${API}/notifications/catalogue`,
+  `GET ${API}/payments/{id}/history`,
+  `GET ${API}/admin/overview`,
   `GET ${API}/users/{id}/sync/usage`,
 ]);
 /**
@@ -197,6 +205,9 @@ async function resourcesOfA() {
   owned[`${API}/users/{id}`] = [victim.userId];
   owned[`${API}/users/{id}/auth-events`] = [victim.userId, a.userId];
   owned[`${API}/notifications/broadcasts/{id}`] = [broadcast.body.id as string];
+  // Its own user: the victim is deleted by DELETE /users/{id}, and A must keep its sessions.
+  owned[`${API}/users/{id}/sessions`] = [(await signUp(t)).userId];
+  owned[`${API}/payments/{id}/history`] = [paid, fresh];
   owned[`${API}/users/{id}/sync/usage`] = [victim.userId, a.userId];
   // One document whose collection and key are both `fuzz`: the path's two names take it.
   await api(a.accessToken, 'PUT', '/sync/documents/fuzz/fuzz', { value: { fuzz: true } });
@@ -260,6 +271,8 @@ function findingsText(fuzzer: Fuzzer): string {
  * reached past its guards and validation at least once.
  */
 const NEEDS_A_SECRET: Record<string, string> = {
+  'DELETE /api/v1/users/{id}/sessions/{sessionId}': 'a live session id of that user',
+  'POST /api/v1/notifications/deliveries/{id}/retry': 'a delivery that failed',
   'DELETE /api/v1/users/me': 'the current password',
   'POST /api/v1/auth/login': 'a real password',
   'POST /api/v1/auth/refresh': 'a refresh token',
