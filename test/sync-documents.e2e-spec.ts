@@ -11,7 +11,7 @@ describe('sync documents', () => {
   let other: TestApp;
 
   beforeAll(async () => {
-    t = await createTestApp({ APP_ROLE: 'api' });
+    t = await createTestApp({ APP_ROLE: 'api', CORS_ORIGINS: 'https://app.example' });
     other = await createTestApp({ APP_ROLE: 'api' });
     [ann, bob] = await Promise.all([signUp(t), signUp(t)]);
   });
@@ -34,9 +34,15 @@ describe('sync documents', () => {
     });
     expect(put.headers.etag).toBe('"1"');
 
-    const got = await t.asUser(ann).get(doc('settings', 'theme')).expect(200);
+    const got = await t
+      .asUser(ann)
+      .get(doc('settings', 'theme'))
+      .set('Origin', 'https://app.example')
+      .expect(200);
     expect(got.body).toEqual(put.body);
     expect(got.headers.etag).toBe('"1"');
+    // A web page may read it, to send it back in If-Match.
+    expect(got.headers['access-control-expose-headers']).toMatch(/\bETag\b/);
     const unchanged = await t
       .asUser(ann)
       .get(doc('settings', 'theme'))

@@ -72,7 +72,8 @@ export function configureHttp(
   app.use(securityHeaders());
   app.enableCors({
     origin: config.http.corsOrigins.length > 0 ? config.http.corsOrigins : false,
-    exposedHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed'],
+    // ETag: a web client of sync sends it back in If-Match.
+    exposedHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed', 'ETag'],
   });
   // Routes with their own body limits first: the global parser leaves a parsed body alone.
   const routeBodies = syncRouteBodies(config);
