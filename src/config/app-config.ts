@@ -1,11 +1,13 @@
 import { authConfig, type AuthConfig } from './auth.config.js';
 import { ConfigError } from './config.error.js';
+import { databaseConfig, type PgTls } from './database.config.js';
 import { envSchema, productionRequired, type Env } from './env.js';
 import { mfaConfig, type MfaConfig } from './mfa.config.js';
 import { notificationsConfig, type NotificationsConfig } from './notifications.config.js';
 import { passkeysConfig, type PasskeysConfig } from './passkeys.config.js';
 import { oidcConfig, type OidcConfig } from './oidc.config.js';
 import { paymentsConfig, type PaymentsConfig } from './payments.config.js';
+import { redisConfig, type RedisConfig } from './redis.config.js';
 
 export type NodeEnv = Env['NODE_ENV'];
 export type AppRole = Env['APP_ROLE'];
@@ -37,8 +39,16 @@ export interface AppConfig {
     migrateOnBoot: boolean;
     poolSize: number;
     timeouts: DatabaseTimeouts;
+    /** TLS to DATABASE_URL (from its sslmode and DB_SSL_CA*); null: plain TCP. */
+    tls: PgTls | null;
+    /** Direct URL for migrations and creating the database; null: `url`. */
+    migrationUrl: string | null;
+    migrationTls: PgTls | null;
+    /** `pgbouncer`: no session state may be relied on (timeouts are not sent at connect). */
+    pooler: 'none' | 'pgbouncer';
   };
-  readonly redis: { url: string | null; commandTimeoutMs: number };
+  /** `url` is null until the private redis-server is started (development without REDIS_URL). */
+  readonly redis: { url: string | null; commandTimeoutMs: number } & RedisConfig;
   readonly queue: {
     prefix: string;
     lockMs: number;
@@ -132,8 +142,13 @@ function toConfig(env: Env, source: Source): AppConfig {
         queryMs: env.DB_QUERY_TIMEOUT_MS,
         idleInTransactionMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
       },
+      ...databaseConfig(env),
     },
-    redis: { url: env.REDIS_URL ?? null, commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS },
+    redis: {
+      url: env.REDIS_URL ?? null,
+      commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
+      ...redisConfig(env),
+    },
     queue: {
       prefix: env.QUEUE_PREFIX,
       lockMs: env.QUEUE_LOCK_MS,

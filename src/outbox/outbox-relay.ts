@@ -70,6 +70,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       );
       if (rows.length === 0) return 0;
       await withTimeout(this.queue.addBulk(rows.map(toJob)), ENQUEUE_TIMEOUT_MS, 'enqueue');
+      await this.awaitReplicas();
       await manager.query(
         `UPDATE outbox_events SET sent_at = now(), updated_at = now(), attempts = attempts + 1
           WHERE id = ANY($1::uuid[])`,
@@ -79,6 +80,21 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     });
     this.enqueued += moved;
     return moved;
+  }
+
+  /**
+   * With REDIS_WAIT_REPLICAS, the rows are marked relayed only once that many replicas hold the
+   * jobs (WAIT on the connection that wrote them): a Sentinel failover to one of them loses no
+   * relayed event. Fewer acknowledgements roll the claim back; the retry re-adds under the same
+   * job ids, so nothing is enqueued twice.
+   */
+  private async awaitReplicas(): Promise<void> {
+    const { waitReplicas, waitTimeoutMs } = this.config.redis;
+    if (waitReplicas === 0) return;
+    const acknowledged = await this.queue.client.wait(waitReplicas, waitTimeoutMs);
+    if (acknowledged < waitReplicas) {
+      throw new Error(`${acknowledged} of ${waitReplicas} Redis replicas acknowledged the jobs`);
+    }
   }
 
   private async loop(): Promise<void> {
