@@ -55,18 +55,19 @@ const TLS_ERRORS = new Set([
  * as it was. Also the answer of a server without TLS to a client that asks for it.
  */
 export function explainPgTlsError(error: unknown, tls: PgTls | null): unknown {
-  if (!(error instanceof Error)) return error;
-  const code = (error as NodeJS.ErrnoException).code ?? '';
+  // Not `instanceof Error`: node:tls errors may come from another realm (jest's vm contexts).
+  if (typeof error !== 'object' || error === null || !('message' in error)) return error;
+  const { code = '', message } = error as { code?: string; message: string };
   if (TLS_ERRORS.has(code)) {
     const trust = tls?.ca ? 'the CA in DB_SSL_CA / DB_SSL_CA_FILE' : "the system's CAs";
     const host = tls?.mode === 'verify-full' ? ' and name the host in DATABASE_URL' : '';
     return new Error(
-      `PostgreSQL's TLS certificate was refused (${code}: ${error.message}): with ` +
+      `PostgreSQL's TLS certificate was refused (${code}: ${message}): with ` +
         `sslmode=${tls?.mode ?? '?'} it must chain to ${trust}${host}`,
       { cause: error },
     );
   }
-  if (/does not support SSL/i.test(error.message)) {
+  if (/does not support SSL/i.test(message)) {
     return new Error(
       `PostgreSQL does not accept TLS connections but sslmode=${tls?.mode ?? '?'} asks for TLS: ` +
         'turn on ssl on the server, or set sslmode=disable',
