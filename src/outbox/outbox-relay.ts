@@ -38,6 +38,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private running: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private lastPrune = 0;
+  /** Warned once per shortage of Redis replicas (see awaitReplicas). */
+  private replicasShort = false;
   /** Events this relay handed to Bull (tests and metrics read it). */
   enqueued = 0;
 
@@ -84,17 +86,32 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   /**
    * With REDIS_WAIT_REPLICAS, the rows are marked relayed only once that many replicas hold the
-   * jobs (WAIT on the connection that wrote them): a Sentinel failover to one of them loses no
-   * relayed event. Fewer acknowledgements roll the claim back; the retry re-adds under the same
-   * job ids, so nothing is enqueued twice.
+   * jobs (WAIT on the connection that wrote them), so a Sentinel failover to one of them loses no
+   * relayed event. Connected replicas that do not acknowledge in time roll the claim back (the
+   * retry re-adds under the same job ids). With fewer replicas connected than asked for (after a
+   * failover, before a replica is back) every connected one must acknowledge, and a warning says
+   * the guarantee is reduced: refusing would stop the relay until a replica returns.
    */
   private async awaitReplicas(): Promise<void> {
     const { waitReplicas, waitTimeoutMs } = this.config.redis;
     if (waitReplicas === 0) return;
     const acknowledged = await this.queue.client.wait(waitReplicas, waitTimeoutMs);
-    if (acknowledged < waitReplicas) {
+    if (acknowledged >= waitReplicas) {
+      this.replicasShort = false;
+      return;
+    }
+    const info = await this.queue.client.info('replication');
+    const connected = Number(/connected_slaves:(\d+)/.exec(info)?.[1] ?? 0);
+    if (acknowledged < Math.min(connected, waitReplicas)) {
       throw new Error(`${acknowledged} of ${waitReplicas} Redis replicas acknowledged the jobs`);
     }
+    if (!this.replicasShort) {
+      this.logger.warn(
+        { connected, wanted: waitReplicas },
+        'fewer Redis replicas connected than REDIS_WAIT_REPLICAS: relayed jobs are on the replicas there are',
+      );
+    }
+    this.replicasShort = true;
   }
 
   private async loop(): Promise<void> {
