@@ -37,10 +37,13 @@ export function databaseConfig(env: DatabaseEnv) {
   const problems: string[] = [];
   const tls = (source: string, value: string | undefined) =>
     value === undefined ? null : tlsOf(source, value, env, problems);
+  const appTls = tls('DATABASE_URL', env.DATABASE_URL);
   const result = {
-    tls: tls('DATABASE_URL', env.DATABASE_URL),
+    tls: appTls,
     migrationUrl: env.DATABASE_MIGRATION_URL ?? null,
-    migrationTls: tls('DATABASE_MIGRATION_URL', env.DATABASE_MIGRATION_URL ?? env.DATABASE_URL),
+    migrationTls: env.DATABASE_MIGRATION_URL
+      ? tls('DATABASE_MIGRATION_URL', env.DATABASE_MIGRATION_URL)
+      : appTls,
     pooler: env.DB_POOLER,
   };
   if (env.DB_POOLER === 'pgbouncer' && env.DB_MIGRATE_ON_BOOT && !env.DATABASE_MIGRATION_URL) {
