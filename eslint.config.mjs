@@ -16,6 +16,7 @@ export default tseslint.config(
       '**/*.mjs',
       'jest.config.js',
       'jest.faults.config.js',
+      'jest.cluster.config.js',
     ],
   },
   js.configs.recommended,

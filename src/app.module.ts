@@ -11,16 +11,23 @@ import { NotificationsWorkerModule } from './notifications/index.js';
 import { NotificationsModule } from './notifications/index.js';
 import { OutboxWorkerModule } from './outbox/outbox-worker.module.js';
 import { OutboxModule } from './outbox/outbox.module.js';
+import { FilesModule, FilesWorkerModule } from './files/index.js';
 import { PaymentsWorkerModule } from './payments/index.js';
 import { PaymentsModule } from './payments/index.js';
 import { QueueModule } from './queue/queue.module.js';
 import { RedisModule } from './redis/redis.module.js';
+import { StorageModule } from './storage/storage.module.js';
 import { UsersModule } from './users/index.js';
 
 /** Feature modules: services and controllers, in every role. */
-const FEATURES = [UsersModule, AuthModule, NotificationsModule, PaymentsModule];
+const FEATURES = [UsersModule, AuthModule, NotificationsModule, PaymentsModule, FilesModule];
 /** Processors, relays and consumers: only where the worker role runs. */
-const WORKERS = [OutboxWorkerModule, NotificationsWorkerModule, PaymentsWorkerModule];
+const WORKERS = [
+  OutboxWorkerModule,
+  NotificationsWorkerModule,
+  PaymentsWorkerModule,
+  FilesWorkerModule,
+];
 
 export interface AppModuleOptions {
   role?: AppRole;
@@ -43,6 +50,7 @@ export class AppModule {
         QueueModule.forRoot(config),
         RedisModule.forRoot(config),
         OutboxModule,
+        StorageModule,
         ...FEATURES,
         ...(http ? [HealthModule, MetricsModule, OpsModule] : []),
         ...(worker ? WORKERS : []),

@@ -51,9 +51,12 @@ async function unsent(app: INestApplicationContext, ids: string[]): Promise<numb
   return row.n;
 }
 
+/** No outbox job waiting, running or delayed, but for the next tick of each repeatable job. */
 async function queueIdle(app: INestApplicationContext): Promise<boolean> {
-  const counts = await app.get<Queue>(getQueueToken(QUEUES.outbox.name)).getJobCounts();
-  return counts.waiting + counts.active + counts.delayed === 0;
+  const queue = app.get<Queue>(getQueueToken(QUEUES.outbox.name));
+  const counts = await queue.getJobCounts();
+  const ticks = await queue.getRepeatableCount();
+  return counts.waiting + counts.active + Math.max(0, counts.delayed - ticks) === 0;
 }
 
 describe('transactional outbox', () => {

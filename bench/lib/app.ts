@@ -22,6 +22,8 @@ export function appEnv(
 ): Record<string, string> {
   return {
     NODE_ENV: 'production',
+    // One machine: the local storage driver's disk is every process's.
+    STORAGE_ALLOW_LOCAL_IN_PRODUCTION: 'true',
     DATABASE_URL: o.infra.databaseUrl,
     REDIS_URL: o.infra.redisUrl,
     QUEUE_PREFIX: o.infra.prefix,

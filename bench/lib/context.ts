@@ -94,6 +94,7 @@ export class Ctx {
       ],
       env: {
         NODE_ENV: 'production',
+        STORAGE_ALLOW_LOCAL_IN_PRODUCTION: 'true',
         DATABASE_URL: this.infra.databaseUrl,
         REDIS_URL: this.infra.redisUrl,
         QUEUE_PREFIX: this.infra.prefix,

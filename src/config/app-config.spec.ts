@@ -51,6 +51,7 @@ describe('loadConfig', () => {
       JWT_SECRET: 'x'.repeat(32),
       SMTP_URL: 'smtp://mail:587',
       MFA_ENCRYPTION_KEY: 'm'.repeat(32),
+      STORAGE_ALLOW_LOCAL_IN_PRODUCTION: 'true',
     };
     expect(loadConfig(production).http.docsEnabled).toBe(false);
     expect(loadConfig({ ...production, DOCS_ENABLED: 'true' }).http.docsEnabled).toBe(true);
@@ -64,6 +65,7 @@ describe('loadConfig', () => {
       JWT_SECRET: 'x'.repeat(32),
       SMTP_URL: 'smtp://mail:587',
       MFA_ENCRYPTION_KEY: 'm'.repeat(32),
+      STORAGE_ALLOW_LOCAL_IN_PRODUCTION: 'true',
     };
     expect(loadConfig(production).mfa.adminRequired).toBe(true);
     expect(loadConfig({ ...production, ADMIN_MFA_REQUIRED: 'false' }).mfa.adminRequired).toBe(

@@ -8,6 +8,7 @@ import { passkeysConfig, type PasskeysConfig } from './passkeys.config.js';
 import { oidcConfig, type OidcConfig } from './oidc.config.js';
 import { paymentsConfig, type PaymentsConfig } from './payments.config.js';
 import { redisConfig, type RedisConfig } from './redis.config.js';
+import { storageConfig, type StorageConfig } from './storage.config.js';
 
 export type NodeEnv = Env['NODE_ENV'];
 export type AppRole = Env['APP_ROLE'];
@@ -59,6 +60,7 @@ export interface AppConfig {
     pollMs: number;
     batchSize: number;
     retentionHours: number;
+    pruneEveryMs: number;
     concurrency: number;
   };
   readonly log: { level: Env['LOG_LEVEL'] };
@@ -68,6 +70,7 @@ export interface AppConfig {
   readonly passkeys: PasskeysConfig;
   readonly mfa: MfaConfig;
   readonly oidc: OidcConfig;
+  readonly storage: StorageConfig;
 }
 
 /** Every wait on PostgreSQL, in milliseconds. */
@@ -112,6 +115,7 @@ export function loadConfig(source: Source): AppConfig {
 
 function toConfig(env: Env, source: Source): AppConfig {
   const production = env.NODE_ENV === 'production';
+  const auth = authConfig(env);
   return {
     app: {
       env: env.NODE_ENV,
@@ -159,16 +163,18 @@ function toConfig(env: Env, source: Source): AppConfig {
       pollMs: env.OUTBOX_POLL_MS,
       batchSize: env.OUTBOX_BATCH_SIZE,
       retentionHours: env.OUTBOX_RETENTION_HOURS,
+      pruneEveryMs: env.OUTBOX_PRUNE_EVERY_MS,
       concurrency: env.OUTBOX_CONCURRENCY,
     },
     log: { level: env.LOG_LEVEL },
-    auth: authConfig(env),
+    auth,
     notifications: notificationsConfig(env),
     payments: paymentsConfig(env),
     passkeys: passkeysConfig(env),
     mfa: mfaConfig(env, production),
     // Per-provider variables have names the schema cannot list: read from the source.
     oidc: oidcConfig({ ...env, APP_URL: env.APP_URL.replace(/\/+$/, '') }, source),
+    storage: storageConfig(env, auth.jwtSecret),
   };
 }
 

@@ -8,6 +8,7 @@ import { passkeysEnv } from './passkeys.config.js';
 import { oidcEnv } from './oidc.config.js';
 import { paymentsEnv } from './payments.config.js';
 import { redisEnv } from './redis.config.js';
+import { storageEnv } from './storage.config.js';
 
 /**
  * Every environment variable the app reads, in one schema: the platform's here, each feature's in
@@ -53,6 +54,8 @@ export const envSchema = z.object({
   OUTBOX_POLL_MS: int(10, 60_000).default(250),
   OUTBOX_BATCH_SIZE: int(1, 1000).default(100),
   OUTBOX_RETENTION_HOURS: int(1, 24 * 365).default(72),
+  /** How often sent events past their retention are deleted (one worker per period). */
+  OUTBOX_PRUNE_EVERY_MS: int(1000, 24 * 3_600_000).default(60_000),
   // Outbox jobs run at once per worker; consumers registered with registerBatch share round trips.
   OUTBOX_CONCURRENCY: int(1, 500).default(100),
 
@@ -72,6 +75,7 @@ export const envSchema = z.object({
   ...passkeysEnv,
   ...mfaEnv,
   ...oidcEnv,
+  ...storageEnv,
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -15,16 +15,20 @@ const FORM_MEDIA_TYPE = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 const FORM_POST_MAX_BYTES = 16 * 1024;
 /** The provider's own payload: signed bytes we must not second-guess. */
 const WEBHOOKS = '/api/v1/payments/webhooks/';
+/** The local storage driver's signed uploads: the file's own bytes, streamed to disk. */
+const LOCAL_STORAGE = '/api/v1/storage/local/';
 
 /**
  * Every request body of the API is JSON (as the document declares): another
  * one is a 415 instead of being parsed as a form or ignored, and a JSON body with a reserved key
- * is a 400 like any other unknown field. Runs after the body parsers. The one exception: the
- * OpenID callback takes the form a provider posts (`response_mode=form_post`), bounded in size.
+ * is a 400 like any other unknown field. Runs after the body parsers. The exceptions: the
+ * OpenID callback takes the form a provider posts (`response_mode=form_post`), bounded in size,
+ * and the local storage driver's signed upload takes the file's bytes.
  */
 export function jsonBodiesOnly(): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
     if (!req.path.startsWith('/api/') || !hasBody(req)) return next();
+    if (req.path.startsWith(LOCAL_STORAGE)) return next();
     if (isFormPostCallback(req)) return next(formTooLarge(req) ? tooLarge() : undefined);
     if (!JSON_MEDIA_TYPE.test(req.headers['content-type'] ?? '')) {
       return next(

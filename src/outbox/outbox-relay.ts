@@ -21,7 +21,6 @@ interface ClaimedRow {
 }
 
 const ENQUEUE_TIMEOUT_MS = 5000;
-const PRUNE_EVERY_MS = 60_000;
 const PRUNE_BATCH = 5000;
 const MAX_BACKOFF_MS = 10_000;
 
@@ -37,7 +36,6 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private stopping = false;
   private running: Promise<void> | null = null;
   private wake: (() => void) | null = null;
-  private lastPrune = 0;
   /** Warned once per shortage of Redis replicas (see awaitReplicas). */
   private replicasShort = false;
   /** Events this relay handed to Bull (tests and metrics read it). */
@@ -128,16 +126,15 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           this.logger.warn({ err: error, failures }, 'outbox relay cannot enqueue; events wait');
         }
       }
-      if (moved < this.config.outbox.batchSize) {
-        await this.pruneWhenDue();
-        await this.pause(this.delay(failures));
-      }
+      if (moved < this.config.outbox.batchSize) await this.pause(this.delay(failures));
     }
   }
 
   /**
    * Deletes sent events older than OUTBOX_RETENTION_HOURS, a batch at a time, so the table does
    * not grow forever. Kept that long for audits and investigations; unsent rows are never deleted.
+   * Run by the repeatable `outbox:prune` job (OutboxPruneScheduler): once per period across all
+   * workers.
    */
   async prune(): Promise<number> {
     const result: [unknown, number] = await this.dataSource.query(
@@ -148,12 +145,6 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       [this.config.outbox.retentionHours, PRUNE_BATCH],
     );
     return result[1];
-  }
-
-  private async pruneWhenDue(): Promise<void> {
-    if (Date.now() - this.lastPrune < PRUNE_EVERY_MS) return;
-    this.lastPrune = Date.now();
-    await this.prune().catch((err: unknown) => this.logger.warn({ err }, 'outbox prune failed'));
   }
 
   private delay(failures: number): number {

@@ -6,7 +6,7 @@
  * one, then remove it.
  */
 export const QUEUES = {
-  outbox: { name: 'outbox', jobs: { deliver: 'deliver' } },
+  outbox: { name: 'outbox', jobs: { deliver: 'deliver', prune: 'prune' } },
   notifications: {
     name: 'notifications',
     jobs: { deliver: 'deliver', broadcastBatch: 'broadcast-batch' },

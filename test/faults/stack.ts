@@ -128,6 +128,7 @@ export class Stack {
       : Number(new URL(this.smtp.url).port);
     return {
       NODE_ENV: 'production',
+      STORAGE_ALLOW_LOCAL_IN_PRODUCTION: 'true',
       DATABASE_URL: `postgres://postgres:postgres@127.0.0.1:${dbPort}/${DATABASE}`,
       REDIS_URL: `redis://127.0.0.1:${redisPort}`,
       SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { DataSource } from 'typeorm';
+import { fileObjectKey } from '../../src/files/index.js';
+import { ObjectStorage } from '../../src/storage/object-storage.js';
 import { login, signUp, type SignedUp } from '../support/auth.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { waitFor } from '../support/wait.js';
@@ -189,6 +191,27 @@ async function resourcesOfA() {
   owned[`${API}/users/{id}`] = [victim.userId];
   owned[`${API}/users/{id}/auth-events`] = [victim.userId, a.userId];
   owned[`${API}/notifications/broadcasts/{id}`] = [broadcast.body.id as string];
+  const file = await readyFileOf(a);
+  owned[`${API}/files/{id}`] = [file];
+  owned[`${API}/files/{id}/complete`] = [file];
+  owned[`${API}/files/{id}/content`] = [file];
+}
+
+/** A ready attachment of `user`: its bytes written straight to storage, then completed. */
+async function readyFileOf(user: SignedUp): Promise<string> {
+  const bytes = Buffer.from('plain text for the fuzz\n');
+  const created = await api(user.accessToken, 'POST', '/files', {
+    purpose: 'attachment',
+    filename: 'fuzz.txt',
+    contentType: 'text/plain',
+    size: bytes.length,
+  });
+  if (created.status !== 201) throw new Error(`create file: ${created.status}`);
+  const id = created.body.id as string;
+  await t.app.get(ObjectStorage).write(fileObjectKey(user.userId, id), bytes, 'text/plain');
+  const completed = await api(user.accessToken, 'POST', `/files/${id}/complete`);
+  if (completed.body.status !== 'ready') throw new Error(`complete file: ${completed.status}`);
+  return id;
 }
 
 const fixtures = {
@@ -251,6 +274,10 @@ const NEEDS_A_SECRET: Record<string, string> = {
   'GET /api/v1/notifications/stream': 'a stream ticket',
   'POST /api/v1/payments/{id}/confirm': 'a payment in a confirmable state',
   'POST /api/v1/payments/webhooks/{provider}': 'a provider signature',
+  'PUT /api/v1/storage/local/{token}': 'a signed upload URL',
+  'GET /api/v1/storage/local/{token}': 'a signed download URL',
+  // Its success is a 302 to the signed URL, which the count of 2xx does not see.
+  'GET /api/v1/files/{id}/content': 'nothing: answers 302',
 };
 
 describe('API fuzz (FUZZ_SEED, FUZZ_RUNS)', () => {
@@ -295,6 +322,7 @@ describe('API fuzz (FUZZ_SEED, FUZZ_RUNS)', () => {
       [`/payments?userId=${a.userId}`, owned[`${API}/payments/{id}`] ?? [], 403],
       ['/notifications', owned[`${API}/notifications/{id}/read`] ?? [], 200],
       ['/auth/sessions', [aSecondSession], 200],
+      ['/files', owned[`${API}/files/{id}`] ?? [], 200],
       [`/users/${a.userId}`, [a.userId], 403],
       [`/users/${a.userId}/auth-events`, [a.userId], 403],
     ];
@@ -592,7 +620,12 @@ async function snapshotOfA() {
   )
     .map((s) => s.id)
     .sort();
-  return { payments, unread, sessions };
+  const files = await Promise.all(
+    (owned[`${API}/files/{id}`] ?? []).map(
+      async (id) => (await api(a.accessToken, 'GET', `/files/${id}`)).body,
+    ),
+  );
+  return { payments, unread, sessions, files };
 }
 
 /** Session-ending routes last but one, then the routes that delete A's own resources. */

@@ -50,6 +50,8 @@ export class Fuzzer {
       // Bytes, not a string: fetch would add `Content-Type: text/plain` to a string body.
       ...(c.body !== undefined ? { body: Buffer.from(c.body, 'utf8') } : {}),
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      // A redirect is an answer of the API (GET /files/{id}/content): judged, not followed.
+      redirect: 'manual',
     });
     const seen = this.statuses.get(c.op.key) ?? new Set<number>();
     this.statuses.set(c.op.key, seen.add(res.status));

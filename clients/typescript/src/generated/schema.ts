@@ -4,6 +4,27 @@
  */
 
 export interface paths {
+    "/api/v1/storage/local/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a file (local driver, the URL GET /files/{id}/content redirects to) */
+        get: operations["downloadFromLocalStorage"];
+        /**
+         * Upload the bytes of a file (local driver, the URL from POST /files)
+         * @description Send the raw bytes with exactly the `Content-Type` and `Content-Length` headers the URL was signed for. Write-once: a second upload to the same URL answers 409.
+         */
+        put: operations["uploadToLocalStorage"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/me": {
         parameters: {
             query?: never;
@@ -953,6 +974,88 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List my files, newest first */
+        get: operations["listFiles"];
+        put?: never;
+        /**
+         * Start an upload: get a signed URL for the bytes
+         * @description Step 1 of 3. Checks the purpose’s types and size limit and your quota, then returns a short-lived signed `upload` (send the bytes there with exactly `upload.headers`; the bytes never pass through this API with the S3 driver), then call POST /files/{id}/complete. A new avatar upload deletes your earlier avatar files other than the one your profile shows.
+         */
+        post: operations["createFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/files/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finish an upload: check the stored bytes
+         * @description Step 3 of 3. The stored object must have the declared size and start with the declared type’s signature; otherwise the file is `rejected` (with `rejectionReason`) and the bytes are deleted. Images become `processing` (re-encoded by the worker, then `ready`), anything else `ready`. Calling it again returns the file as it is.
+         */
+        post: operations["completeFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/files/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a file’s metadata (yours; admins: any) */
+        get: operations["getFile"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a file (yours; admins: any)
+         * @description The row goes now; the stored objects are deleted by the worker right after.
+         */
+        delete: operations["deleteFile"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/files/{id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a ready file: a redirect to a short-lived signed URL
+         * @description The signed URL serves the bytes with their checked type, `Content-Disposition` (inline for images, attachment otherwise) and, with the local driver, `X-Content-Type-Options: nosniff`. It expires after STORAGE_DOWNLOAD_URL_TTL_S.
+         */
+        get: operations["getFileContent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health/live": {
         parameters: {
             query?: never;
@@ -1812,6 +1915,91 @@ export interface components {
             /** @example true */
             received: boolean;
         };
+        /**
+         * @description `avatar`: image/jpeg, image/png or image/webp, at most FILES_AVATAR_MAX_BYTES (5 MB); `attachment`: images, PDF, ZIP, plain text, CSV, MP3, MP4, at most FILES_ATTACHMENT_MAX_BYTES (25 MB)
+         * @enum {string}
+         */
+        FilePurpose: "avatar" | "attachment";
+        CreateFileDto: {
+            /** @description `avatar`: image/jpeg, image/png or image/webp, at most FILES_AVATAR_MAX_BYTES (5 MB); `attachment`: images, PDF, ZIP, plain text, CSV, MP3, MP4, at most FILES_ATTACHMENT_MAX_BYTES (25 MB) */
+            purpose: components["schemas"]["FilePurpose"];
+            /** @example me.png */
+            filename: string;
+            /**
+             * @description The media type, no parameters
+             * @example image/png
+             */
+            contentType: string;
+            /** @example 48213 */
+            size: number;
+        };
+        /**
+         * @description `pending`: waiting for the bytes and complete; `processing`: an image being re-encoded; `ready`; `rejected`: see rejectionReason (the bytes were deleted)
+         * @enum {string}
+         */
+        FileStatus: "pending" | "processing" | "ready" | "rejected";
+        FileVariantDto: {
+            /** @example avatar-256 */
+            name: string;
+            /** @example image/webp */
+            contentType: string;
+            size: number;
+            width: number;
+            height: number;
+        };
+        SignedUploadDto: {
+            /** @enum {string} */
+            method: "PUT" | "POST";
+            /** @description Where to send the bytes (object storage, or this API locally) */
+            url: string;
+            /** @description PUT: send exactly these headers (they are signed) */
+            headers: {
+                [key: string]: string;
+            };
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        CreatedFileResponseDto: {
+            /** Format: uuid */
+            id: string;
+            purpose: components["schemas"]["FilePurpose"];
+            /** @description `pending`: waiting for the bytes and complete; `processing`: an image being re-encoded; `ready`; `rejected`: see rejectionReason (the bytes were deleted) */
+            status: components["schemas"]["FileStatus"];
+            filename: string;
+            /** @example image/png */
+            contentType: string;
+            size: number;
+            variants: components["schemas"]["FileVariantDto"][];
+            /** @description Why the file was rejected: `empty`, `size-mismatch`, `type-mismatch` (the bytes are not the declared type), `active-content`, or one the image processing gives */
+            rejectionReason: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            completedAt: string | null;
+            upload: components["schemas"]["SignedUploadDto"];
+        };
+        FileResponseDto: {
+            /** Format: uuid */
+            id: string;
+            purpose: components["schemas"]["FilePurpose"];
+            /** @description `pending`: waiting for the bytes and complete; `processing`: an image being re-encoded; `ready`; `rejected`: see rejectionReason (the bytes were deleted) */
+            status: components["schemas"]["FileStatus"];
+            filename: string;
+            /** @example image/png */
+            contentType: string;
+            size: number;
+            variants: components["schemas"]["FileVariantDto"][];
+            /** @description Why the file was rejected: `empty`, `size-mismatch`, `type-mismatch` (the bytes are not the declared type), `active-content`, or one the image processing gives */
+            rejectionReason: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            completedAt: string | null;
+        };
+        FileListResponseDto: {
+            data: components["schemas"]["FileResponseDto"][];
+            nextCursor: string | null;
+        };
         LiveResponseDto: {
             /** @example ok */
             status: string;
@@ -1929,6 +2117,123 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    downloadFromLocalStorage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The signed grant, as returned in `upload.url` or by GET /files/{id}/content */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bytes, with the stored type; never rendered as active content */
+            200: {
+                headers: {
+                    "Content-Disposition": string;
+                    "X-Content-Type-Options": "nosniff";
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Invalid or expired URL */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No such object, or not a local-driver deployment */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    uploadToLocalStorage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The signed grant, as returned in `upload.url` or by GET /files/{id}/content */
+                token: string;
+            };
+            cookie?: never;
+        };
+        /** @description The raw bytes, with exactly the signed Content-Type and Content-Length */
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            /** @description Stored; now call POST /files/{id}/complete */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid, expired, or other headers than signed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not a local-driver deployment */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Already uploaded */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     getMe: {
         parameters: {
             query?: never;
@@ -5578,6 +5883,377 @@ export interface operations {
             /** @description Not found (also for resources of other users) */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listFiles: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileListResponseDto"];
+                };
+            };
+            /** @description Invalid request (validation errors are listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    createFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateFileDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedFileResponseDto"];
+                };
+            };
+            /** @description Invalid request (validation errors are listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unprocessable: the request conflicts with an earlier one */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    completeFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileResponseDto"];
+                };
+            };
+            /** @description Invalid request (validation errors are listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found (also for resources of other users) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing uploaded yet (`urn:problem:file-not-uploaded`) */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileResponseDto"];
+                };
+            };
+            /** @description Invalid request (validation errors are listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found (also for resources of other users) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    deleteFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (validation errors are listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found (also for resources of other users) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getFileContent: {
+        parameters: {
+            query?: {
+                /** @description A variant name from the file’s `variants` (e.g. an avatar size); the original when absent */
+                variant?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the signed URL */
+            302: {
+                headers: {
+                    Location: string;
+                    "Cache-Control": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (validation errors are listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found (also for resources of other users) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not ready yet (`urn:problem:file-not-ready`) */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
