@@ -101,7 +101,7 @@ describe('PostgreSQL over TLS (verify-full with a CA from config)', () => {
     } finally {
       await t.close();
     }
-  });
+  }, 60_000);
 
   it('a wrong CA fails the boot with an error naming the cause and the settings to check', async () => {
     await expect(
@@ -203,7 +203,7 @@ describe('through PgBouncer in transaction mode', () => {
       'SELECT count(*)::int AS n FROM outbox_events WHERE sent_at IS NULL',
     );
     expect(unsent?.n).toBe(0);
-  });
+  }, 60_000);
 
   it('the server-side statement timeout bounds a statement sent through the pooler', async () => {
     await expect(t.app.get(DataSource).query('SELECT pg_sleep(3)')).rejects.toMatchObject({

@@ -104,7 +104,7 @@ describe('Redis over TLS with an ACL user', () => {
       await t.close();
       await inbox.stop();
     }
-  });
+  }, 60_000);
 });
 
 describe('Redis Sentinel: the primary is killed under load', () => {
