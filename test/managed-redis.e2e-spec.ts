@@ -1,11 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { freePort } from '../src/common/free-port.js';
 import { login, signUp } from './support/auth.js';
 import { RedisChild } from './support/redis-servers.js';
+import { notify, paymentData } from './support/notifications.js';
 import { SmtpInbox } from './support/smtp.js';
+import { SseClient } from './support/sse.js';
 import { createTestApp } from './support/test-app.js';
 import { waitFor } from './support/wait.js';
 import { makeCa, makeServerCert, type Ca } from './support/tls-certs.js';
@@ -151,6 +155,17 @@ describe('Redis Sentinel: the primary is killed under load', () => {
     });
     try {
       const before = await Promise.all(Array.from({ length: 15 }, () => signUp(t)));
+      // A live notification stream (Redis pub/sub) open across the failover.
+      await t.app.listen(0, '127.0.0.1');
+      const base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+      const ticket = await t
+        .asUser(before[0]!)
+        .post('/api/v1/notifications/stream-ticket')
+        .expect(201);
+      const stream = await SseClient.open(
+        `${base}/api/v1/notifications/stream?ticket=${ticket.body.ticket as string}`,
+      );
+      await stream.waitForEvent((e) => e.event === 'unread-count');
       const sentAtKill = inbox.mails.length;
       await primary.kill();
       const promoted = await waitForPromotion(sentinels[0] as RedisChild, replica.port);
@@ -161,6 +176,20 @@ describe('Redis Sentinel: the primary is killed under load', () => {
       );
       await login(t, before[0]!.email, before[0]!.password);
       await t.asUser(after[0]!).get('/api/v1/users/me').expect(200);
+      const seenBefore = stream.events.length;
+      await retryUntilOk(() =>
+        notify(t.app, {
+          userId: before[0]!.userId,
+          type: 'payments.succeeded',
+          data: paymentData(),
+          idempotencyKey: `payment:${randomUUID()}`,
+        }),
+      );
+      await waitFor(() => stream.events.slice(seenBefore).find((e) => e.event === 'notification'), {
+        what: 'a live event after the failover, on the stream opened before it',
+      });
+      expect(stream.ended).toBe(false);
+      stream.close();
       const everyone = [...before, ...after];
       await waitFor(() => everyone.every((u) => verificationMails(inbox, u.email).length >= 1), {
         what: 'a verification mail for every user registered before and after',
