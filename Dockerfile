@@ -24,4 +24,6 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "dist/src/main.js"]
+# The api's heap is capped like the worker's (docker-compose.yml, deploy/kubernetes): measured
+# under the `me` benchmark, README "Operating it" → Memory. The worker's command sets its own.
+CMD ["node", "--max-old-space-size=192", "dist/src/main.js"]

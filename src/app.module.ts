@@ -52,7 +52,9 @@ export class AppModule {
         OutboxModule,
         StorageModule,
         ...FEATURES,
-        ...(http ? [HealthModule, MetricsModule, OpsModule] : []),
+        ...(http ? [HealthModule] : []),
+        MetricsModule.forRoot(config, role),
+        ...(http ? [OpsModule] : []),
         ...(worker ? WORKERS : []),
       ],
     };

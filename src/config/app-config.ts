@@ -2,6 +2,7 @@ import { authConfig, type AuthConfig } from './auth.config.js';
 import { ConfigError } from './config.error.js';
 import { databaseConfig, type PgTls } from './database.config.js';
 import { envSchema, productionRequired, type Env } from './env.js';
+import { metricsConfig, type MetricsConfig } from './metrics.config.js';
 import { mfaConfig, type MfaConfig } from './mfa.config.js';
 import { notificationsConfig, type NotificationsConfig } from './notifications.config.js';
 import { passkeysConfig, type PasskeysConfig } from './passkeys.config.js';
@@ -71,6 +72,7 @@ export interface AppConfig {
   readonly mfa: MfaConfig;
   readonly oidc: OidcConfig;
   readonly storage: StorageConfig;
+  readonly metrics: MetricsConfig;
 }
 
 /** Every wait on PostgreSQL, in milliseconds. */
@@ -175,6 +177,7 @@ function toConfig(env: Env, source: Source): AppConfig {
     // Per-provider variables have names the schema cannot list: read from the source.
     oidc: oidcConfig({ ...env, APP_URL: env.APP_URL.replace(/\/+$/, '') }, source),
     storage: storageConfig(env, auth.jwtSecret),
+    metrics: metricsConfig(env, production),
   };
 }
 

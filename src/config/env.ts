@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { authEnv } from './auth.config.js';
 import { databaseEnv } from './database.config.js';
 import { bool, int, url } from './env.helpers.js';
+import { metricsEnv } from './metrics.config.js';
 import { mfaEnv } from './mfa.config.js';
 import { notificationsEnv } from './notifications.config.js';
 import { passkeysEnv } from './passkeys.config.js';
@@ -76,6 +77,7 @@ export const envSchema = z.object({
   ...mfaEnv,
   ...oidcEnv,
   ...storageEnv,
+  ...metricsEnv,
 });
 
 export type Env = z.infer<typeof envSchema>;

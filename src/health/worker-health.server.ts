@@ -4,13 +4,18 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { Queue } from 'bull';
 import { DataSource } from 'typeorm';
 import { withTimeout } from '../common/with-timeout.js';
+import { APP_CONFIG, type AppConfig } from '../config/index.js';
+import { serveMetrics } from '../metrics/metrics-endpoint.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { QUEUES } from '../queue/queues.js';
 
 const TIMEOUT_MS = 1500;
 
 /**
  * The worker has no HTTP API; orchestrators still need to know it is alive and connected.
- * A bare node:http server answers /health/live and /health/ready (PostgreSQL and Redis).
+ * A bare node:http server answers /health/live and /health/ready (PostgreSQL and Redis), and
+ * /metrics (queue depths, job durations and outcomes, process) for Prometheus, behind
+ * METRICS_TOKEN when one is set.
  */
 export function startWorkerHealthServer(
   app: INestApplicationContext,
@@ -18,7 +23,10 @@ export function startWorkerHealthServer(
 ): Promise<Server> {
   const dataSource = app.get(DataSource);
   const queue = app.get<Queue>(getQueueToken(QUEUES.outbox.name), { strict: false });
+  const { registry } = app.get(MetricsService, { strict: false });
+  const { token } = app.get<AppConfig>(APP_CONFIG, { strict: false }).metrics;
   const server = createServer((req, res) => {
+    if (serveMetrics(registry, token, req, res)) return;
     const reply = (status: number, body: object) => {
       res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
     };

@@ -1099,7 +1099,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics
-         * @description Process, HTTP and queue metrics in the Prometheus text format. Expose to the scraper only.
+         * @description Process, HTTP and queue metrics in the Prometheus text format, for the scraper only: with METRICS_TOKEN set it needs `Authorization: Bearer <METRICS_TOKEN>` (401 without); with METRICS_PORT set it is served on that port and this path answers 404 (so does it in production when neither is set).
          */
         get: operations["getMetrics"];
         put?: never;
@@ -6352,6 +6352,24 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+            /** @description METRICS_TOKEN is set and the scrape did not send it */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not on this port: METRICS_PORT is set, or production without METRICS_TOKEN */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             /** @description Error (RFC 9457 problem details) */
