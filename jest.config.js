@@ -29,6 +29,8 @@ export default {
         '<rootDir>/src/**/*.spec.ts',
         '<rootDir>/bench/**/*.spec.ts',
         '<rootDir>/clients/typescript/test/**/*.spec.ts',
+        // The admin console's page logic (pure TypeScript; the pages are tested in Chromium).
+        '<rootDir>/admin/src/**/*.spec.ts',
       ],
     },
     {

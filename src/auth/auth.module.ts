@@ -39,10 +39,13 @@ import { AuthEventsRepository } from './repositories/auth-events.repository.js';
 import { AuthTokensRepository } from './repositories/auth-tokens.repository.js';
 import { SessionsRepository } from './repositories/sessions.repository.js';
 import { SessionCache } from './session-cache.js';
+import { DelegatedSessions } from './delegated-sessions.js';
 import { SessionRevocation } from './session-revocation.js';
 import { SessionTokens } from './session-tokens.js';
 import { RefreshService } from './sessions/refresh.service.js';
 import { SessionsController } from './sessions/sessions.controller.js';
+import { AdminSessionsController } from './sessions/admin-sessions.controller.js';
+import { AdminSessionsService } from './sessions/admin-sessions.service.js';
 import { SessionsService } from './sessions/sessions.service.js';
 import { Passkey } from './entities/passkey.entity.js';
 import { PasskeyChallenges } from './passkeys/passkey-challenges.js';
@@ -98,6 +101,7 @@ import { UserIdentitiesRepository } from './repositories/user-identities.reposit
     AuthController,
     SessionsController,
     AccountController,
+    AdminSessionsController,
     PasskeysController,
     MfaController,
     OidcController,
@@ -135,6 +139,8 @@ import { UserIdentitiesRepository } from './repositories/user-identities.reposit
     SignIn,
     RefreshService,
     SessionsService,
+    DelegatedSessions,
+    AdminSessionsService,
     EmailVerificationService,
     ForgotPasswordService,
     PasswordResetService,
@@ -173,6 +179,6 @@ import { UserIdentitiesRepository } from './repositories/user-identities.reposit
     OidcExchangeService,
     IdentitiesService,
   ],
-  exports: [PasswordHasher, SessionCache],
+  exports: [PasswordHasher, SessionCache, DelegatedSessions],
 })
 export class AuthModule {}

@@ -18,6 +18,8 @@ import { createValidationPipe } from '../http/validation.js';
 import { PinoNestLogger } from '../logging/nest-logger.js';
 import { httpMetrics } from '../metrics/http-metrics.middleware.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { mountConsoleApi } from '../ops/console/console-api.js';
+import { mountConsoleApp } from '../ops/console/console-static.js';
 import { mountQueueDashboard } from '../ops/queue-dashboard.js';
 import { requestLogging } from '../logging/request-logging.js';
 import { assertWorkerHandlers } from './worker-app.js';
@@ -74,6 +76,10 @@ export function configureHttp(
   app.useBodyParser('urlencoded', { limit: config.http.bodyLimit, extended: false });
   app.use(inputLimits());
   app.use(jsonBodiesOnly());
+  // The admin console: its own CSP for the page, its session API, and its requests to the REST
+  // API rewritten onto the routes below (src/ops/console).
+  mountConsoleApp(app, config);
+  mountConsoleApi(app);
   configureRouting(app);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter(errors));

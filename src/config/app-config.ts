@@ -3,6 +3,7 @@ import { ConfigError } from './config.error.js';
 import { databaseConfig, type PgTls } from './database.config.js';
 import { envSchema, productionRequired, type Env } from './env.js';
 import { metricsConfig, type MetricsConfig } from './metrics.config.js';
+import { consoleConfig, type ConsoleConfig } from './console.config.js';
 import { mfaConfig, type MfaConfig } from './mfa.config.js';
 import { notificationsConfig, type NotificationsConfig } from './notifications.config.js';
 import { passkeysConfig, type PasskeysConfig } from './passkeys.config.js';
@@ -70,6 +71,7 @@ export interface AppConfig {
   readonly payments: PaymentsConfig;
   readonly passkeys: PasskeysConfig;
   readonly mfa: MfaConfig;
+  readonly console: ConsoleConfig;
   readonly oidc: OidcConfig;
   readonly storage: StorageConfig;
   readonly metrics: MetricsConfig;
@@ -174,6 +176,7 @@ function toConfig(env: Env, source: Source): AppConfig {
     payments: paymentsConfig(env),
     passkeys: passkeysConfig(env),
     mfa: mfaConfig(env, production),
+    console: consoleConfig(env),
     // Per-provider variables have names the schema cannot list: read from the source.
     oidc: oidcConfig({ ...env, APP_URL: env.APP_URL.replace(/\/+$/, '') }, source),
     storage: storageConfig(env, auth.jwtSecret),

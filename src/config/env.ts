@@ -3,6 +3,7 @@ import { authEnv } from './auth.config.js';
 import { databaseEnv } from './database.config.js';
 import { bool, int, url } from './env.helpers.js';
 import { metricsEnv } from './metrics.config.js';
+import { consoleEnv } from './console.config.js';
 import { mfaEnv } from './mfa.config.js';
 import { notificationsEnv } from './notifications.config.js';
 import { passkeysEnv } from './passkeys.config.js';
@@ -75,6 +76,7 @@ export const envSchema = z.object({
   ...paymentsEnv,
   ...passkeysEnv,
   ...mfaEnv,
+  ...consoleEnv,
   ...oidcEnv,
   ...storageEnv,
   ...metricsEnv,

@@ -22,7 +22,13 @@ describe('log redaction', () => {
     const { logger, lines } = capture();
     logger.info(
       {
-        req: { headers: { authorization: 'Bearer eyJsecret', cookie: 'sid=secret-cookie' } },
+        req: {
+          headers: {
+            authorization: 'Bearer eyJsecret',
+            cookie: 'sid=secret-cookie',
+            'x-csrf-token': 'csrf-secret',
+          },
+        },
         body: { password: 'hunter2-password', refreshToken: 'rt-secret', token: 'tok-secret' },
         user: { email: 'a@example.com' },
       },
@@ -35,6 +41,7 @@ describe('log redaction', () => {
       'hunter2-password',
       'rt-secret',
       'tok-secret',
+      'csrf-secret',
     ]) {
       expect(out).not.toContain(secret);
     }

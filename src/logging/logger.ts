@@ -9,6 +9,8 @@ export const REDACTED_PATHS = [
   'req.headers.cookie',
   'req.headers["x-api-key"]',
   'req.headers["stripe-signature"]',
+  // The admin console's synchronizer token (src/ops/console).
+  'req.headers["x-csrf-token"]',
   'res.headers["set-cookie"]',
   '*.password',
   '*.currentPassword',

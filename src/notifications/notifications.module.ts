@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { BroadcastsController } from './broadcasts/broadcasts.controller.js';
 import { BroadcastsService } from './broadcasts/broadcasts.service.js';
+import { DeliveriesController } from './deliveries/deliveries.controller.js';
+import { DeliveriesService } from './deliveries/deliveries.service.js';
 import { DevicesController } from './devices/devices.controller.js';
 import { DevicesService } from './devices/devices.service.js';
 import { InboxController } from './inbox/inbox.controller.js';
@@ -11,6 +13,7 @@ import { PreferencesController } from './preferences/preferences.controller.js';
 import { PreferencesService } from './preferences/preferences.service.js';
 import { StreamController } from './stream/stream.controller.js';
 import { StreamService } from './stream/stream.service.js';
+import { DeliveriesRepository } from './repositories/deliveries.repository.js';
 
 /**
  * The notifications API for every role: `NotificationsService.notify` for other modules, and
@@ -25,6 +28,7 @@ import { StreamService } from './stream/stream.service.js';
     DevicesController,
     StreamController,
     BroadcastsController,
+    DeliveriesController,
   ],
   providers: [
     NotificationsService,
@@ -33,8 +37,11 @@ import { StreamService } from './stream/stream.service.js';
     DevicesService,
     StreamService,
     BroadcastsService,
+    DeliveriesRepository,
+    DeliveriesService,
   ],
-  // StreamService: auth ends a revoked session's streams (closeSessions).
-  exports: [NotificationsService, StreamService],
+  // StreamService: auth ends a revoked session's streams (closeSessions). DeliveriesService: the
+  // admin console's overview counts (ops).
+  exports: [NotificationsService, StreamService, DeliveriesService],
 })
 export class NotificationsModule {}

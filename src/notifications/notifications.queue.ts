@@ -42,6 +42,18 @@ export class NotificationsQueue {
     );
   }
 
+  /**
+   * A failed delivery sent again on an operator's request. Its first job id (the delivery id) may
+   * still be kept by Bull as failed, which would make the add a no-op: a retry gets its own id.
+   */
+  async redeliver(deliveryId: string, retry: number): Promise<void> {
+    await this.queue.add(
+      QUEUES.notifications.jobs.deliver,
+      { deliveryId } satisfies DeliverJob,
+      this.options(`${deliveryId}:retry:${retry}`, 0),
+    );
+  }
+
   async broadcastBatch(job: BroadcastBatchJob): Promise<void> {
     const jobId = `broadcast:${job.broadcastId}:${job.afterUserId ?? 'start'}`;
     await this.queue.add(QUEUES.notifications.jobs.broadcastBatch, job, this.options(jobId, 0));

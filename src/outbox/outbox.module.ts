@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { OutboxBacklogReader } from './outbox-backlog.js';
 import { OutboxConsumers } from './outbox-consumers.js';
 import { OutboxEvent } from './outbox-event.entity.js';
 import { OutboxService } from './outbox.service.js';
@@ -8,7 +9,7 @@ import { OutboxService } from './outbox.service.js';
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([OutboxEvent])],
-  providers: [OutboxService, OutboxConsumers],
-  exports: [OutboxService, OutboxConsumers],
+  providers: [OutboxService, OutboxConsumers, OutboxBacklogReader],
+  exports: [OutboxService, OutboxConsumers, OutboxBacklogReader],
 })
 export class OutboxModule {}

@@ -8,7 +8,10 @@ import { Refund } from './entities/refund.entity.js';
 import { WebhookEvent } from './entities/webhook-event.entity.js';
 import { PaymentsController } from './checkout/payments.controller.js';
 import { PaymentsService } from './checkout/payments.service.js';
+import { PaymentHistoryController } from './history/payment-history.controller.js';
+import { PaymentHistoryService } from './history/payment-history.service.js';
 import { PaymentLedger } from './payment-ledger.js';
+import { PaymentStats } from './payment-stats.js';
 import { PaymentOperations } from './payment-operations.js';
 import { PaymentSync } from './payment-sync.js';
 import { PaymentsQueue } from './payments.queue.js';
@@ -28,7 +31,7 @@ import { WebhookIngestionService } from './webhooks/webhook-ingestion.service.js
     IdempotencyModule,
     NotificationsModule,
   ],
-  controllers: [PaymentsController, PaymentsWebhooksController],
+  controllers: [PaymentsController, PaymentHistoryController, PaymentsWebhooksController],
   providers: [
     PaymentsRepository,
     RefundsRepository,
@@ -38,6 +41,8 @@ import { WebhookIngestionService } from './webhooks/webhook-ingestion.service.js
     PaymentOperations,
     PaymentSync,
     PaymentsService,
+    PaymentHistoryService,
+    PaymentStats,
     RefundSettlement,
     RefundsService,
     PaymentsQueue,
@@ -54,6 +59,7 @@ import { WebhookIngestionService } from './webhooks/webhook-ingestion.service.js
     PaymentSync,
     RefundSettlement,
     IdempotencyModule,
+    PaymentStats,
   ],
 })
 export class PaymentsModule {}

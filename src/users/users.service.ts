@@ -139,6 +139,11 @@ export class UsersService {
     });
   }
 
+  /** Live accounts in total and created since `since` (admin overview). */
+  counts(since: Date): Promise<{ total: number; createdSince: number }> {
+    return this.users.counts(since);
+  }
+
   /** Admin list: newest first, keyset-paginated, filtered. */
   list(filter: UserFilter): Promise<Page<User>> {
     return this.users.page(filter);

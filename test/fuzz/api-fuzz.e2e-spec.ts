@@ -51,6 +51,14 @@ const ADMIN_OPS = new Set([
   `GET ${API}/notifications/broadcasts/{id}`,
   `POST ${API}/payments/{id}/refunds`,
   `POST ${API}/admin/queue-dashboard/session`,
+  `GET ${API}/users/{id}/sessions`,
+  `DELETE ${API}/users/{id}/sessions`,
+  `DELETE ${API}/users/{id}/sessions/{sessionId}`,
+  `GET ${API}/notifications/deliveries`,
+  `POST ${API}/notifications/deliveries/{id}/retry`,
+  `GET ${API}/notifications/catalogue`,
+  `GET ${API}/payments/{id}/history`,
+  `GET ${API}/admin/overview`,
 ]);
 /** Routes whose success ends the caller's session: a throwaway user signs in again after each. */
 const SESSION_ENDING = new Set([`POST ${API}/auth/logout`, `POST ${API}/auth/logout-all`]);
@@ -191,6 +199,9 @@ async function resourcesOfA() {
   owned[`${API}/users/{id}`] = [victim.userId];
   owned[`${API}/users/{id}/auth-events`] = [victim.userId, a.userId];
   owned[`${API}/notifications/broadcasts/{id}`] = [broadcast.body.id as string];
+  // Its own user: the victim is deleted by DELETE /users/{id}, and A must keep its sessions.
+  owned[`${API}/users/{id}/sessions`] = [(await signUp(t)).userId];
+  owned[`${API}/payments/{id}/history`] = [paid, fresh];
   const file = await readyFileOf(a);
   owned[`${API}/files/{id}`] = [file];
   owned[`${API}/files/{id}/complete`] = [file];
@@ -250,6 +261,8 @@ function findingsText(fuzzer: Fuzzer): string {
  * reached past its guards and validation at least once.
  */
 const NEEDS_A_SECRET: Record<string, string> = {
+  'DELETE /api/v1/users/{id}/sessions/{sessionId}': 'a live session id of that user',
+  'POST /api/v1/notifications/deliveries/{id}/retry': 'a delivery that failed',
   'DELETE /api/v1/users/me': 'the current password',
   'POST /api/v1/auth/login': 'a real password',
   'POST /api/v1/auth/refresh': 'a refresh token',

@@ -80,6 +80,20 @@ export async function leaveDeliveryClaimed(
   );
 }
 
+/** What a delivery whose every attempt failed looks like (the provider refused it for good). */
+export async function leaveDeliveryFailed(
+  app: INestApplicationContext,
+  deliveryId: string,
+): Promise<void> {
+  await db(app).query(
+    `UPDATE notification_deliveries
+        SET status = 'failed', attempts = 3, failed_at = now(), sent_at = NULL,
+            provider_message_id = NULL, last_error = 'SMTP 550 mailbox unavailable'
+      WHERE id = $1`,
+    [deliveryId],
+  );
+}
+
 /** An outbox row written `createdHoursAgo`, sent `sentHoursAgo` (null: not sent yet). */
 export async function insertOutboxEvent(
   app: INestApplicationContext,

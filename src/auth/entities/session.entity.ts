@@ -25,6 +25,8 @@ export const REVOCATION_REASONS = [
   // The login could not finish (its new-client alert was not stored); no token was handed out.
   'login_aborted',
   'role_changed',
+  // An administrator ended it (admin console, DELETE /users/{id}/sessions…).
+  'admin_revoked',
 ] as const;
 export type RevocationReason = (typeof REVOCATION_REASONS)[number];
 

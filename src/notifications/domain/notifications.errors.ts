@@ -25,3 +25,14 @@ export const invalidStreamTicket = (): DomainError =>
     code: 'invalid-stream-ticket',
     detail: 'The stream ticket is unknown, used or expired; request a new one.',
   });
+
+export const deliveryNotFound = (): DomainError =>
+  new DomainError({ kind: 'not-found', code: 'not-found', detail: 'No such delivery.' });
+
+/** Only a failed delivery can be retried (a queued or sending one is already on its way). */
+export const deliveryNotRetryable = (status: string): DomainError =>
+  new DomainError({
+    kind: 'conflict',
+    code: 'delivery-not-retryable',
+    detail: `Only a failed delivery can be retried; this one is ${status}.`,
+  });

@@ -103,6 +103,26 @@ export class PaymentsRepository {
     );
   }
 
+  /** Payments created since `since`, by status: how many and how much per currency (overview). */
+  async statusTotalsSince(
+    since: Date,
+  ): Promise<Array<{ status: PaymentStatus; currency: string; count: number; amount: number }>> {
+    const rows: Array<{ status: PaymentStatus; currency: string; count: string; amount: string }> =
+      await this.dataSource.query(
+        `SELECT status, currency, count(*) AS count, sum(amount) AS amount FROM payments
+          WHERE created_at >= $1 GROUP BY status, currency ORDER BY status, currency`,
+        [since],
+      );
+    return rows.map((r) => ({ ...r, count: Number(r.count), amount: Number(r.amount) }));
+  }
+
+  /** A payment's state history, oldest first (the admin console's timeline). */
+  history(paymentId: string): Promise<PaymentEvent[]> {
+    return this.dataSource
+      .getRepository(PaymentEvent)
+      .find({ where: { paymentId }, order: { createdAt: 'ASC', id: 'ASC' }, take: 500 });
+  }
+
   /** Newest first, keyset pagination over (created_at, id). */
   page(filter: PaymentFilter): Promise<Page<Payment>> {
     const query = this.dataSource.getRepository(Payment).createQueryBuilder('p');

@@ -39,6 +39,13 @@ export class RefundsRepository {
     return manager.findOneBy(Refund, { paymentId, providerRefundId });
   }
 
+  /** A payment's refunds, oldest first, outside any transaction (reads for the console). */
+  listForPayment(paymentId: string): Promise<Refund[]> {
+    return this.dataSource
+      .getRepository(Refund)
+      .find({ where: { paymentId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
   findByPayment(manager: EntityManager, paymentId: string): Promise<Refund[]> {
     return manager.find(Refund, { where: { paymentId } });
   }

@@ -51,6 +51,19 @@ export class WebhookEventsRepository {
     return row;
   }
 
+  /** The provider's events about one of its payments, oldest first (the console's payment page). */
+  listForProviderPayment(provider: string, providerPaymentId: string): Promise<WebhookEvent[]> {
+    return this.dataSource
+      .getRepository(WebhookEvent)
+      .createQueryBuilder('w')
+      .where('w.provider = :provider', { provider })
+      .andWhere(`w.event ->> 'providerPaymentId' = :providerPaymentId`, { providerPaymentId })
+      .orderBy('w.created_at', 'ASC')
+      .addOrderBy('w.id', 'ASC')
+      .take(200)
+      .getMany();
+  }
+
   findById(id: string): Promise<WebhookEvent | null> {
     return this.dataSource.getRepository(WebhookEvent).findOneBy({ id });
   }

@@ -66,6 +66,16 @@ export class UsersRepository {
     return this.users.manager;
   }
 
+  /** Live accounts in total and created since `since` (the admin console's overview). */
+  async counts(since: Date): Promise<{ total: number; createdSince: number }> {
+    const [row] = (await this.users.query(
+      `SELECT count(*) AS total, count(*) FILTER (WHERE created_at >= $1) AS "createdSince"
+         FROM users WHERE deleted_at IS NULL`,
+      [since],
+    )) as Array<{ total: string; createdSince: string }>;
+    return { total: Number(row?.total ?? 0), createdSince: Number(row?.createdSince ?? 0) };
+  }
+
   /**
    * Contacts of the live users among `userIds`, by id: one query of the contact columns only
    * (notification batches call it with up to a hundred ids).

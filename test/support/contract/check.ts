@@ -6,7 +6,7 @@ import {
   type OperationObject,
   type ResponseObject,
 } from './document.js';
-import { outOfContract } from './out-of-contract.js';
+import { contractPathOf, outOfContract } from './out-of-contract.js';
 
 export interface SeenResponse {
   method: string;
@@ -23,7 +23,7 @@ const PROBLEM = { $ref: '#/components/schemas/ProblemDetails' };
 
 /** Every way `res` departs from the document; empty when it conforms. */
 export function contractViolations(res: SeenResponse): string[] {
-  const pathname = new URL(res.url, 'http://localhost').pathname;
+  const pathname = contractPathOf(new URL(res.url, 'http://localhost').pathname);
   if (outOfContract(pathname)) return [];
   const template = templateOf(pathname);
   const operation = template ? document.paths[template][res.method.toLowerCase()] : undefined;

@@ -307,6 +307,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/{id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user's live sessions, newest first (admin) */
+        get: operations["listUserSessions"];
+        put?: never;
+        post?: never;
+        /** End all of a user's sessions (admin); audited with you as actor */
+        delete: operations["revokeUserSessions"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/sessions/{sessionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** End one of a user's sessions (admin); audited with you as actor */
+        delete: operations["revokeUserSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/passkeys/registration/options": {
         parameters: {
             query?: never;
@@ -856,6 +891,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Email and push deliveries, newest first, with their errors (admin) */
+        get: operations["listDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/deliveries/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a failed delivery again (admin)
+         * @description The delivery goes back to `queued` and the worker sends it. Only a `failed` delivery can be retried (409 `urn:problem:delivery-not-retryable` otherwise).
+         */
+        post: operations["retryDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/catalogue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The notification types, their category and default channels (admin) */
+        get: operations["getNotificationCatalogue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/payments": {
         parameters: {
             query?: never;
@@ -948,6 +1037,23 @@ export interface paths {
          * @description Refunds add up to at most the amount paid (409 beyond). `pending` refunds complete later; the customer gets a receipt when a refund succeeds. Concurrent refunds of one payment (different Idempotency-Keys) are separate refunds: each is checked against what the ones before it left (pending ones included), and each goes to the provider on its own.
          */
         post: operations["createRefund"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A payment's status timeline, refunds and provider webhook events (admin) */
+        get: operations["getPaymentHistory"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1124,6 +1230,26 @@ export interface paths {
          * @description Sets an HttpOnly cookie for /admin/queues (valid 15 minutes, ends with your session); then open /admin/queues in the same browser.
          */
         post: operations["openQueueDashboardSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Operating figures at a glance (admin)
+         * @description Users (total, new in 7 days), payments created today (UTC) by status, deliveries of the last 24 h, queue depths and failed jobs, the outbox backlog and readiness of PostgreSQL and Redis.
+         */
+        get: operations["getAdminOverview"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1797,6 +1923,45 @@ export interface components {
             /** Format: date-time */
             completedAt: string | null;
         };
+        /** @enum {string} */
+        DeliveryStatus: "queued" | "sending" | "sent" | "failed" | "skipped";
+        /** @enum {string} */
+        NotificationChannel: "email" | "push" | "in_app";
+        DeliveryResponseDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            notificationId: string;
+            /** Format: uuid */
+            userId: string;
+            type: components["schemas"]["NotificationType"];
+            channel: components["schemas"]["NotificationChannel"];
+            status: components["schemas"]["DeliveryStatus"];
+            attempts: number;
+            /** @description The last failure, for operators */
+            lastError: string | null;
+            /** Format: date-time */
+            scheduledAt: string;
+            /** Format: date-time */
+            sentAt: string | null;
+            /** Format: date-time */
+            failedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        DeliveryPageDto: {
+            data: components["schemas"]["DeliveryResponseDto"][];
+            nextCursor: string | null;
+        };
+        CatalogueEntryDto: {
+            type: components["schemas"]["NotificationType"];
+            /** @example payments */
+            category: string;
+            defaultChannels: components["schemas"]["NotificationChannel"][];
+        };
+        CatalogueDto: {
+            data: components["schemas"]["CatalogueEntryDto"][];
+        };
         CreatePaymentDto: {
             /**
              * @description Integer amount in minor units (cents), e.g. 1999 for 19.99
@@ -1910,6 +2075,42 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        PaymentTransitionDto: {
+            /** Format: uuid */
+            id: string;
+            fromStatus: components["schemas"]["PaymentStatus"] | null;
+            toStatus: components["schemas"]["PaymentStatus"];
+            /**
+             * @description What moved it
+             * @enum {string}
+             */
+            source: "api" | "webhook" | "reconciliation";
+            providerEventId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        PaymentWebhookEventDto: {
+            /** Format: uuid */
+            id: string;
+            /** @description The provider's event id */
+            eventId: string;
+            /** @example payment_intent.succeeded */
+            type: string;
+            /** @enum {string} */
+            status: "pending" | "processed" | "ignored" | "failed";
+            attempts: number;
+            lastError: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        PaymentHistoryDto: {
+            /** @description Status changes, oldest first */
+            transitions: components["schemas"]["PaymentTransitionDto"][];
+            /** @description Refunds, oldest first */
+            refunds: components["schemas"]["RefundResponseDto"][];
+            /** @description The provider's events about this payment, oldest first */
+            webhookEvents: components["schemas"]["PaymentWebhookEventDto"][];
         };
         WebhookAckDto: {
             /** @example true */
@@ -2064,6 +2265,55 @@ export interface components {
                     responseTime?: number;
                 };
             };
+        };
+        UserCountsDto: {
+            total: number;
+            /** @description Created in the last 7 days */
+            newThisWeek: number;
+        };
+        PaymentTotalDto: {
+            status: components["schemas"]["PaymentStatus"];
+            /** @example EUR */
+            currency: string;
+            count: number;
+            /** @description Sum in minor units */
+            amount: number;
+        };
+        DeliveryOutcomesDto: {
+            sent: number;
+            failed: number;
+            skipped: number;
+            /** @description Queued or sending (quiet hours) */
+            deferred: number;
+        };
+        QueueDepthDto: {
+            /** @example notifications */
+            name: string;
+            waiting: number;
+            active: number;
+            delayed: number;
+            failed: number;
+        };
+        OutboxBacklogDto: {
+            /** @description Events not yet relayed to Bull */
+            pending: number;
+            oldestAgeSeconds: number | null;
+        };
+        ReadinessDto: {
+            postgres: boolean;
+            redis: boolean;
+        };
+        OverviewDto: {
+            /** Format: date-time */
+            generatedAt: string;
+            users: components["schemas"]["UserCountsDto"];
+            /** @description Payments created today (UTC) */
+            paymentsToday: components["schemas"]["PaymentTotalDto"][];
+            /** @description Deliveries created in the last 24 h */
+            deliveriesLastDay: components["schemas"]["DeliveryOutcomesDto"];
+            queues: components["schemas"]["QueueDepthDto"][];
+            outbox: components["schemas"]["OutboxBacklogDto"];
+            readiness: components["schemas"]["ReadinessDto"];
         };
         FieldError: {
             /**
@@ -3356,6 +3606,219 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["AuthEventPageDto"];
                 };
+            };
+            /** @description Invalid request (validation errors are listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description Authenticated but not allowed
+             *
+             *     Admin routes: `urn:problem:step-up-required`: the account has two-factor authentication on and this session has not used it yet (send a code to POST /auth/mfa/step-up, then retry with the new access token); `urn:problem:mfa-enrolment-required`: admins must turn two-factor authentication on first (ADMIN_MFA_REQUIRED)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found (also for resources of other users) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    listUserSessions: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionPageDto"];
+                };
+            };
+            /** @description Invalid request (validation errors are listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description Authenticated but not allowed
+             *
+             *     Admin routes: `urn:problem:step-up-required`: the account has two-factor authentication on and this session has not used it yet (send a code to POST /auth/mfa/step-up, then retry with the new access token); `urn:problem:mfa-enrolment-required`: admins must turn two-factor authentication on first (ADMIN_MFA_REQUIRED)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found (also for resources of other users) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    revokeUserSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevokedSessionsDto"];
+                };
+            };
+            /** @description Invalid request (validation errors are listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description Authenticated but not allowed
+             *
+             *     Admin routes: `urn:problem:step-up-required`: the account has two-factor authentication on and this session has not used it yet (send a code to POST /auth/mfa/step-up, then retry with the new access token); `urn:problem:mfa-enrolment-required`: admins must turn two-factor authentication on first (ADMIN_MFA_REQUIRED)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found (also for resources of other users) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    revokeUserSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                sessionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid request (validation errors are listed in `errors`) */
             400: {
@@ -5330,6 +5793,204 @@ export interface operations {
             };
         };
     };
+    listDeliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                status?: components["schemas"]["DeliveryStatus"];
+                channel?: components["schemas"]["NotificationChannel"];
+                /** @description One user's deliveries */
+                userId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryPageDto"];
+                };
+            };
+            /** @description Invalid request (validation errors are listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description Authenticated but not allowed
+             *
+             *     Admin routes: `urn:problem:step-up-required`: the account has two-factor authentication on and this session has not used it yet (send a code to POST /auth/mfa/step-up, then retry with the new access token); `urn:problem:mfa-enrolment-required`: admins must turn two-factor authentication on first (ADMIN_MFA_REQUIRED)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    retryDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryResponseDto"];
+                };
+            };
+            /** @description Invalid request (validation errors are listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description Authenticated but not allowed
+             *
+             *     Admin routes: `urn:problem:step-up-required`: the account has two-factor authentication on and this session has not used it yet (send a code to POST /auth/mfa/step-up, then retry with the new access token); `urn:problem:mfa-enrolment-required`: admins must turn two-factor authentication on first (ADMIN_MFA_REQUIRED)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found (also for resources of other users) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict with the current state */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getNotificationCatalogue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogueDto"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description Authenticated but not allowed
+             *
+             *     Admin routes: `urn:problem:step-up-required`: the account has two-factor authentication on and this session has not used it yet (send a code to POST /auth/mfa/step-up, then retry with the new access token); `urn:problem:mfa-enrolment-required`: admins must turn two-factor authentication on first (ADMIN_MFA_REQUIRED)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     listPayments: {
         parameters: {
             query?: {
@@ -5823,6 +6484,76 @@ export interface operations {
             };
             /** @description Unprocessable: the request conflicts with an earlier one */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getPaymentHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentHistoryDto"];
+                };
+            };
+            /** @description Invalid request (validation errors are listed in `errors`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description Authenticated but not allowed
+             *
+             *     Admin routes: `urn:problem:step-up-required`: the account has two-factor authentication on and this session has not used it yet (send a code to POST /auth/mfa/step-up, then retry with the new access token); `urn:problem:mfa-enrolment-required`: admins must turn two-factor authentication on first (ADMIN_MFA_REQUIRED)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found (also for resources of other users) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6398,6 +7129,56 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /**
+             * @description Authenticated but not allowed
+             *
+             *     Admin routes: `urn:problem:step-up-required`: the account has two-factor authentication on and this session has not used it yet (send a code to POST /auth/mfa/step-up, then retry with the new access token); `urn:problem:mfa-enrolment-required`: admins must turn two-factor authentication on first (ADMIN_MFA_REQUIRED)
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error (RFC 9457 problem details) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getAdminOverview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OverviewDto"];
+                };
             };
             /** @description Missing, invalid or expired access token */
             401: {
