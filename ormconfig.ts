@@ -13,7 +13,7 @@ import { cliDatabaseUrl } from './src/database/cli-database-url.js';
 const config = loadConfigFromEnv();
 
 export default new DataSource({
-  ...baseDataSourceOptions(cliDatabaseUrl(config)),
+  ...baseDataSourceOptions(cliDatabaseUrl(config), 2, config.database.migrationTls),
   entities: [join(import.meta.dirname, 'src/**/*.entity.{ts,js}')],
   migrations: [join(import.meta.dirname, 'src/database/migrations/[0-9]*-*.{ts,js}')],
 });

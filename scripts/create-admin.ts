@@ -35,7 +35,7 @@ async function main(): Promise<number> {
   }
   const config = loadConfigFromEnv();
   const db = new DataSource({
-    ...baseDataSourceOptions(cliDatabaseUrl(config), 2),
+    ...baseDataSourceOptions(cliDatabaseUrl(config), 2, config.database.migrationTls),
     entities: [User, AuthEvent],
   });
   await db.initialize();

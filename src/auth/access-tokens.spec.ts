@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import { ManualClock } from '../common/clock.js';
 import { loadConfig } from '../config/index.js';
-import { AccessTokens, jwtKey } from './access-tokens.js';
+import { AccessTokens } from './access-tokens.js';
+import { JwtKeyRing } from './jwt-keys.js';
 import { JwtStrategy } from './guard/jwt.strategy.js';
 import { openPair, sealPair } from './domain/refresh-grace.js';
 import type { SessionCache } from './session-cache.js';
@@ -124,15 +125,15 @@ describe('access token signing', () => {
       amr: subject.amr,
       aal: 'aal1',
     })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: JwtKeyRing.of(config).signing.kid })
       .setSubject(subject.userId)
       .setIssuer(config.auth.jwtIssuer)
       .setAudience(config.auth.jwtAudience)
       .setIssuedAt(now)
       .setExpirationTime(now + 900)
-      .sign(jwtKey(config));
+      .sign(JwtKeyRing.of(config).signing.key);
     expect(issued.token).toBe(expected);
-    const { payload } = await jwtVerify(issued.token, jwtKey(config), {
+    const { payload } = await jwtVerify(issued.token, JwtKeyRing.of(config).signing.key, {
       currentDate: clock.now(),
       issuer: config.auth.jwtIssuer,
       audience: config.auth.jwtAudience,

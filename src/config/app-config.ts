@@ -1,6 +1,7 @@
 import { authConfig, type AuthConfig } from './auth.config.js';
 import { ConfigError } from './config.error.js';
 import { fileProcessingConfig, type FileProcessingConfig } from './file-processing.config.js';
+import { databaseConfig, type PgTls } from './database.config.js';
 import { envSchema, productionRequired, type Env } from './env.js';
 import { metricsConfig, type MetricsConfig } from './metrics.config.js';
 import { consoleConfig, type ConsoleConfig } from './console.config.js';
@@ -9,6 +10,7 @@ import { notificationsConfig, type NotificationsConfig } from './notifications.c
 import { passkeysConfig, type PasskeysConfig } from './passkeys.config.js';
 import { oidcConfig, type OidcConfig } from './oidc.config.js';
 import { paymentsConfig, type PaymentsConfig } from './payments.config.js';
+import { redisConfig, type RedisConfig } from './redis.config.js';
 import { storageConfig, type StorageConfig } from './storage.config.js';
 import { syncConfig, type SyncConfig } from './sync.config.js';
 
@@ -42,8 +44,16 @@ export interface AppConfig {
     migrateOnBoot: boolean;
     poolSize: number;
     timeouts: DatabaseTimeouts;
+    /** TLS to DATABASE_URL (from its sslmode and DB_SSL_CA*); null: plain TCP. */
+    tls: PgTls | null;
+    /** Direct URL for migrations and creating the database; null: `url`. */
+    migrationUrl: string | null;
+    migrationTls: PgTls | null;
+    /** `pgbouncer`: no session state may be relied on (timeouts are not sent at connect). */
+    pooler: 'none' | 'pgbouncer';
   };
-  readonly redis: { url: string | null; commandTimeoutMs: number };
+  /** `url` is null until the private redis-server is started (development without REDIS_URL). */
+  readonly redis: { url: string | null; commandTimeoutMs: number } & RedisConfig;
   readonly queue: {
     prefix: string;
     lockMs: number;
@@ -144,8 +154,13 @@ function toConfig(env: Env, source: Source): AppConfig {
         queryMs: env.DB_QUERY_TIMEOUT_MS,
         idleInTransactionMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
       },
+      ...databaseConfig(env),
     },
-    redis: { url: env.REDIS_URL ?? null, commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS },
+    redis: {
+      url: env.REDIS_URL ?? null,
+      commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
+      ...redisConfig(env),
+    },
     queue: {
       prefix: env.QUEUE_PREFIX,
       lockMs: env.QUEUE_LOCK_MS,

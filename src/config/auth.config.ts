@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { ConfigError } from './config.error.js';
-import { bool, int, type EnvOf } from './env.helpers.js';
+import { bool, int, list, type EnvOf } from './env.helpers.js';
 
 const MINUTE = 60;
 const HOUR = 60 * MINUTE;
@@ -10,6 +11,14 @@ const DAY = 24 * HOUR;
 /** Variables of the auth and users modules. */
 export const authEnv = {
   JWT_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  /**
+   * Verify-only signing keys, comma-separated: the secrets JWT_SECRET had before a rotation, kept
+   * for one access-token lifetime so the tokens they signed stay valid (README, "Rotating the
+   * JWT key").
+   */
+  JWT_PREVIOUS_SECRETS: list
+    .pipe(z.array(z.string().min(32, 'each at least 32 characters')).max(5, 'at most 5'))
+    .optional(),
   JWT_ISSUER: z.string().min(1).max(200).default('app-backend'),
   JWT_AUDIENCE: z.string().min(1).max(200).default('app-api'),
   ACCESS_TOKEN_TTL_SECONDS: int(60, DAY).default(15 * MINUTE),
@@ -41,6 +50,18 @@ export const authEnv = {
 
 export const DEVELOPMENT_JWT_SECRET = 'development-only-secret-do-not-use-in-production-0000';
 
+/**
+ * A key's id, derived from the secret so operators rotate by swapping secrets alone (no ids to
+ * invent and keep in step). 96 bits of a SHA-256 under a fixed label: it names the key without
+ * helping anyone guess a secret of at least 32 characters.
+ */
+export function jwtKeyId(secret: string): string {
+  return createHash('sha256')
+    .update(`app-backend:jwt-kid:v1:${secret}`)
+    .digest('base64url')
+    .slice(0, 16);
+}
+
 // JWT_SECRET in production: see productionRequired (env.ts).
 type AuthEnv = EnvOf<typeof authEnv>;
 
@@ -52,9 +73,13 @@ export function authConfig(env: AuthEnv) {
   if (env.SESSION_ABSOLUTE_LIFETIME_SECONDS < env.SESSION_IDLE_TIMEOUT_SECONDS) {
     problems.push('SESSION_ABSOLUTE_LIFETIME_SECONDS: must not be shorter than the idle timeout');
   }
+  const jwtSecret = env.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET;
+  const previous = (env.JWT_PREVIOUS_SECRETS ?? []).filter((secret) => secret !== jwtSecret);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
-    jwtSecret: env.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
+    jwtSecret,
+    /** The signing key first, then the verify-only ones; each named by its `kid`. */
+    jwtKeys: [jwtSecret, ...previous].map((secret) => ({ kid: jwtKeyId(secret), secret })),
     jwtIssuer: env.JWT_ISSUER,
     jwtAudience: env.JWT_AUDIENCE,
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,

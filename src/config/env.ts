@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { authEnv } from './auth.config.js';
+import { databaseEnv } from './database.config.js';
 import { bool, int, url } from './env.helpers.js';
 import { metricsEnv } from './metrics.config.js';
 import { consoleEnv } from './console.config.js';
@@ -9,6 +10,7 @@ import { notificationsEnv } from './notifications.config.js';
 import { passkeysEnv } from './passkeys.config.js';
 import { oidcEnv } from './oidc.config.js';
 import { paymentsEnv } from './payments.config.js';
+import { redisEnv } from './redis.config.js';
 import { storageEnv } from './storage.config.js';
 import { syncEnv } from './sync.config.js';
 
@@ -38,9 +40,11 @@ export const envSchema = z.object({
   DB_STATEMENT_TIMEOUT_MS: int(100, 3_600_000).default(10_000),
   DB_QUERY_TIMEOUT_MS: int(100, 3_600_000).default(15_000),
   DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: int(100, 3_600_000).default(30_000),
+  ...databaseEnv,
 
   REDIS_URL: url(/^rediss?:$/).optional(),
   REDIS_COMMAND_TIMEOUT_MS: int(50, 60_000).default(1_000),
+  ...redisEnv,
   QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits and _ . : - only, at most 64')

@@ -7,8 +7,12 @@ export function embeddedUrlFile(config: AppConfig): string {
   return join(config.app.dataDir, 'pg.url');
 }
 
-/** DATABASE_URL, or the URL of the embedded PostgreSQL of a running `npm start`. */
+/**
+ * DATABASE_MIGRATION_URL (direct, around a pooler), else DATABASE_URL, else the URL of the
+ * embedded PostgreSQL of a running `npm start`.
+ */
 export function cliDatabaseUrl(config: AppConfig): string {
+  if (config.database.migrationUrl) return config.database.migrationUrl;
   if (config.database.url) return config.database.url;
   const file = embeddedUrlFile(config);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import type { PgTls } from '../config/index.js';
 import { baseDataSourceOptions } from './data-source-options.js';
 
 /** Any constant: instances that start together take turns to migrate. */
@@ -6,10 +7,11 @@ const MIGRATION_LOCK = 727_001;
 
 /**
  * Applies pending migrations under a PostgreSQL advisory lock, so several instances booting at
- * once do not race each other; returns the names applied.
+ * once do not race each other; returns the names applied. The lock is a session lock: `url` must
+ * reach PostgreSQL directly, not through a pooler in transaction mode (DATABASE_MIGRATION_URL).
  */
-export async function runMigrations(url: string): Promise<string[]> {
-  const dataSource = new DataSource(baseDataSourceOptions(url, 2));
+export async function runMigrations(url: string, tls: PgTls | null = null): Promise<string[]> {
+  const dataSource = new DataSource(baseDataSourceOptions(url, 2, tls));
   await dataSource.initialize();
   const lock = dataSource.createQueryRunner();
   try {

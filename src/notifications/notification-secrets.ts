@@ -13,7 +13,9 @@ export class NotificationSecrets {
   private readonly box: SealedBox;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.box = new SealedBox(config.auth.jwtSecret, 'notifications:secret-data:v1');
+    // Sealed under JWT_SECRET; the previous secrets still open what was sealed before a rotation.
+    const secrets = config.auth.jwtKeys.map((k) => k.secret);
+    this.box = new SealedBox(secrets, 'notifications:secret-data:v1');
   }
 
   seal(type: NotificationType, data: Record<string, unknown>): Record<string, unknown> {

@@ -17,14 +17,15 @@ export interface DashboardTicket {
  */
 @Injectable()
 export class DashboardTickets {
-  private readonly key: Buffer;
+  /** The first signs; each verifies (JWT_SECRET, then JWT_PREVIOUS_SECRETS: a rotation). */
+  private readonly keys: Buffer[];
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly clock: Clock,
   ) {
-    this.key = Buffer.from(
-      hkdfSync('sha256', config.auth.jwtSecret, Buffer.alloc(0), 'queue-dashboard:v1', 32),
+    this.keys = config.auth.jwtKeys.map(({ secret }) =>
+      Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'queue-dashboard:v1', 32)),
     );
   }
 
@@ -33,15 +34,18 @@ export class DashboardTickets {
     const body = Buffer.from(
       JSON.stringify({ u: ticket.userId, s: ticket.sessionId, e: expires }),
     ).toString('base64url');
-    return `${body}.${this.sign(body)}`;
+    return `${body}.${this.sign(body, this.keys[0] as Buffer)}`;
   }
 
   verify(value: string | undefined): DashboardTicket | null {
     const [body, signature] = (value ?? '').split('.');
     if (!body || !signature) return null;
-    const expected = Buffer.from(this.sign(body));
     const given = Buffer.from(signature);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
+    const signedByOne = this.keys.some((key) => {
+      const expected = Buffer.from(this.sign(body, key));
+      return expected.length === given.length && timingSafeEqual(expected, given);
+    });
+    if (!signedByOne) return null;
     const claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as {
       u: string;
       s: string;
@@ -51,7 +55,7 @@ export class DashboardTickets {
     return { userId: claims.u, sessionId: claims.s };
   }
 
-  private sign(body: string): string {
-    return createHmac('sha256', this.key).update(body).digest('base64url');
+  private sign(body: string, key: Buffer): string {
+    return createHmac('sha256', key).update(body).digest('base64url');
   }
 }

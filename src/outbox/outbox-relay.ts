@@ -36,6 +36,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private stopping = false;
   private running: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  /** Warned once per shortage of Redis replicas (see awaitReplicas). */
+  private replicasShort = false;
   /** Events this relay handed to Bull (tests and metrics read it). */
   enqueued = 0;
 
@@ -68,6 +70,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       );
       if (rows.length === 0) return 0;
       await withTimeout(this.queue.addBulk(rows.map(toJob)), ENQUEUE_TIMEOUT_MS, 'enqueue');
+      await this.awaitReplicas();
       await manager.query(
         `UPDATE outbox_events SET sent_at = now(), updated_at = now(), attempts = attempts + 1
           WHERE id = ANY($1::uuid[])`,
@@ -77,6 +80,36 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     });
     this.enqueued += moved;
     return moved;
+  }
+
+  /**
+   * With REDIS_WAIT_REPLICAS, the rows are marked relayed only once that many replicas hold the
+   * jobs (WAIT on the connection that wrote them), so a Sentinel failover to one of them loses no
+   * relayed event. Connected replicas that do not acknowledge in time roll the claim back (the
+   * retry re-adds under the same job ids). With fewer replicas connected than asked for (after a
+   * failover, before a replica is back) every connected one must acknowledge, and a warning says
+   * the guarantee is reduced: refusing would stop the relay until a replica returns.
+   */
+  private async awaitReplicas(): Promise<void> {
+    const { waitReplicas, waitTimeoutMs } = this.config.redis;
+    if (waitReplicas === 0) return;
+    const acknowledged = await this.queue.client.wait(waitReplicas, waitTimeoutMs);
+    if (acknowledged >= waitReplicas) {
+      this.replicasShort = false;
+      return;
+    }
+    const info = await this.queue.client.info('replication');
+    const connected = Number(/connected_slaves:(\d+)/.exec(info)?.[1] ?? 0);
+    if (acknowledged < Math.min(connected, waitReplicas)) {
+      throw new Error(`${acknowledged} of ${waitReplicas} Redis replicas acknowledged the jobs`);
+    }
+    if (!this.replicasShort) {
+      this.logger.warn(
+        { connected, wanted: waitReplicas },
+        'fewer Redis replicas connected than REDIS_WAIT_REPLICAS: relayed jobs are on the replicas there are',
+      );
+    }
+    this.replicasShort = true;
   }
 
   private async loop(): Promise<void> {

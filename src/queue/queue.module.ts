@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bull';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import type { AppConfig } from '../config/index.js';
+import { redisConnection } from '../redis/redis-connection.js';
 import { backoffStrategies } from './backoff.js';
 import { defaultJobOptions } from './job-options.js';
 import { QueueShutdown } from './queue-shutdown.js';
@@ -11,7 +12,6 @@ import { QUEUES } from './queues.js';
 @Module({})
 export class QueueModule {
   static forRoot(config: AppConfig): DynamicModule {
-    if (!config.redis.url) throw new Error('redis.url is not resolved');
     const queues = BullModule.registerQueue(
       ...Object.values(QUEUES).map((q) => ({ name: q.name })),
     );
@@ -19,10 +19,14 @@ export class QueueModule {
       module: QueueModule,
       imports: [
         BullModule.forRoot({
-          url: config.redis.url,
           prefix: config.queue.prefix,
           defaultJobOptions,
-          redis: { maxRetriesPerRequest: null, enableReadyCheck: false },
+          // Bull's blocking and subscriber connections refuse these two options set otherwise.
+          redis: {
+            ...redisConnection(config),
+            maxRetriesPerRequest: null,
+            enableReadyCheck: false,
+          },
           settings: {
             // A killed worker's job is re-queued within lockMs + stalledIntervalMs.
             lockDuration: config.queue.lockMs,

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { AppConfig } from '../config/index.js';
+import { redisConnection } from './redis-connection.js';
 
 /**
  * The app's own Redis client (rate limits, caches, pub/sub publishing), injected by its class:
@@ -20,15 +21,15 @@ export class RedisModule implements OnApplicationShutdown {
   constructor(@Inject(Redis) private readonly redis: Redis) {}
 
   static forRoot(config: AppConfig): DynamicModule {
-    if (!config.redis.url) throw new Error('redis.url is not resolved');
-    const url = config.redis.url;
+    const connection = redisConnection(config);
     return {
       module: RedisModule,
       providers: [
         {
           provide: Redis,
           useFactory: () =>
-            createFailFastRedis(url, {
+            createFailFastRedis({
+              ...connection,
               keyPrefix: `${config.queue.prefix}:`,
               commandTimeout: config.redis.commandTimeoutMs,
             }),
@@ -52,8 +53,8 @@ export class RedisModule implements OnApplicationShutdown {
  * Duplicates (pub/sub subscribers) keep ioredis's queueing: their SUBSCRIBE is sent before they
  * connect and is replayed on reconnect.
  */
-export function createFailFastRedis(url: string, options: RedisOptions): Redis {
-  const client = new Redis(url, {
+export function createFailFastRedis(options: RedisOptions): Redis {
+  const client = new Redis({
     ...options,
     maxRetriesPerRequest: 1,
     // Commands issued in the same tick (a login's three throttle checks, concurrent

@@ -5,13 +5,14 @@ import { Clock } from '../../common/clock.js';
 import type { AuthPrincipal, Role } from '../../common/auth/auth-principal.js';
 import { isUuid } from '../../common/uuid.js';
 import { APP_CONFIG, type AppConfig } from '../../config/index.js';
-import { JWT_ALGORITHM, jwtKey } from '../access-tokens.js';
+import { JWT_ALGORITHM, JwtKeyRing, jwtHeader } from '../jwt-keys.js';
 import { assuranceOf, parseAmr } from '../domain/assurance.js';
 import { SessionCache } from '../session-cache.js';
 
 const ROLES: readonly Role[] = ['user', 'admin'];
 
 /**
+ * The key is the one the token's `kid` names (JwtKeyRing: an unknown `kid` fails, so 401).
  * passport-jwt checks the signature (HS256 only, so `alg: none` and RS/HS confusion fail),
  * `iss` and `aud`; `exp` is checked here against the injected clock, then the session must be
  * live (one Redis round trip). A falsy return makes passport answer 401.
@@ -23,11 +24,17 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     private readonly clock: Clock,
     private readonly sessions: SessionCache,
   ) {
+    const keys = JwtKeyRing.of(config);
     const options: StrategyOptionsWithoutRequest = {
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      // @types/passport-jwt says string | Buffer; passport-jwt hands it to jsonwebtoken, which
-      // accepts a KeyObject (stack-facts §5) and verifies far faster with one.
-      secretOrKey: jwtKey(config) as unknown as Buffer,
+      secretOrKeyProvider: (_request, rawJwtToken: string, done) => {
+        const header = jwtHeader(rawJwtToken);
+        const key = header ? keys.verificationKey(header) : null;
+        if (!key) return done(new Error('unknown signing key'));
+        // @types/passport-jwt says string | Buffer; passport-jwt hands it to jsonwebtoken, which
+        // accepts a KeyObject (stack-facts §5) and verifies far faster with one.
+        done(null, key as unknown as Buffer);
+      },
       algorithms: [JWT_ALGORITHM],
       issuer: config.auth.jwtIssuer,
       audience: config.auth.jwtAudience,

@@ -25,4 +25,13 @@ describe('SealedBox', () => {
     const other = new SealedBox('x'.repeat(32), 'other:purpose');
     expect(() => other.open(box.seal('secret'))).toThrow();
   });
+
+  it('opens with any of several secrets and seals with the first (a rotation)', () => {
+    const rotated = new SealedBox(['y'.repeat(32), 'x'.repeat(32)], 'test:purpose');
+    expect(rotated.open(box.seal('before'))).toBe('before');
+    const after = rotated.seal('after');
+    expect(new SealedBox('y'.repeat(32), 'test:purpose').open(after)).toBe('after');
+    expect(() => box.open(after)).toThrow();
+    expect(() => new SealedBox('y'.repeat(32), 'test:purpose').open(box.seal('old'))).toThrow();
+  });
 });

@@ -5,13 +5,21 @@ const PREFIX = 'sealed:v1:';
 /**
  * AES-256-GCM for secrets that must travel through storage (outbox rows, notification data) and
  * be read back later by us alone. The key is derived from an app secret and a purpose label, so
- * each use gets its own key. Rotating the secret makes values sealed before unreadable.
+ * each use gets its own key. Given several secrets, the first seals and each opens (a rotation:
+ * values sealed under the previous secret stay readable while it is kept); without the old
+ * secret, values sealed before are unreadable.
  */
 export class SealedBox {
-  private readonly key: Buffer;
+  private readonly keys: Buffer[];
 
-  constructor(secret: string, purpose: string) {
-    this.key = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), purpose, 32));
+  constructor(secrets: string | readonly string[], purpose: string) {
+    const all = typeof secrets === 'string' ? [secrets] : secrets;
+    if (all.length === 0) throw new Error('SealedBox needs a secret');
+    this.keys = all.map((s) => Buffer.from(hkdfSync('sha256', s, Buffer.alloc(0), purpose, 32)));
+  }
+
+  private get key(): Buffer {
+    return this.keys[0] as Buffer;
   }
 
   static isSealed(value: unknown): value is string {
@@ -33,8 +41,15 @@ export class SealedBox {
       .split('.')
       .map((part) => Buffer.from(part, 'base64url'));
     if (!iv || !tag || !body) throw new Error('malformed sealed value');
-    const decipher = createDecipheriv('aes-256-gcm', this.key, iv);
-    decipher.setAuthTag(tag);
-    return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
+    for (const [i, key] of this.keys.entries()) {
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', key, iv);
+        decipher.setAuthTag(tag);
+        return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
+      } catch (error) {
+        if (i === this.keys.length - 1) throw error;
+      }
+    }
+    throw new Error('unreachable');
   }
 }
