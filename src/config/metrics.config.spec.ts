@@ -10,6 +10,7 @@ describe('metrics configuration', () => {
     REDIS_URL: 'redis://redis.example:6379',
     JWT_SECRET: 'j'.repeat(40),
     MFA_ENCRYPTION_KEY: 'm'.repeat(40),
+    STORAGE_ALLOW_LOCAL_IN_PRODUCTION: 'true',
     SMTP_URL: 'smtp://mail.example:587',
   };
 

@@ -10,6 +10,7 @@ const production = {
   JWT_SECRET: 'x'.repeat(40),
   SMTP_URL: 'smtp://mail:587',
   MFA_ENCRYPTION_KEY: 'm'.repeat(40),
+  STORAGE_ALLOW_LOCAL_IN_PRODUCTION: 'true',
 };
 
 function problems(source: Record<string, string>): string[] {
