@@ -37,15 +37,6 @@ export class SyncHeadsRepository {
     return toHead(row as HeadRow);
   }
 
-  /** Stores the position and totals after the caller's changes (the row is locked by lock()). */
-  async advance(manager: EntityManager, userId: string, head: HeadState, at: Date): Promise<void> {
-    await manager.query(
-      `UPDATE sync_heads SET seq = $2, documents = $3, bytes = $4, updated_at = $5
-        WHERE user_id = $1`,
-      [userId, head.seq, head.documents, head.bytes, at],
-    );
-  }
-
   /** The highest seq of a purged tombstone (0 for a user who never synced). */
   async purgedSeq(userId: string): Promise<number> {
     const [row] = (await this.dataSource.query(
