@@ -29,8 +29,9 @@ export interface DocumentWrite {
 }
 
 /**
- * Every query of `sync_documents`. Writes run in the caller's transaction, which holds the
- * user's head locked: the reads before them cannot go stale.
+ * Every query of `sync_documents` (an upsert also stores the head it advances, in the same
+ * statement). Writes run in the caller's transaction, which holds the user's head locked: the
+ * reads before them cannot go stale.
  */
 @Injectable()
 export class SyncDocumentsRepository {

@@ -18,7 +18,8 @@ interface HeadRow {
 }
 
 /**
- * Every query of `sync_heads`. `lock` is the one serialisation point of a user's writers: the
+ * Every query of `sync_heads` but the advance, which rides in SyncDocumentsRepository.upsert (one
+ * round trip per change). `lock` is the one serialisation point of a user's writers: the
  * row lock it takes is held until the caller's transaction ends, so sequence numbers are handed
  * out and committed in order.
  */
