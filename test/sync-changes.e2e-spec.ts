@@ -94,6 +94,22 @@ describe('sync change feed', () => {
     ]);
   });
 
+  it("gives each change's time exactly as the write answered it, to the millisecond", async () => {
+    const bob = await signUp(t);
+    clock.advance(1_007 - (clock.now().getTime() % 1_000)); // at .007 s: the padding shows
+    const put = await t.asUser(bob).put(doc('notes', 'timed')).send({ value: 1 }).expect(200);
+    expect(put.body.updatedAt).toMatch(/\.007Z$/);
+    const first = await pullAll(bob);
+    expect(first.changes).toEqual([expect.objectContaining({ updatedAt: put.body.updatedAt })]);
+
+    clock.advance(1);
+    await t.asUser(bob).delete(doc('notes', 'timed')).expect(204);
+    const next = await pullAll(bob, first.cursor);
+    expect(next.changes).toEqual([
+      expect.objectContaining({ deleted: true, updatedAt: clock.now().toISOString() }),
+    ]);
+  });
+
   it('filters by collections', async () => {
     const ann = await signUp(t);
     await t.asUser(ann).put(doc('a', 'x')).send({ value: 1 });

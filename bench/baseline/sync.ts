@@ -3,15 +3,27 @@
  * (src/sync/repositories/), in the same order and transaction, with node:http and pg only.
  *
  * PUT /sync/documents/:collection/:key   BEGIN; lock the head (INSERT … ON CONFLICT … RETURNING);
- *                                        read the document; upsert it; advance the head; COMMIT;
- *                                        then one PUBLISH of the `sync` event, as the app does.
- * GET /sync/changes?since=&limit=        the page (seq > cursor, LIMIT n + 1), then purged_seq.
+ *                                        read the document; upsert it and advance the head (one
+ *                                        statement); COMMIT; then one PUBLISH of the `sync`
+ *                                        event, as the app does.
+ * GET /sync/changes?since=&limit=        the page (seq > cursor, LIMIT n + 1, the time as ISO
+ *                                        text), then purged_seq.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 
 export type Reply = [status: number, body: string, headers?: Record<string, string>];
+
+interface ChangeRow {
+  collection: string;
+  key: string;
+  rev: number;
+  seq: string;
+  value: unknown;
+  deleted: boolean;
+  updatedAt: string;
+}
 
 interface DocumentRow {
   collection: string;
@@ -86,19 +98,17 @@ export class SyncBaseline {
       const bytes = Number(totals.bytes) + size - (live ? current.size : 0);
       await client.query({
         name: 'sync-upsert',
-        text: `INSERT INTO sync_documents
+        text: `WITH head AS (
+                 UPDATE sync_heads SET seq = $5, documents = $9, bytes = $10, updated_at = $8
+                  WHERE user_id = $1
+               )
+               INSERT INTO sync_documents
                  (user_id, collection, key, rev, seq, value, size, deleted_at, created_at, updated_at)
                VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, CASE WHEN $6::jsonb IS NULL THEN $8::timestamptz END, $8, $8)
                ON CONFLICT (user_id, collection, key) DO UPDATE SET
                  rev = EXCLUDED.rev, seq = EXCLUDED.seq, value = EXCLUDED.value, size = EXCLUDED.size,
                  deleted_at = EXCLUDED.deleted_at, updated_at = EXCLUDED.updated_at`,
-        values: [userId, collection, key, rev, seq, json, size, at],
-      });
-      await client.query({
-        name: 'sync-advance',
-        text: `UPDATE sync_heads SET seq = $2, documents = $3, bytes = $4, updated_at = $5
-                WHERE user_id = $1`,
-        values: [userId, seq, documents, bytes, at],
+        values: [userId, collection, key, rev, seq, json, size, at, documents, bytes],
       });
       await client.query('COMMIT');
     } catch (error) {
@@ -110,7 +120,7 @@ export class SyncBaseline {
     const cursor = changeCursor(seq);
     const event = JSON.stringify({ id: null, event: 'sync', data: JSON.stringify({ cursor }) });
     await this.redis.publish(`${this.prefix}:notif:events:${userId}`, event).catch(() => 0);
-    const document = { collection, key, rev, value: JSON.parse(json), updatedAt: at.toISOString() };
+    const document = { collection, key, rev, value, updatedAt: at.toISOString() };
     return [200, JSON.stringify(document), { ETag: `"${rev}"` }];
   }
 
@@ -121,9 +131,11 @@ export class SyncBaseline {
     const since = sinceText === null ? 0 : parseCursor(sinceText);
     if (since === null || !Number.isInteger(limit) || limit < 1 || limit > 1000)
       return problem(400);
-    const { rows } = await this.pool.query<DocumentRow>({
+    const { rows } = await this.pool.query<ChangeRow>({
       name: 'sync-changes',
-      text: `SELECT ${COLUMNS} FROM sync_documents
+      text: `SELECT collection, key, rev, seq, value, deleted_at IS NOT NULL AS deleted,
+                    to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "updatedAt"
+               FROM sync_documents
               WHERE user_id = $1 AND seq > $2
               ORDER BY seq LIMIT $3`,
       values: [userId, since, limit + 1],
@@ -142,8 +154,8 @@ export class SyncBaseline {
       key: row.key,
       rev: row.rev,
       value: row.value,
-      deleted: row.deleted_at !== null,
-      updatedAt: row.updated_at.toISOString(),
+      deleted: row.deleted,
+      updatedAt: row.updatedAt,
     }));
     const last = page.at(-1);
     const cursor = changeCursor(last ? Number(last.seq) : since);

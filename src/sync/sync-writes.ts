@@ -56,10 +56,6 @@ export class WriteSession {
     return this.changes > 0;
   }
 
-  get state(): HeadState {
-    return this.head;
-  }
-
   /** Reads the documents a batch will touch, in one query. */
   async preload(ids: DocumentId[]): Promise<void> {
     const missing = ids.filter((id) => !this.documents.has(idOf(id)));
@@ -89,16 +85,17 @@ export class WriteSession {
       key: change.key,
       rev: (current?.rev ?? 0) + 1,
       seq,
-      value: change.value === null ? null : JSON.parse(change.value.json),
+      value: change.value === null ? null : change.value.value,
       size: change.value?.size ?? 0,
       deleted: change.value === null,
       updatedAt: this.at,
     };
-    await this.repository.upsert(this.manager, this.userId, {
-      ...document,
-      json: change.value?.json ?? null,
-      at: this.at,
-    });
+    await this.repository.upsert(
+      this.manager,
+      this.userId,
+      { ...document, json: change.value?.json ?? null, at: this.at },
+      totals,
+    );
     this.head = { ...this.head, ...totals, seq };
     this.documents.set(idOf(change), document);
     this.changes++;
@@ -107,8 +104,8 @@ export class WriteSession {
 }
 
 /**
- * Runs a use case's changes in one transaction holding the user's head, stores the new head,
- * and after the commit tells SyncSignals where the user's feed now ends.
+ * Runs a use case's changes in one transaction holding the user's head (each change's statement
+ * also stores the head's new position and totals), and after the commit tells SyncSignals where the user's feed now ends.
  */
 @Injectable()
 export class SyncWrites {
@@ -149,7 +146,6 @@ export class SyncWrites {
         this.documents,
       );
       const result = await work(session);
-      if (session.changed) await this.heads.advance(manager, userId, session.state, session.at);
       return { result, session };
     });
     const cursor = encodeChangeCursor(session.seq);

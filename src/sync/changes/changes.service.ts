@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { decodeChangeCursor, encodeChangeCursor } from '../domain/cursors.js';
 import { syncCursorExpired } from '../domain/sync.errors.js';
-import type { ChangesPage } from '../domain/sync-views.js';
+import type { ChangesPage, FeedChange } from '../domain/sync-views.js';
 import { SyncDocumentsRepository } from '../repositories/sync-documents.repository.js';
 import { SyncHeadsRepository } from '../repositories/sync-heads.repository.js';
 
@@ -34,8 +34,13 @@ export class ChangesService {
     const changes = rows.slice(0, request.limit);
     return {
       changes,
-      cursor: encodeChangeCursor(changes.at(-1)?.seq ?? since),
+      cursor: encodeChangeCursor(lastSeq(changes) ?? since),
       hasMore: rows.length > request.limit,
     };
   }
+}
+
+function lastSeq(changes: FeedChange[]): number | undefined {
+  const last = changes.at(-1);
+  return last && Number(last.seq);
 }

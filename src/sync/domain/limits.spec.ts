@@ -15,8 +15,12 @@ const code = (fn: () => unknown): string | undefined => {
 
 describe('sync limits', () => {
   it('encodes a value and counts its UTF-8 bytes', () => {
-    expect(encodeValue({ a: 'é' }, 'value', limits)).toEqual({ json: '{"a":"é"}', size: 10 });
-    expect(encodeValue(0, 'value', limits)).toEqual({ json: '0', size: 1 });
+    expect(encodeValue({ a: 'é' }, 'value', limits)).toEqual({
+      json: '{"a":"é"}',
+      size: 10,
+      value: { a: 'é' },
+    });
+    expect(encodeValue(0, 'value', limits)).toEqual({ json: '0', size: 1, value: 0 });
     expect(encodeValue(false, 'value', limits).json).toBe('false');
   });
 

@@ -17,10 +17,12 @@ export interface Totals {
   bytes: number;
 }
 
-/** A value as stored: its JSON text and that text's size in bytes. */
+/** A value as stored: its JSON text, that text's size in bytes, and the value it encodes. */
 export interface EncodedValue {
   json: string;
   size: number;
+  /** The value itself, JSON-safe (it came from a parsed body): answered without a re-parse. */
+  value: unknown;
 }
 
 /**
@@ -34,7 +36,7 @@ export function encodeValue(value: unknown, field: string, limits: SyncLimits): 
     throw syncInvalidValue(field, `${field} must not be null (delete the document instead)`);
   const size = Buffer.byteLength(json, 'utf8');
   if (size > limits.maxValueBytes) throw syncValueTooLarge(field, size, limits.maxValueBytes);
-  return { json, size };
+  return { json, size, value };
 }
 
 /**

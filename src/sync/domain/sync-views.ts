@@ -23,9 +23,14 @@ export interface StoredDocument extends SyncChangeView {
   size: number;
 }
 
+/** A change as the feed reads it: its time already ISO text, its seq as bigint text. */
+export interface FeedChange extends StoredChange {
+  seq: string;
+}
+
 /** A page of the change feed. `cursor` is where the next pull starts. */
 export interface ChangesPage {
-  changes: SyncChangeView[];
+  changes: FeedChange[];
   cursor: string;
   hasMore: boolean;
 }

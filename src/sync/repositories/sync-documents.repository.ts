@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { StoredDocument, SyncDocumentView } from '../domain/sync-views.js';
+import type { Totals } from '../domain/limits.js';
+import type { FeedChange, StoredDocument, SyncDocumentView } from '../domain/sync-views.js';
 
 interface DocumentRow {
   collection: string;
@@ -28,8 +29,9 @@ export interface DocumentWrite {
 }
 
 /**
- * Every query of `sync_documents`. Writes run in the caller's transaction, which holds the
- * user's head locked: the reads before them cannot go stale.
+ * Every query of `sync_documents` (an upsert also stores the head it advances, in the same
+ * statement). Writes run in the caller's transaction, which holds the user's head locked: the
+ * reads before them cannot go stale.
  */
 @Injectable()
 export class SyncDocumentsRepository {
@@ -83,33 +85,61 @@ export class SyncDocumentsRepository {
   /**
    * The change feed: each document whose latest change is after `afterSeq`, in seq order,
    * tombstones included. Commits happen in seq order (the head lock), so no later commit can
-   * land below a seq this returns.
+   * land below a seq this returns. The rows come in the answer's shape: the time as ISO text
+   * (as Date#toISOString writes it) and the tombstone flag are made by PostgreSQL, which spares
+   * parsing two timestamps per row.
    */
   async changesAfter(
     userId: string,
     afterSeq: number,
     collections: string[],
     limit: number,
-  ): Promise<StoredDocument[]> {
+  ): Promise<FeedChange[]> {
     const filtered = collections.length > 0;
     const rows = (await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM sync_documents
+      `SELECT collection, key, rev, seq, value, deleted_at IS NOT NULL AS deleted,
+              to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "updatedAt"
+         FROM sync_documents
         WHERE user_id = $1 AND seq > $2 ${filtered ? 'AND collection = ANY($4::varchar[])' : ''}
         ORDER BY seq LIMIT $3`,
       filtered ? [userId, afterSeq, limit, collections] : [userId, afterSeq, limit],
-    )) as DocumentRow[];
-    return rows.map(toStored);
+    )) as FeedChange[];
+    return rows;
   }
 
-  async upsert(manager: EntityManager, userId: string, write: DocumentWrite): Promise<void> {
+  /**
+   * Stores the row and, in the same statement, the head's new position and totals (the head is
+   * locked by the caller's transaction): one round trip per change instead of a separate advance.
+   */
+  async upsert(
+    manager: EntityManager,
+    userId: string,
+    write: DocumentWrite,
+    totals: Totals,
+  ): Promise<void> {
     await manager.query(
-      `INSERT INTO sync_documents
+      `WITH head AS (
+         UPDATE sync_heads SET seq = $5, documents = $9, bytes = $10, updated_at = $8
+          WHERE user_id = $1
+       )
+       INSERT INTO sync_documents
          (user_id, collection, key, rev, seq, value, size, deleted_at, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, CASE WHEN $6::jsonb IS NULL THEN $8::timestamptz END, $8, $8)
        ON CONFLICT (user_id, collection, key) DO UPDATE SET
          rev = EXCLUDED.rev, seq = EXCLUDED.seq, value = EXCLUDED.value, size = EXCLUDED.size,
          deleted_at = EXCLUDED.deleted_at, updated_at = EXCLUDED.updated_at`,
-      [userId, write.collection, write.key, write.rev, write.seq, write.json, write.size, write.at],
+      [
+        userId,
+        write.collection,
+        write.key,
+        write.rev,
+        write.seq,
+        write.json,
+        write.size,
+        write.at,
+        totals.documents,
+        totals.bytes,
+      ],
     );
   }
 

@@ -18,7 +18,8 @@ interface HeadRow {
 }
 
 /**
- * Every query of `sync_heads`. `lock` is the one serialisation point of a user's writers: the
+ * Every query of `sync_heads` but the advance, which rides in SyncDocumentsRepository.upsert (one
+ * round trip per change). `lock` is the one serialisation point of a user's writers: the
  * row lock it takes is held until the caller's transaction ends, so sequence numbers are handed
  * out and committed in order.
  */
@@ -35,15 +36,6 @@ export class SyncHeadsRepository {
       [userId],
     )) as HeadRow[];
     return toHead(row as HeadRow);
-  }
-
-  /** Stores the position and totals after the caller's changes (the row is locked by lock()). */
-  async advance(manager: EntityManager, userId: string, head: HeadState, at: Date): Promise<void> {
-    await manager.query(
-      `UPDATE sync_heads SET seq = $2, documents = $3, bytes = $4, updated_at = $5
-        WHERE user_id = $1`,
-      [userId, head.seq, head.documents, head.bytes, at],
-    );
   }
 
   /** The highest seq of a purged tombstone (0 for a user who never synced). */
