@@ -49,6 +49,8 @@ describe('console session', () => {
     expect(res.body).toEqual({
       user: { id: admin.userId, email: admin.email, role: 'admin' },
       csrfToken: expect.stringMatching(/^[\w-]{43}$/),
+      // ADMIN_MFA_REQUIRED is off here (on, see admin-console-mfa-browser.e2e-spec.ts).
+      mfaEnrolmentRequired: false,
     });
     expect(JSON.stringify(res.body)).not.toMatch(/eyJ/);
 
