@@ -8,6 +8,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { generate } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
+import { encode } from 'uqr';
+import { modulesPath } from '../admin/src/qr-path.js';
 import { ManualClock } from '../src/common/clock.js';
 import { signUp, type SignedUp } from './support/auth.js';
 import { launchChromium } from './support/chromium.js';
@@ -87,6 +89,12 @@ describe('admin console with ADMIN_MFA_REQUIRED', () => {
     expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
     const uri = await page.getByTestId('otpauth-uri').textContent();
     expect(uri).toContain(`secret=${secret}`);
+    // The QR code on the page is the otpauth:// address, module for module.
+    const drawn = await page
+      .getByRole('img', { name: 'QR code to scan with the authenticator app' })
+      .locator('path')
+      .getAttribute('d');
+    expect(drawn).toBe(modulesPath(encode(uri ?? '', { ecc: 'M', border: 4 }).data));
     await shot('mfa-setup');
 
     // A wrong code is refused with the API's problem; nothing is turned on.

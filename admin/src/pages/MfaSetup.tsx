@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type ReactNode, type SubmitEvent } from 'react';
 import { confirmTotpEnrolment, startTotpEnrolment, type ConsoleSession } from '../api.js';
+import { QrCode } from '../qr-code.js';
 import { useTitle } from '../router.js';
 import { ProblemView } from '../ui.js';
 
@@ -102,8 +103,10 @@ function ScanStep(props: {
           {props.secret}
         </code>
       </div>
+      <QrCode text={props.otpauthUri} label="QR code to scan with the authenticator app" />
       <p className="muted">
-        On a phone with an authenticator app: <a href={props.otpauthUri}>open it in the app</a>.
+        Scan it with the app, or type the secret above. On a phone with the app:{' '}
+        <a href={props.otpauthUri}>open it in the app</a>.
       </p>
       <details>
         <summary>The otpauth:// address (for apps that import one)</summary>
