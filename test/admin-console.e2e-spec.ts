@@ -49,6 +49,8 @@ describe('console session', () => {
     expect(res.body).toEqual({
       user: { id: admin.userId, email: admin.email, role: 'admin' },
       csrfToken: expect.stringMatching(/^[\w-]{43}$/),
+      // ADMIN_MFA_REQUIRED is off here (on, see admin-console-mfa-browser.e2e-spec.ts).
+      mfaEnrolmentRequired: false,
     });
     expect(JSON.stringify(res.body)).not.toMatch(/eyJ/);
 
@@ -262,9 +264,11 @@ describe('admin endpoints for the console', () => {
     expect(res.body.users.total).toBeGreaterThanOrEqual(res.body.users.newThisWeek);
     expect(res.body.users.newThisWeek).toBeGreaterThan(0);
     expect(res.body.queues.map((q: { name: string }) => q.name).sort()).toEqual([
+      'files',
       'notifications',
       'outbox',
       'payments',
+      'sync',
     ]);
     const user = await signUp(t);
     await t.asUser(user).get('/api/v1/admin/overview').expect(403);

@@ -1,7 +1,15 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import { currentSession, setSession, signOut, whenSignedOut, type ConsoleSession } from './api.js';
+import {
+  currentSession,
+  setSession,
+  signOut,
+  whenEnrolmentRequired,
+  whenSignedOut,
+  type ConsoleSession,
+} from './api.js';
 import { navigate, useLocation } from './router.js';
 import { Link, ProblemView } from './ui.js';
+import { MfaSetupPage } from './pages/MfaSetup.js';
 import { NotAllowedPage } from './pages/NotAllowed.js';
 import { NotificationsPage } from './pages/Notifications.js';
 import { OverviewPage } from './pages/Overview.js';
@@ -17,6 +25,7 @@ type Gate =
   | { state: 'signed-out' }
   | { state: 'not-allowed' }
   | { state: 'error'; error: unknown }
+  | { state: 'enrol'; session: ConsoleSession }
   | { state: 'signed-in'; session: ConsoleSession };
 
 const NAV = [
@@ -31,13 +40,25 @@ export function App(): ReactNode {
   const [gate, setGate] = useState<Gate>({ state: 'checking' });
   const enter = (session: ConsoleSession): void => {
     setSession(session);
-    setGate({ state: 'signed-in', session });
+    setGate({ state: session.mfaEnrolmentRequired ? 'enrol' : 'signed-in', session });
+  };
+  const leave = async (): Promise<void> => {
+    await signOut();
+    setSession(null);
+    setGate({ state: 'signed-out' });
+    navigate('/', { replace: true });
   };
   useEffect(() => {
     whenSignedOut(() => {
       setSession(null);
       setGate({ state: 'signed-out' });
     });
+    // The session info said nothing (MFA was turned off meanwhile), but an admin route did.
+    whenEnrolmentRequired(() =>
+      setGate((current) =>
+        current.state === 'signed-in' ? { state: 'enrol', session: current.session } : current,
+      ),
+    );
     currentSession().then(
       (session) => (session ? enter(session) : setGate({ state: 'signed-out' })),
       (error: unknown) => setGate({ state: 'error', error }),
@@ -55,18 +76,16 @@ export function App(): ReactNode {
       return (
         <SignInPage onSignedIn={enter} onNotAllowed={() => setGate({ state: 'not-allowed' })} />
       );
-    case 'signed-in':
+    case 'enrol':
       return (
-        <Shell
-          session={gate.session}
-          onSignOut={async () => {
-            await signOut();
-            setSession(null);
-            setGate({ state: 'signed-out' });
-            navigate('/', { replace: true });
-          }}
+        <MfaSetupPage
+          email={gate.session.user.email}
+          onDone={enter}
+          onSignOut={() => void leave()}
         />
       );
+    case 'signed-in':
+      return <Shell session={gate.session} onSignOut={leave} />;
   }
 }
 

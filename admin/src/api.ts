@@ -4,10 +4,13 @@ import { ApiProblem, createApiClient } from '../../clients/typescript/src/index.
 export interface ConsoleSession {
   user: { id: string; email: string; role: string };
   csrfToken: string;
+  /** ADMIN_MFA_REQUIRED is on and this admin has no second factor yet: set it up first. */
+  mfaEnrolmentRequired?: boolean;
 }
 
 let csrfToken = '';
 let onSignedOut: () => void = () => {};
+let onEnrolmentRequired: () => void = () => {};
 
 export function setSession(session: ConsoleSession | null): void {
   csrfToken = session?.csrfToken ?? '';
@@ -15,6 +18,11 @@ export function setSession(session: ConsoleSession | null): void {
 
 export function whenSignedOut(handler: () => void): void {
   onSignedOut = handler;
+}
+
+/** An admin route answered `mfa-enrolment-required`: the console shows the set-up page. */
+export function whenEnrolmentRequired(handler: () => void): void {
+  onEnrolmentRequired = handler;
 }
 
 /**
@@ -27,7 +35,20 @@ async function consoleFetch(request: Request): Promise<Response> {
   }
   const response = await fetch(request, { credentials: 'same-origin' });
   if (response.status === 401) onSignedOut();
+  if (response.status === 403 && (await problemType(response)) === ENROLMENT_REQUIRED) {
+    onEnrolmentRequired();
+  }
   return response;
+}
+
+const ENROLMENT_REQUIRED = 'urn:problem:mfa-enrolment-required';
+
+async function problemType(response: Response): Promise<string | undefined> {
+  const body = (await response
+    .clone()
+    .json()
+    .catch(() => null)) as { type?: unknown } | null;
+  return typeof body?.type === 'string' ? body.type : undefined;
 }
 
 /**
@@ -48,13 +69,14 @@ export async function must<T>(
   throw ApiProblem.from(error, response);
 }
 
-async function sessionCall(method: string, body?: unknown): Promise<Response> {
-  return fetch('/admin/api/session', {
+async function sessionCall(method: string, body?: unknown, path = ''): Promise<Response> {
+  return fetch(`/admin/api/session${path}`, {
     method,
     credentials: 'same-origin',
     headers: {
       ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      ...(method === 'DELETE' ? { 'X-CSRF-Token': csrfToken } : {}),
+      // Signing in has no token yet; everything after it echoes the session's.
+      ...(method === 'DELETE' || path ? { 'X-CSRF-Token': csrfToken } : {}),
     },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
@@ -75,6 +97,23 @@ export async function signIn(
   const response = await sessionCall('POST', body);
   if (!response.ok) throw ApiProblem.from(await response.json().catch(() => null), response);
   return (await response.json()) as SignInAnswer;
+}
+
+/** Step one of setting up an authenticator app: POST /auth/mfa/totp through the forwarder. */
+export async function startTotpEnrolment(): Promise<{ secret: string; otpauthUri: string }> {
+  return must(api.POST('/api/v1/auth/mfa/totp'));
+}
+
+/**
+ * Step two: the app's first code turns MFA on and the console session continues at aal2; the
+ * recovery codes come this once.
+ */
+export async function confirmTotpEnrolment(
+  code: string,
+): Promise<{ recoveryCodes: string[]; session: ConsoleSession }> {
+  const response = await sessionCall('POST', { code }, '/mfa');
+  if (!response.ok) throw ApiProblem.from(await response.json().catch(() => null), response);
+  return (await response.json()) as { recoveryCodes: string[]; session: ConsoleSession };
 }
 
 export async function signOut(): Promise<void> {

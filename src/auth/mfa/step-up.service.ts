@@ -4,7 +4,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/index.js';
 import { AccessTokens, type IssuedAccessToken } from '../access-tokens.js';
 import { AuditTrail } from '../audit-trail.js';
 import type { ClientInfo } from '../client-info.js';
-import { isAuthMethod } from '../domain/assurance.js';
+import { isAuthMethod, type AuthMethod } from '../domain/assurance.js';
 import { invalidRefreshToken, mfaNotEnabled } from '../domain/auth.errors.js';
 import { withSecondFactor } from '../domain/second-factor.js';
 import { MfaRepository } from '../repositories/mfa.repository.js';
@@ -33,6 +33,23 @@ export class StepUpService {
   ): Promise<IssuedAccessToken> {
     if (!(await this.mfa.hasActiveFactor(principal.userId))) throw mfaNotEnabled();
     const method = await this.secondFactor.verify(principal.userId, code, client);
+    return this.raise(principal, method, client);
+  }
+
+  /**
+   * The session that just turned MFA on with the app's first code has proved that factor: it
+   * becomes aal2 without a second code (which could not come before the next 30-second step).
+   * No weaker than the alternative: the same password could sign in again with the new app.
+   */
+  afterEnrolment(principal: AuthPrincipal, client: ClientInfo): Promise<IssuedAccessToken> {
+    return this.raise(principal, 'otp', client);
+  }
+
+  private async raise(
+    principal: AuthPrincipal,
+    method: AuthMethod,
+    client: ClientInfo,
+  ): Promise<IssuedAccessToken> {
     const amr = withSecondFactor(principal.amr.filter(isAuthMethod), method);
     const createdAt = await this.sessions.setAmr(principal.sessionId, principal.userId, amr);
     // The session ended between the guard's check and now.

@@ -44,6 +44,7 @@ export function mountConsoleApi(app: INestApplication): void {
   router.post('/session', wrap(api.signIn));
   router.get('/session', wrap(api.whoAmI));
   router.delete('/session', wrap(api.signOut));
+  router.post('/session/mfa', wrap(api.confirmMfaEnrolment));
   // Unmounted, so that the rewritten URL stays rewritten for the routes after it.
   app.use(api.forward);
   app.use(CONSOLE_API_PATH, router);
@@ -80,8 +81,8 @@ class ConsoleApi {
     if (typeof body.mfaToken === 'string' && typeof body.code === 'string') {
       session = await this.sessions.completeMfa(body.mfaToken, body.code.slice(0, 64), client);
     } else {
-      const email = boundedString(body.email, 254);
-      const password = boundedString(body.password, 1024);
+      const email = boundedString(body.email, 254, 'email and password');
+      const password = boundedString(body.password, 1024, 'email and password');
       const outcome = await this.sessions.signIn(email, password, client);
       if (outcome.kind === 'mfa-required') {
         res
@@ -106,13 +107,34 @@ class ConsoleApi {
       path: CONSOLE_PATH,
       maxAge: this.ttlSeconds * 1000,
     });
-    res.status(201).json(whoAmIOf(record));
+    res.status(201).json(await this.whoAmIOf(record));
   };
 
   readonly whoAmI = async (req: Request, res: Response): Promise<void> => {
     const { record } = await this.current(req);
     res.setHeader('Cache-Control', 'no-store');
-    res.json(whoAmIOf(record));
+    res.json(await this.whoAmIOf(record));
+  };
+
+  /**
+   * The enrolment's last step for a console session: the app's first code (after POST
+   * /admin/api/v1/auth/mfa/totp gave the secret) turns MFA on, and the held session continues at
+   * aal2 with its new access token, so the admin goes on without signing in again. The recovery
+   * codes are answered this once, as by POST /auth/mfa/totp/verify.
+   */
+  readonly confirmMfaEnrolment = async (req: Request, res: Response): Promise<void> => {
+    const { id, record } = await this.current(req);
+    checkCsrf(req, record);
+    const code = boundedString((req.body as Record<string, unknown> | undefined)?.code, 64, 'code');
+    const { session, recoveryCodes } = await this.sessions.confirmTotpEnrolment(
+      record.session,
+      code,
+      clientInfoOf(req),
+    );
+    const next = this.recordOf(session, record.csrfToken);
+    await this.vault.save(id, next);
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ recoveryCodes, session: await this.whoAmIOf(next) });
   };
 
   readonly signOut = async (req: Request, res: Response): Promise<void> => {
@@ -170,15 +192,16 @@ class ConsoleApi {
     return { id, record: next };
   }
 
+  private async whoAmIOf(record: ConsoleRecord) {
+    const { userId, email, role } = record.session;
+    const mfaEnrolmentRequired = await this.sessions.needsMfaEnrolment(record.session);
+    return { user: { id: userId, email, role }, csrfToken: record.csrfToken, mfaEnrolmentRequired };
+  }
+
   private recordOf(session: DelegatedSession, csrfToken: string): ConsoleRecord {
     const refreshAfter = this.clock.now().getTime() + session.expiresIn * 1000 - REFRESH_MARGIN_MS;
     return { session, csrfToken, refreshAfter };
   }
-}
-
-function whoAmIOf(record: ConsoleRecord) {
-  const { userId, email, role } = record.session;
-  return { user: { id: userId, email, role }, csrfToken: record.csrfToken };
 }
 
 function checkCsrf(req: Request, record: ConsoleRecord): void {
@@ -188,12 +211,12 @@ function checkCsrf(req: Request, record: ConsoleRecord): void {
   throw forbidden('csrf-token-invalid', 'Missing or wrong X-CSRF-Token: reload the console.');
 }
 
-function boundedString(value: unknown, max: number): string {
+function boundedString(value: unknown, max: number, names: string): string {
   if (typeof value === 'string' && value.length > 0 && value.length <= max) return value;
   throw new ProblemException({
     status: 400,
     slug: 'validation-failed',
-    detail: 'email and password are required strings.',
+    detail: `${names}: required, as strings.`,
   });
 }
 
