@@ -18,6 +18,8 @@ export interface CompletionOutcome {
   status: Exclude<FileStatus, 'pending'>;
   rejectionReason: string | null;
   completedAt: Date;
+  /** Where the checked bytes now are (a key no client has an upload URL for). */
+  storageKey?: string;
 }
 
 /** Files a quota counts: everything but rejected uploads (their objects are being deleted). */
