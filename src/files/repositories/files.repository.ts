@@ -36,7 +36,7 @@ export class FilesRepository {
 
   /**
    * Serialises a user's file creations until the transaction ends: the quota is checked and the
-   * avatar rule applied on a view no concurrent creation changes.
+   * avatar rule applied on a view no concurrent creation or avatar choice changes.
    */
   async lockOwner(manager: EntityManager, ownerId: string): Promise<void> {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
