@@ -67,6 +67,30 @@ describe('files: avatars', () => {
     expect(one.body.avatarUrl).toEqual(expect.any(String));
     const list = await t.asUser(admin).get('/api/v1/users').query({ email: user.email });
     expect(list.body.data[0].avatarUrl).toEqual(expect.any(String));
+    const patched = await t
+      .asUser(admin)
+      .patch(`/api/v1/users/${user.userId}`)
+      .send({ role: 'user' })
+      .expect(200);
+    expect(patched.body.avatarUrl).toEqual(expect.any(String));
+  });
+
+  it('sign-in and refresh responses carry the user’s avatarUrl', async () => {
+    const user = await signUp(t);
+    const fileId = await readyAvatar(t, user);
+    await t.asUser(user).put('/api/v1/users/me/avatar').send({ fileId }).expect(200);
+    const login = await t.http
+      .post('/api/v1/auth/login')
+      .send({ email: user.email, password: user.password })
+      .expect(200);
+    expect(login.body.user.avatarUrl).toEqual(expect.any(String));
+    const refreshed = await t.http
+      .post('/api/v1/auth/refresh')
+      .send({ refreshToken: login.body.refreshToken })
+      .expect(200);
+    expect(refreshed.body.user.avatarUrl).toEqual(expect.any(String));
+    const image = await t.http.get(pathOf(refreshed.body.user.avatarUrl as string)).expect(200);
+    expect(image.headers['content-type']).toBe('image/webp');
   });
 
   it('refuses another user’s file (404), an attachment or an unfinished upload (409)', async () => {
