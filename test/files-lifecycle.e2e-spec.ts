@@ -67,6 +67,30 @@ describe('files: avatars', () => {
     expect(one.body.avatarUrl).toEqual(expect.any(String));
     const list = await t.asUser(admin).get('/api/v1/users').query({ email: user.email });
     expect(list.body.data[0].avatarUrl).toEqual(expect.any(String));
+    const patched = await t
+      .asUser(admin)
+      .patch(`/api/v1/users/${user.userId}`)
+      .send({ role: 'user' })
+      .expect(200);
+    expect(patched.body.avatarUrl).toEqual(expect.any(String));
+  });
+
+  it('sign-in and refresh responses carry the user’s avatarUrl', async () => {
+    const user = await signUp(t);
+    const fileId = await readyAvatar(t, user);
+    await t.asUser(user).put('/api/v1/users/me/avatar').send({ fileId }).expect(200);
+    const login = await t.http
+      .post('/api/v1/auth/login')
+      .send({ email: user.email, password: user.password })
+      .expect(200);
+    expect(login.body.user.avatarUrl).toEqual(expect.any(String));
+    const refreshed = await t.http
+      .post('/api/v1/auth/refresh')
+      .send({ refreshToken: login.body.refreshToken })
+      .expect(200);
+    expect(refreshed.body.user.avatarUrl).toEqual(expect.any(String));
+    const image = await t.http.get(pathOf(refreshed.body.user.avatarUrl as string)).expect(200);
+    expect(image.headers['content-type']).toBe('image/webp');
   });
 
   it('refuses another user’s file (404), an attachment or an unfinished upload (409)', async () => {
@@ -117,6 +141,54 @@ describe('files: avatars', () => {
     await t.asUser(user).delete('/api/v1/users/me/avatar').expect(204);
     expect((await t.asUser(user).get('/api/v1/users/me').expect(200)).body.avatarUrl).toBeNull();
     await t.asUser(user).delete('/api/v1/users/me/avatar').expect(204);
+  });
+
+  it('never deletes an avatar being chosen while a new avatar upload drops the spare ones', async () => {
+    const user = await signUp(t);
+    const chosen = await readyAvatar(t, user);
+    const dataSource = t.app.get(DataSource);
+    const blockedBy = async (pid: number): Promise<number | undefined> => {
+      const rows: Array<{ pid: number }> = await dataSource.query(
+        `SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))`,
+        [pid],
+      );
+      return rows[0]?.pid;
+    };
+    // Holding the user's row makes PUT /users/me/avatar stop just before its update commits,
+    // so the new upload's spare-avatar deletion runs while the choice is in flight.
+    const holder = dataSource.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    try {
+      await holder.query(`SELECT id FROM users WHERE id = $1 FOR UPDATE`, [user.userId]);
+      const [{ pid: holderPid }] = (await holder.query(`SELECT pg_backend_pid() AS pid`)) as [
+        { pid: number },
+      ];
+      const setting = t.asUser(user).put('/api/v1/users/me/avatar').send({ fileId: chosen });
+      const setDone = setting.then((res) => res);
+      const setPid = await waitFor(() => blockedBy(holderPid), { what: 'PUT avatar waiting' });
+      const creating = t
+        .asUser(user)
+        .post('/api/v1/files')
+        .send({ purpose: 'avatar', filename: 'b.png', contentType: 'image/png', size: 100 });
+      const createDone = creating.then((res) => res);
+      await waitFor(() => blockedBy(setPid), { what: 'POST /files waiting for the choice' });
+      await holder.rollbackTransaction();
+      expect((await setDone).status).toBe(200);
+      expect((await createDone).status).toBe(201);
+    } finally {
+      if (holder.isTransactionActive) await holder.rollbackTransaction();
+      await holder.release();
+    }
+    expect(await fileRowExists(t.app, chosen)).toBe(true);
+    const users: Array<{ avatar_file_id: string | null }> = await dataSource.query(
+      `SELECT avatar_file_id FROM users WHERE id = $1`,
+      [user.userId],
+    );
+    expect(users[0]?.avatar_file_id).toBe(chosen);
+    expect((await t.asUser(user).get('/api/v1/users/me').expect(200)).body.avatarUrl).toEqual(
+      expect.any(String),
+    );
   });
 });
 

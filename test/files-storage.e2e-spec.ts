@@ -167,6 +167,38 @@ describe.each(DRIVERS)('file storage contract: $name driver', (driver) => {
     await gone(fileObjectKey(ann.userId, created.id));
   });
 
+  it('moves checked bytes to a key no upload URL reaches: a PUT after complete changes nothing', async () => {
+    const created = await create(ann, {
+      purpose: 'attachment',
+      filename: 'a.pdf',
+      contentType: 'application/pdf',
+      size: PDF.length,
+    });
+    await put(created, PDF);
+    expect((await complete(ann, created.id)).body).toMatchObject({ status: 'ready' });
+    const uploadKey = fileObjectKey(ann.userId, created.id);
+    const rows: Array<{ storage_key: string }> = await t.app
+      .get(DataSource)
+      .query(`SELECT storage_key FROM files WHERE id = $1`, [created.id]);
+    const storedKey = rows[0]!.storage_key;
+    expect(storedKey).not.toBe(uploadKey);
+    expect(await storage.stat(storedKey)).toMatchObject({ size: PDF.length });
+    await gone(uploadKey);
+
+    // The URL has not expired: the store takes the bytes, but nothing reads them.
+    const swapped = await put(created, Buffer.alloc(PDF.length, 0x41));
+    expect(swapped.status).toBeGreaterThanOrEqual(200);
+    expect(swapped.status).toBeLessThan(300);
+    const redirect = await t.asUser(ann).get(`${API}/files/${created.id}/content`);
+    const download = await rawRequest(redirect.headers.location as string);
+    expect(download.body.equals(PDF)).toBe(true);
+
+    // Deleting the file deletes that orphan too.
+    expect((await t.asUser(ann).delete(`${API}/files/${created.id}`)).status).toBe(204);
+    await gone(storedKey);
+    await gone(uploadKey);
+  });
+
   it('refuses an expired upload URL', async () => {
     const signedAt = new Date();
     clock.set(new Date(signedAt.getTime() - 2 * 3600_000));

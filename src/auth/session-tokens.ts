@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { Clock } from '../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
-import type { User } from '../users/index.js';
+import type { User, UserWithAvatar } from '../users/index.js';
 import { AccessTokens } from './access-tokens.js';
 import { AuditTrail } from './audit-trail.js';
 import type { ClientInfo } from './client-info.js';
@@ -18,7 +18,8 @@ const NEW_CLIENT_AFTER_MS = 180 * 24 * 3600 * 1000;
 
 /** A session's token pair with the user it signs in (controllers map it to the response). */
 export interface SignedIn extends TokenPair {
-  user: User;
+  /** With its avatar's signed URL: token responses carry the user as every user response does. */
+  user: UserWithAvatar<User>;
 }
 
 /**

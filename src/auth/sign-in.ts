@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { User } from '../users/index.js';
+import { AvatarUrls, type User } from '../users/index.js';
 import { AuditTrail } from './audit-trail.js';
 import type { ClientInfo } from './client-info.js';
 import { assuranceOf, type AuthMethod } from './domain/assurance.js';
@@ -29,6 +29,7 @@ export class SignIn {
     private readonly mfa: MfaRepository,
     private readonly pending: PendingSignIns,
     private readonly audit: AuditTrail,
+    private readonly avatars: AvatarUrls,
   ) {}
 
   /**
@@ -76,6 +77,6 @@ export class SignIn {
       amr,
     );
     if (newClient) await this.newLoginAlert.send(user, sessionId, client);
-    return { ...pair, user };
+    return { ...pair, user: await this.avatars.with(user) };
   }
 }

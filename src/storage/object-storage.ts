@@ -48,6 +48,11 @@ export abstract class ObjectStorage {
   /** The whole object as a stream (never buffered whole). */
   abstract read(key: string): Promise<Readable>;
   abstract write(key: string, body: Buffer | Readable, contentType: string): Promise<void>;
+  /**
+   * Copies an object inside the store (server-side: the bytes never pass through us), replacing
+   * what `to` held. The files module moves checked bytes to a key no client has a URL for.
+   */
+  abstract copy(from: string, to: string): Promise<void>;
   /** Deletes the objects; missing ones are not an error (idempotent). */
   abstract delete(keys: string[]): Promise<void>;
 }

@@ -1,7 +1,8 @@
 // The users module's public API: other modules import users only from here.
 export { UsersModule } from './users.module.js';
 export { UsersService, type NewUser, type ProfilePatch } from './users.service.js';
-export type { UserContact } from './domain/user-view.js';
+export type { UserContact, UserWithAvatar } from './domain/user-view.js';
+export { AvatarUrls } from './avatar-urls.js';
 export {
   User,
   USER_ROLES,

@@ -10,6 +10,6 @@ import { UsersService } from './users.service.js';
   imports: [TypeOrmModule.forFeature([User])],
   controllers: [UsersController],
   providers: [UsersRepository, UsersService, AvatarUrls],
-  exports: [UsersService],
+  exports: [UsersService, AvatarUrls],
 })
 export class UsersModule {}

@@ -11,7 +11,7 @@ import { RequiresAal2 } from '../../common/auth/step-up.decorator.js';
 import { ApiProblems } from '../../http/api-problems.decorator.js';
 import { PageQueryDto } from '../../http/pagination/page-query.dto.js';
 import { UuidParam } from '../../http/uuid-param.js';
-import { toUserResponse, UserResponseDto } from '../../users/index.js';
+import { AvatarUrls, toUserResponse, UserResponseDto } from '../../users/index.js';
 import { Client, type ClientInfo } from '../client-info.js';
 import { DeleteAccountDto } from '../login/dto/auth.dto.js';
 import { AccountService } from './account.service.js';
@@ -31,6 +31,7 @@ export class AccountController {
   constructor(
     private readonly accounts: AccountService,
     private readonly events: AuthEventsService,
+    private readonly avatars: AvatarUrls,
   ) {}
 
   @Delete('me')
@@ -60,7 +61,8 @@ export class AccountController {
     @Body() body: AdminUpdateUserDto,
     @Client() client: ClientInfo,
   ): Promise<UserResponseDto> {
-    return toUserResponse(await this.accounts.adminUpdate(principal, id, body, client));
+    const after = await this.accounts.adminUpdate(principal, id, body, client);
+    return toUserResponse(await this.avatars.with(after));
   }
 
   @Delete(':id')

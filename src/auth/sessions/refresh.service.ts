@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock.js';
 import { APP_CONFIG, type AppConfig } from '../../config/index.js';
-import { UsersService } from '../../users/index.js';
+import { AvatarUrls, UsersService } from '../../users/index.js';
 import { AuditTrail } from '../audit-trail.js';
 import { AuthThrottle } from '../auth-throttle.js';
 import type { ClientInfo } from '../client-info.js';
@@ -23,6 +23,7 @@ export class RefreshService {
     private readonly revocation: SessionRevocation,
     private readonly throttle: AuthThrottle,
     private readonly audit: AuditTrail,
+    private readonly avatars: AvatarUrls,
   ) {}
 
   async refresh(presented: string, client: ClientInfo): Promise<SignedIn> {
@@ -79,7 +80,7 @@ export class RefreshService {
     }
     const pair = await this.tokens.rotate(session, user, presented, presentedHash, client);
     if (!pair) return this.replay(session, presented, presentedHash);
-    return { ...pair, user };
+    return { ...pair, user: await this.avatars.with(user) };
   }
 
   /** A concurrent duplicate within the grace window gets the pair the winner issued. */
@@ -91,6 +92,6 @@ export class RefreshService {
     const pair = await this.tokens.replay(presented, presentedHash);
     if (!pair) throw refreshInProgress();
     const user = await this.users.getById(session.userId);
-    return { ...pair, user };
+    return { ...pair, user: await this.avatars.with(user) };
   }
 }

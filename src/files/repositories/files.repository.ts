@@ -18,6 +18,8 @@ export interface CompletionOutcome {
   status: Exclude<FileStatus, 'pending'>;
   rejectionReason: string | null;
   completedAt: Date;
+  /** Where the checked bytes now are (a key no client has an upload URL for). */
+  storageKey?: string;
 }
 
 /** Files a quota counts: everything but rejected uploads (their objects are being deleted). */
@@ -34,7 +36,7 @@ export class FilesRepository {
 
   /**
    * Serialises a user's file creations until the transaction ends: the quota is checked and the
-   * avatar rule applied on a view no concurrent creation changes.
+   * avatar rule applied on a view no concurrent creation or avatar choice changes.
    */
   async lockOwner(manager: EntityManager, ownerId: string): Promise<void> {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [

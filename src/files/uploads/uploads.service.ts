@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/index.js';
@@ -95,52 +95,96 @@ export class UploadsService {
   /**
    * Checks the uploaded object against the declaration. Bytes that do not match reject the file
    * and delete the object; images move to `processing` with a `files.uploaded` event for the
-   * worker in the same transaction; anything else is `ready`. A file already past pending is
+   * worker in the same transaction (it re-encodes them under a new key); anything else is first
+   * copied to a key no client has an upload URL for, checked there and `ready` there, so a PUT
+   * to the still-valid upload URL cannot replace checked bytes. A file already past pending is
    * returned as it is, so a retried or concurrent complete is harmless.
    */
   async complete(ownerId: string, id: string): Promise<StoredFile> {
     const file = await this.files.findById(id);
     if (!file || file.ownerId !== ownerId) throw fileNotFound();
     if (file.status !== 'pending') return file;
-    const stored = await this.storage.stat(file.storageKey);
+    if (!(await this.storage.stat(file.storageKey))) throw fileNotUploaded();
+    const moved = !needsProcessing(file.contentType);
+    // A key of its own per attempt: a concurrent complete never overwrites what this one checks.
+    const checkedKey = moved
+      ? fileObjectKey(ownerId, id, `stored-${randomBytes(8).toString('hex')}`)
+      : file.storageKey;
+    if (moved) {
+      const settledMeanwhile = await this.copyChecked(file, checkedKey);
+      if (settledMeanwhile) return settledMeanwhile;
+    }
+    const stored = await this.storage.stat(checkedKey);
     if (!stored) throw fileNotUploaded();
     const head =
-      stored.size > 0 ? await this.storage.readHead(file.storageKey, HEAD_BYTES) : Buffer.alloc(0);
+      stored.size > 0 ? await this.storage.readHead(checkedKey, HEAD_BYTES) : Buffer.alloc(0);
     const rejection = checkStoredContent(file, { size: stored.size, head });
-    await this.transactions.run(async (manager) => {
+    const settled = await this.settle(file, checkedKey, rejection);
+    if (!settled && moved) await this.storage.delete([checkedKey]);
+    return (await this.files.findById(id)) ?? file;
+  }
+
+  /**
+   * Copies the upload to `to`; when the upload is gone meanwhile, the file a concurrent complete
+   * settled (returned), or 409 not uploaded (the sweeper took it).
+   */
+  private async copyChecked(file: StoredFile, to: string): Promise<StoredFile | null> {
+    try {
+      await this.storage.copy(file.storageKey, to);
+      return null;
+    } catch (error) {
+      const now = await this.files.findById(file.id);
+      if (!now) throw fileNotFound();
+      if (now.status !== 'pending') return now;
+      if (!(await this.storage.stat(file.storageKey))) throw fileNotUploaded();
+      throw error;
+    }
+  }
+
+  /** Settles a pending file and publishes what follows, in one transaction; false if it was not pending. */
+  private settle(file: StoredFile, checkedKey: string, rejection: string | null): Promise<boolean> {
+    const moved = checkedKey !== file.storageKey;
+    return this.transactions.run(async (manager) => {
       const status = rejection
         ? 'rejected'
         : needsProcessing(file.contentType)
           ? 'processing'
           : 'ready';
-      const settled = await this.files.settlePending(manager, id, {
+      const settled = await this.files.settlePending(manager, file.id, {
         status,
         rejectionReason: rejection,
         completedAt: new Date(),
+        ...(moved ? { storageKey: checkedKey } : {}),
       });
-      if (!settled) return;
+      if (!settled) return false;
       if (rejection) {
-        await this.outbox.publish(manager, {
-          type: FILES_DELETED,
-          payload: { keys: objectKeysOf(file) } satisfies FilesDeletedPayload,
-        });
+        await this.publishDeleted(manager, objectKeysOf({ ...file, storageKey: checkedKey }));
       } else if (status === 'processing') {
         await this.outbox.publish(manager, {
           type: FILES_UPLOADED,
-          payload: { fileId: id } satisfies FilesUploadedPayload,
+          payload: { fileId: file.id } satisfies FilesUploadedPayload,
         });
+      } else if (moved) {
+        // The upload object is no longer the file's (objectKeysOf still lists its key).
+        await this.publishDeleted(manager, [file.storageKey]);
       }
+      return true;
     });
-    return (await this.files.findById(id)) ?? file;
+  }
+
+  private publishDeleted(manager: EntityManager, keys: string[]): Promise<void> {
+    return this.outbox
+      .publish(manager, {
+        type: FILES_DELETED,
+        payload: { keys } satisfies FilesDeletedPayload,
+      })
+      .then(() => undefined);
   }
 
   private async dropSpareAvatars(manager: EntityManager, ownerId: string): Promise<void> {
     const dropped = await this.files.deleteSpareAvatars(manager, ownerId);
     if (dropped.length === 0) return;
-    await this.outbox.publish(manager, {
-      type: FILES_DELETED,
-      payload: { keys: dropped.flatMap(objectKeysOf) } satisfies FilesDeletedPayload,
-    });
+    await this.publishDeleted(manager, dropped.flatMap(objectKeysOf));
   }
 
   private async checkQuota(manager: EntityManager, ownerId: string, size: number): Promise<void> {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { link, mkdir, open, rm, rmdir, stat, unlink } from 'node:fs/promises';
+import { link, mkdir, open, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -134,6 +134,19 @@ export class LocalObjectStorage extends ObjectStorage {
       );
       await rm(path, { force: true });
       await link(temporary, path);
+    } finally {
+      await rm(temporary, { force: true });
+    }
+  }
+
+  /** A hard link (no bytes copied), put in place with an atomic rename. */
+  async copy(from: string, to: string): Promise<void> {
+    const source = this.pathOf(from);
+    const target = this.pathOf(to);
+    const temporary = await this.temporaryBeside(target);
+    try {
+      await link(source, temporary);
+      await rename(temporary, target);
     } finally {
       await rm(temporary, { force: true });
     }

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Param, Put, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Logger, Param, Put, Req, Res } from '@nestjs/common';
 import {
   ApiBody,
   ApiConsumes,
@@ -87,6 +87,8 @@ const TOKEN_PARAM = {
 @Public()
 @Controller('storage/local')
 export class LocalStorageController {
+  private readonly logger = new Logger(LocalStorageController.name);
+
   constructor(
     private readonly storage: ObjectStorage,
     private readonly clock: Clock,
@@ -152,7 +154,13 @@ export class LocalStorageController {
     res.setHeader('Cache-Control', `private, max-age=${maxAge}`);
     // A sandbox for anything a browser might still try to render.
     res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
-    await pipeline(download.body, res);
+    try {
+      await pipeline(download.body, res);
+    } catch (error) {
+      // A client that stops reading (a closed tab, a skipped video) is no server fault.
+      if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
+      this.logger.debug('download aborted by the client');
+    }
   }
 
   private local(): LocalObjectStorage {

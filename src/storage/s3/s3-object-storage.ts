@@ -1,4 +1,5 @@
 import {
+  CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -150,6 +151,17 @@ export class S3ObjectStorage extends ObjectStorage {
       client: this.client,
       params: { Bucket: this.options.bucket, Key: key, Body: body, ContentType: contentType },
     }).done();
+  }
+
+  async copy(from: string, to: string): Promise<void> {
+    // Our keys hold only [A-Za-z0-9/._-], so the source needs no URL encoding.
+    await this.client.send(
+      new CopyObjectCommand({
+        Bucket: this.options.bucket,
+        Key: to,
+        CopySource: `${this.options.bucket}/${from}`,
+      }),
+    );
   }
 
   async delete(keys: string[]): Promise<void> {

@@ -43,12 +43,11 @@ export class UserResponseDto {
     type: String,
     format: 'uri',
     nullable: true,
-    required: false,
     description:
-      'A short-lived signed URL of the avatar (a 256 × 256 WebP), null without one. Sent by the ' +
-      'user endpoints (`/users/me`, `/users/{id}`, the admin list); sign-in responses omit it.',
+      'A short-lived signed URL of the avatar (a 256 × 256 WebP), null without one: take a ' +
+      'fresh one from `GET /users/me` rather than storing it.',
   })
-  avatarUrl?: string | null;
+  avatarUrl: string | null;
 }
 
 export type UserResponseSource = Pick<
@@ -64,12 +63,11 @@ export type UserResponseSource = Pick<
   | 'createdAt'
 >;
 
-/** `avatarUrl` is given by the user endpoints (signed per response) and absent elsewhere. */
+/** `avatarUrl` is signed per response (see AvatarUrls). */
 export function toUserResponse(
-  user: UserResponseSource & { avatarUrl?: string | null },
+  user: UserResponseSource & { avatarUrl: string | null },
 ): UserResponseDto {
   return {
-    ...(user.avatarUrl !== undefined ? { avatarUrl: user.avatarUrl } : {}),
     id: user.id,
     email: user.email,
     displayName: user.displayName,
@@ -80,6 +78,7 @@ export function toUserResponse(
     timeZone: user.timeZone,
     createdAt: user.createdAt.toISOString(),
     emailVerifiedAt: user.emailVerifiedAt?.toISOString() ?? null,
+    avatarUrl: user.avatarUrl,
   };
 }
 

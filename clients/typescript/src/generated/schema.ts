@@ -1416,9 +1416,9 @@ export interface components {
             emailVerifiedAt: string | null;
             /**
              * Format: uri
-             * @description A short-lived signed URL of the avatar (a 256 × 256 WebP), null without one. Sent by the user endpoints (`/users/me`, `/users/{id}`, the admin list); sign-in responses omit it.
+             * @description A short-lived signed URL of the avatar (a 256 × 256 WebP), null without one: take a fresh one from `GET /users/me` rather than storing it.
              */
-            avatarUrl?: string | null;
+            avatarUrl: string | null;
         };
         UpdateMeDto: {
             /** @example Ada Lovelace */
