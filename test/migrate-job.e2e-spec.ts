@@ -37,6 +37,7 @@ describe('the migrations entry point (Kubernetes Job)', () => {
       REDIS_URL: 'redis://127.0.0.1:1',
       JWT_SECRET: 'j'.repeat(40),
       MFA_ENCRYPTION_KEY: 'm'.repeat(40),
+      STORAGE_ALLOW_LOCAL_IN_PRODUCTION: 'true',
       SMTP_URL: 'smtp://127.0.0.1:1',
       LOG_LEVEL: 'info',
       DB_MIGRATE_ON_BOOT: 'false',

@@ -105,6 +105,8 @@ export class Cluster {
       // The broadcast is sent by an admin made in the database, without a second factor.
       ADMIN_MFA_REQUIRED: 'false',
       DATA_DIR: join(this.dir, 'data'),
+      // Every instance runs on this machine and shares DATA_DIR, so the local driver serves all.
+      STORAGE_ALLOW_LOCAL_IN_PRODUCTION: 'true',
       LOG_LEVEL: 'info',
       HTTP_LOG: 'false',
       ...FAST,
