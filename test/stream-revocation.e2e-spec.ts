@@ -27,7 +27,8 @@ describe('notification streams end with their session', () => {
     worker = await createTestWorker();
     await two.app.listen(0, '127.0.0.1');
     baseTwo = `http://127.0.0.1:${(two.app.getHttpServer().address() as AddressInfo).port}`;
-  });
+    // Three applications boot here: on a loaded 2-core machine that took over the default 30 s.
+  }, 90_000);
   afterAll(async () => {
     await one.close();
     await two.close();
