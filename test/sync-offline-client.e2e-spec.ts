@@ -98,7 +98,9 @@ describe('offline-first SDK client (README example)', () => {
       // Its cursor is now older than the retention: 410, so it drops its copy and resyncs.
       stop = new AbortController();
       loop = tablet.run(stop.signal, { onError: (e) => errors.push(e) });
-      await waitFor(() => tablet.resyncs === 1 && tablet.store.cursor !== null, {
+      // On Node 24 the reconnect's two catch-ups (the run's own and the stream's first event)
+      // can each meet the 410 before either stores a cursor: two resyncs, same end state.
+      await waitFor(() => tablet.resyncs >= 1 && tablet.store.cursor !== null, {
         what: 'the tablet to resync',
       });
       await waitFor(() => tablet.get('notes', 'n1') === undefined, { what: 'the resync' });
