@@ -205,6 +205,36 @@ describe('through PgBouncer in transaction mode', () => {
     expect(unsent?.n).toBe(0);
   }, 60_000);
 
+  it('serves sync writes and pulls pooled: the hot statements go unnamed behind PgBouncer', async () => {
+    const user = await signUp(t);
+    const doc = (key: string) => `/api/v1/sync/documents/notes/${key}`;
+    // Concurrent, so that statements land on several of PgBouncer's server connections: a
+    // statement prepared on one would be missing on the next.
+    const puts = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        t
+          .asUser(user)
+          .put(doc(`n${i}`))
+          .send({ value: i }),
+      ),
+    );
+    expect(puts.map((res) => res.status)).toEqual(puts.map(() => 200));
+    const pulls = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        t.asUser(user).get('/api/v1/sync/changes').query({ limit: 5 }),
+      ),
+    );
+    expect(pulls.map((res) => [res.status, res.body.changes?.length])).toEqual(
+      pulls.map(() => [200, 5]),
+    );
+    const rest = await t
+      .asUser(user)
+      .get('/api/v1/sync/changes')
+      .query({ since: pulls[0]?.body.cursor, limit: 100 })
+      .expect(200);
+    expect(rest.body.changes).toHaveLength(15);
+  });
+
   it('the server-side statement timeout bounds a statement sent through the pooler', async () => {
     await expect(t.app.get(DataSource).query('SELECT pg_sleep(3)')).rejects.toMatchObject({
       code: '57014',

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig, DatabaseTimeouts } from '../config/index.js';
 import { baseDataSourceOptions } from './data-source-options.js';
+import { PreparedStatements } from './prepared-statements.js';
 import { TimeoutSafeClient } from './timeout-safe-client.js';
 import { Transactions } from './transactions.js';
 
@@ -14,8 +15,8 @@ export class DatabaseModule {
     return {
       module: DatabaseModule,
       global: true,
-      providers: [Transactions],
-      exports: [Transactions],
+      providers: [Transactions, PreparedStatements],
+      exports: [Transactions, PreparedStatements],
       imports: [
         TypeOrmModule.forRoot({
           ...base,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { PreparedStatements, statement } from '../../database/prepared-statements.js';
 import type { Totals } from '../domain/limits.js';
 import type { FeedChange, StoredDocument, SyncDocumentView } from '../domain/sync-views.js';
 
@@ -15,6 +16,50 @@ interface DocumentRow {
 }
 
 const COLUMNS = 'collection, key, rev, seq, value, size, deleted_at, updated_at';
+const FEED_COLUMNS = `collection, key, rev, seq, value, deleted_at IS NOT NULL AS deleted,
+  to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "updatedAt"`;
+
+const FIND_MANY = statement(
+  'sync-documents-find-many',
+  `SELECT ${COLUMNS} FROM sync_documents
+    WHERE user_id = $1
+      AND (collection, key) IN (SELECT * FROM unnest($2::varchar[], $3::varchar[]))`,
+);
+const FIND_LIVE = statement(
+  'sync-documents-find-live',
+  `SELECT ${COLUMNS} FROM sync_documents
+    WHERE user_id = $1 AND collection = $2 AND key = $3 AND deleted_at IS NULL`,
+);
+const LIST_LIVE = statement(
+  'sync-documents-list-live',
+  `SELECT ${COLUMNS} FROM sync_documents
+    WHERE user_id = $1 AND collection = $2 AND deleted_at IS NULL
+      AND ($3::varchar IS NULL OR key > $3)
+    ORDER BY key LIMIT $4`,
+);
+const FEED = statement(
+  'sync-documents-feed',
+  `SELECT ${FEED_COLUMNS} FROM sync_documents
+    WHERE user_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+);
+const FEED_OF_COLLECTIONS = statement(
+  'sync-documents-feed-of-collections',
+  `SELECT ${FEED_COLUMNS} FROM sync_documents
+    WHERE user_id = $1 AND seq > $2 AND collection = ANY($4::varchar[]) ORDER BY seq LIMIT $3`,
+);
+const UPSERT = statement(
+  'sync-documents-upsert',
+  `WITH head AS (
+     UPDATE sync_heads SET seq = $5, documents = $9, bytes = $10, updated_at = $8
+      WHERE user_id = $1
+   )
+   INSERT INTO sync_documents
+     (user_id, collection, key, rev, seq, value, size, deleted_at, created_at, updated_at)
+   VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, CASE WHEN $6::jsonb IS NULL THEN $8::timestamptz END, $8, $8)
+   ON CONFLICT (user_id, collection, key) DO UPDATE SET
+     rev = EXCLUDED.rev, seq = EXCLUDED.seq, value = EXCLUDED.value, size = EXCLUDED.size,
+     deleted_at = EXCLUDED.deleted_at, updated_at = EXCLUDED.updated_at`,
+);
 
 /** A write decided by the service: the row's next state. */
 export interface DocumentWrite {
@@ -35,7 +80,7 @@ export interface DocumentWrite {
  */
 @Injectable()
 export class SyncDocumentsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly sql: PreparedStatements) {}
 
   /** The rows (live or tombstone) of these documents, one query. */
   async findMany(
@@ -43,12 +88,11 @@ export class SyncDocumentsRepository {
     userId: string,
     ids: Array<{ collection: string; key: string }>,
   ): Promise<StoredDocument[]> {
-    const rows = (await manager.query(
-      `SELECT ${COLUMNS} FROM sync_documents
-        WHERE user_id = $1
-          AND (collection, key) IN (SELECT * FROM unnest($2::varchar[], $3::varchar[]))`,
+    const rows = await this.sql.rows<DocumentRow>(
+      FIND_MANY,
       [userId, ids.map((id) => id.collection), ids.map((id) => id.key)],
-    )) as DocumentRow[];
+      manager,
+    );
     return rows.map(toStored);
   }
 
@@ -57,11 +101,7 @@ export class SyncDocumentsRepository {
     collection: string,
     key: string,
   ): Promise<SyncDocumentView | null> {
-    const [row] = (await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM sync_documents
-        WHERE user_id = $1 AND collection = $2 AND key = $3 AND deleted_at IS NULL`,
-      [userId, collection, key],
-    )) as DocumentRow[];
+    const [row] = await this.sql.rows<DocumentRow>(FIND_LIVE, [userId, collection, key]);
     return row ? toStored(row) : null;
   }
 
@@ -72,13 +112,7 @@ export class SyncDocumentsRepository {
     afterKey: string | null,
     limit: number,
   ): Promise<StoredDocument[]> {
-    const rows = (await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM sync_documents
-        WHERE user_id = $1 AND collection = $2 AND deleted_at IS NULL
-          AND ($3::varchar IS NULL OR key > $3)
-        ORDER BY key LIMIT $4`,
-      [userId, collection, afterKey, limit],
-    )) as DocumentRow[];
+    const rows = await this.sql.rows<DocumentRow>(LIST_LIVE, [userId, collection, afterKey, limit]);
     return rows.map(toStored);
   }
 
@@ -95,16 +129,10 @@ export class SyncDocumentsRepository {
     collections: string[],
     limit: number,
   ): Promise<FeedChange[]> {
-    const filtered = collections.length > 0;
-    const rows = (await this.dataSource.query(
-      `SELECT collection, key, rev, seq, value, deleted_at IS NOT NULL AS deleted,
-              to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "updatedAt"
-         FROM sync_documents
-        WHERE user_id = $1 AND seq > $2 ${filtered ? 'AND collection = ANY($4::varchar[])' : ''}
-        ORDER BY seq LIMIT $3`,
-      filtered ? [userId, afterSeq, limit, collections] : [userId, afterSeq, limit],
-    )) as FeedChange[];
-    return rows;
+    if (collections.length === 0) {
+      return this.sql.rows<FeedChange>(FEED, [userId, afterSeq, limit]);
+    }
+    return this.sql.rows<FeedChange>(FEED_OF_COLLECTIONS, [userId, afterSeq, limit, collections]);
   }
 
   /**
@@ -117,17 +145,8 @@ export class SyncDocumentsRepository {
     write: DocumentWrite,
     totals: Totals,
   ): Promise<void> {
-    await manager.query(
-      `WITH head AS (
-         UPDATE sync_heads SET seq = $5, documents = $9, bytes = $10, updated_at = $8
-          WHERE user_id = $1
-       )
-       INSERT INTO sync_documents
-         (user_id, collection, key, rev, seq, value, size, deleted_at, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, CASE WHEN $6::jsonb IS NULL THEN $8::timestamptz END, $8, $8)
-       ON CONFLICT (user_id, collection, key) DO UPDATE SET
-         rev = EXCLUDED.rev, seq = EXCLUDED.seq, value = EXCLUDED.value, size = EXCLUDED.size,
-         deleted_at = EXCLUDED.deleted_at, updated_at = EXCLUDED.updated_at`,
+    await this.sql.rows(
+      UPSERT,
       [
         userId,
         write.collection,
@@ -140,6 +159,7 @@ export class SyncDocumentsRepository {
         totals.documents,
         totals.bytes,
       ],
+      manager,
     );
   }
 

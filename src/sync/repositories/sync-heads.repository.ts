@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { PreparedStatements, statement } from '../../database/prepared-statements.js';
 import type { SyncUsage } from '../domain/sync-views.js';
 
 /** The locked head of a user's sync state: the last seq handed out and the live totals. */
@@ -9,6 +10,17 @@ export interface HeadState {
   documents: number;
   bytes: number;
 }
+
+const LOCK = statement(
+  'sync-heads-lock',
+  `INSERT INTO sync_heads (user_id) VALUES ($1)
+   ON CONFLICT (user_id) DO UPDATE SET seq = sync_heads.seq
+   RETURNING seq, purged_seq, documents, bytes`,
+);
+const PURGED_SEQ = statement(
+  'sync-heads-purged-seq',
+  `SELECT purged_seq FROM sync_heads WHERE user_id = $1`,
+);
 
 interface HeadRow {
   seq: string;
@@ -25,25 +37,20 @@ interface HeadRow {
  */
 @Injectable()
 export class SyncHeadsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sql: PreparedStatements,
+  ) {}
 
   /** Creates the head on a user's first write; either way returns it locked (FOR UPDATE). */
   async lock(manager: EntityManager, userId: string): Promise<HeadState> {
-    const [row] = (await manager.query(
-      `INSERT INTO sync_heads (user_id) VALUES ($1)
-       ON CONFLICT (user_id) DO UPDATE SET seq = sync_heads.seq
-       RETURNING seq, purged_seq, documents, bytes`,
-      [userId],
-    )) as HeadRow[];
+    const [row] = await this.sql.rows<HeadRow>(LOCK, [userId], manager);
     return toHead(row as HeadRow);
   }
 
   /** The highest seq of a purged tombstone (0 for a user who never synced). */
   async purgedSeq(userId: string): Promise<number> {
-    const [row] = (await this.dataSource.query(
-      `SELECT purged_seq FROM sync_heads WHERE user_id = $1`,
-      [userId],
-    )) as Array<{ purged_seq: string }>;
+    const [row] = await this.sql.rows<{ purged_seq: string }>(PURGED_SEQ, [userId]);
     return row ? Number(row.purged_seq) : 0;
   }
 

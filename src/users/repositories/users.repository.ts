@@ -2,8 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import { keysetPage, type Page } from '../../common/pagination/keyset.js';
+import { PreparedStatements, statement } from '../../database/prepared-statements.js';
 import type { UserContact, UserView } from '../domain/user-view.js';
 import { User, type UserRole, type UserStatus } from '../entities/user.entity.js';
+
+const FIND_VIEW = statement(
+  'users-find-view',
+  `SELECT id, email, display_name, role, status, email_verified_at, locale, time_zone, created_at,
+          avatar_key
+     FROM users WHERE id = $1 AND deleted_at IS NULL`,
+);
 
 interface ViewRow {
   id: string;
@@ -60,7 +68,10 @@ const UNIQUE_VIOLATION = '23505';
  */
 @Injectable()
 export class UsersRepository {
-  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly sql: PreparedStatements,
+  ) {}
 
   /** For callers with no transaction to join: each statement commits on its own. */
   get autoCommit(): EntityManager {
@@ -206,18 +217,12 @@ export class UsersRepository {
   }
 
   /**
-   * GET /users/me, which clients call at every launch: one primary-key SELECT of the response's
-   * columns only (the password hash is never read); TypeORM's findOne costs several times more
-   * per call (bench/README.md, `me`).
+   * GET /users/me, which clients call at every launch: one prepared primary-key SELECT of the
+   * response's columns only (the password hash is never read); TypeORM's findOne costs several
+   * times more per call (bench/README.md, `me`).
    */
   async findView(userId: string): Promise<UserView | null> {
-    const rows: ViewRow[] = await this.users.query(
-      `SELECT id, email, display_name, role, status, email_verified_at, locale, time_zone, created_at,
-              avatar_key
-         FROM users WHERE id = $1 AND deleted_at IS NULL`,
-      [userId],
-    );
-    const row = rows[0];
+    const [row] = await this.sql.rows<ViewRow>(FIND_VIEW, [userId]);
     if (!row) return null;
     return {
       id: row.id,
