@@ -221,6 +221,43 @@ describe('sync change feed', () => {
     expect(resync.changes.map((c) => c.key)).toEqual(['kept']);
   });
 
+  it('keeps a resync’s cursors good past the tombstones purged before it, not later ones', async () => {
+    let bob = await signUp(t);
+    for (const key of ['a', 'b', 'c', 'd'])
+      await t.asUser(bob).put(doc('lists', key)).send({ value: key }).expect(200);
+    const early = (await pullAll(bob)).cursor;
+    await t.asUser(bob).delete(doc('lists', 'c')).expect(204);
+    clock.advance(31 * DAY);
+    await t.app.get(SyncPurge, { strict: false }).runOnce();
+    bob = { ...bob, ...(await login(t, bob.email, bob.password)) };
+    await t.asUser(bob).get('/api/v1/sync/changes').query({ since: early }).expect(410);
+
+    // Pages of one end below the purged tombstone (the last change): every page and the next
+    // pull answer 200, where a plain position would answer 410 and restart the resync.
+    const resync = await pullAll(bob, undefined, 1);
+    expect(resync.changes.map((c) => c.key)).toEqual(['a', 'b', 'd']);
+    expect((await pullAll(bob, resync.cursor)).changes).toEqual([]);
+
+    // A delete after the resync began is not excused: purged unseen, it still answers 410.
+    await t.asUser(bob).delete(doc('lists', 'a')).expect(204);
+    clock.advance(31 * DAY);
+    await t.app.get(SyncPurge, { strict: false }).runOnce();
+    bob = { ...bob, ...(await login(t, bob.email, bob.password)) };
+    await t.asUser(bob).get('/api/v1/sync/changes').query({ since: resync.cursor }).expect(410);
+  });
+
+  it('answers 410 to a cursor at the beginning once a tombstone is purged', async () => {
+    let cy = await signUp(t);
+    // An empty feed's cursor, then this device's own write (known from its answer, not a pull).
+    const empty = (await pullAll(cy)).cursor;
+    await t.asUser(cy).put(doc('lists', 'x')).send({ value: 1 }).expect(200);
+    await t.asUser(cy).delete(doc('lists', 'x')).expect(204);
+    clock.advance(31 * DAY);
+    await t.app.get(SyncPurge, { strict: false }).runOnce();
+    cy = { ...cy, ...(await login(t, cy.email, cy.password)) };
+    await t.asUser(cy).get('/api/v1/sync/changes').query({ since: empty }).expect(410);
+  });
+
   it('forgets stored mutation results after their retention: only then does a retry apply again', async () => {
     let ann = await signUp(t);
     const body = {

@@ -96,14 +96,20 @@ describe('offline-first SDK client (README example)', () => {
       expect((await t.app.get(SyncPurge).runOnce()).tombstones).toBeGreaterThanOrEqual(1);
 
       // Its cursor is now older than the retention: 410, so it drops its copy and resyncs.
+      events.length = 0;
       stop = new AbortController();
-      loop = tablet.run(stop.signal, { onError: (e) => errors.push(e) });
-      // On Node 24 the reconnect's two catch-ups (the run's own and the stream's first event)
-      // can each meet the 410 before either stores a cursor: two resyncs, same end state.
-      await waitFor(() => tablet.resyncs >= 1 && tablet.store.cursor !== null, {
-        what: 'the tablet to resync',
+      loop = tablet.run(stop.signal, {
+        onEvent: (e) => events.push(e),
+        onError: (e) => errors.push(e),
       });
-      await waitFor(() => tablet.get('notes', 'n1') === undefined, { what: 'the resync' });
+      // An event is passed on after the pull it triggered: by the first, both of the reconnect's
+      // catch-ups (the run's own and the stream's) are done, and the resync's cursor held.
+      await waitFor(() => events.some((e) => e.type === 'unread-count'), {
+        what: 'the tablet to reconnect and catch up',
+      });
+      expect(tablet.resyncs).toBe(1);
+      expect(tablet.store.cursor).not.toBeNull();
+      expect(tablet.get('notes', 'n1')).toBeUndefined();
     } finally {
       // A failed step must not leave the stream open (the test process would never exit).
       stop.abort();

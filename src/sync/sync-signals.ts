@@ -36,7 +36,7 @@ export class SyncSignals {
   constructor(private readonly streams: StreamService) {}
 
   changed(userId: string, cursor: string): void {
-    const seq = decodeChangeCursor(cursor);
+    const { seq } = decodeChangeCursor(cursor);
     const busy = this.inFlight.get(userId);
     if (!busy) {
       void this.publish(userId, { cursor, seq });

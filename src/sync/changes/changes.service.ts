@@ -24,17 +24,23 @@ export class ChangesService {
     const since = decodeChangeCursor(request.since);
     const rows = await this.documents.changesAfter(
       userId,
-      since,
+      since.seq,
       request.collections,
       request.limit + 1,
     );
     // Read after the page: a purge that removed a tombstone the page could have shown has
     // committed its raised purged_seq by now, so the page is never silently short of a delete.
-    if (since > 0 && since < (await this.heads.purgedSeq(userId))) throw syncCursorExpired();
+    const purgedSeq = await this.heads.purgedSeq(userId);
+    const fromTheBeginning = request.since === undefined;
+    if (!fromTheBeginning && purgedSeq > Math.max(since.seq, since.floor))
+      throw syncCursorExpired();
     const changes = rows.slice(0, request.limit);
+    // A resync's position starts below the tombstones purged before it began: without the floor,
+    // its next page or pull would answer 410 and start it over (for ever, on a long feed).
+    const floor = fromTheBeginning ? purgedSeq : since.floor;
     return {
       changes,
-      cursor: encodeChangeCursor(lastSeq(changes) ?? since),
+      cursor: encodeChangeCursor(lastSeq(changes) ?? since.seq, floor),
       hasMore: rows.length > request.limit,
     };
   }

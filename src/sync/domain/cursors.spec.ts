@@ -20,8 +20,16 @@ const code = (fn: () => unknown): string | undefined => {
 describe('sync cursors', () => {
   it('round-trips a change position; absent means the beginning', () => {
     for (const seq of [0, 1, 42, 2 ** 52])
-      expect(decodeChangeCursor(encodeChangeCursor(seq))).toBe(seq);
-    expect(decodeChangeCursor(undefined)).toBe(0);
+      expect(decodeChangeCursor(encodeChangeCursor(seq))).toEqual({ seq, floor: 0 });
+    expect(decodeChangeCursor(undefined)).toEqual({ seq: 0, floor: 0 });
+  });
+
+  it('carries a resync’s floor only while the position is below it', () => {
+    expect(decodeChangeCursor(encodeChangeCursor(3, 7))).toEqual({ seq: 3, floor: 7 });
+    expect(decodeChangeCursor(encodeChangeCursor(0, 2 ** 52))).toEqual({ seq: 0, floor: 2 ** 52 });
+    // Past it, the cursor is the plain one clients already hold.
+    expect(encodeChangeCursor(7, 7)).toBe(encodeChangeCursor(7));
+    expect(encodeChangeCursor(9, 7)).toBe(encodeChangeCursor(9));
   });
 
   it('refuses anything it did not issue as invalid-cursor', () => {
@@ -34,6 +42,11 @@ describe('sync cursors', () => {
       forged('s1:1.5'),
       forged('s1:99999999999999999'),
       forged('s2:1'),
+      forged('s2:1:1'),
+      forged('s2:2:1'),
+      forged('s2:1:2:3'),
+      forged('s2:1:'),
+      forged('s2:01:2'),
       forged('k1:abc'),
       `${encodeChangeCursor(5)}x`,
     ]) {

@@ -7,18 +7,41 @@ import { invalidCursor } from '../../common/pagination/keyset.js';
  */
 
 const CHANGE_PREFIX = 's1:';
+/** A change cursor of a resync that is still below the purge horizon it started at. */
+const RESYNC_PREFIX = 's2:';
 const LIST_PREFIX = 'k1:';
 const SEQ = /^(0|[1-9]\d{0,15})$/;
 
-export function encodeChangeCursor(seq: number): string {
-  return Buffer.from(`${CHANGE_PREFIX}${seq}`, 'utf8').toString('base64url');
+/**
+ * A position in the feed, and `floor`: the user's purged_seq when its holder started from the
+ * beginning. Tombstones purged up to the floor are no concern of the holder (it had dropped its
+ * copy), so its cursor stays good until a tombstone past both is purged.
+ */
+export interface ChangeCursor {
+  seq: number;
+  floor: number;
 }
 
-/** The sequence number a change cursor stands for (0 when absent: from the beginning). */
-export function decodeChangeCursor(raw: string | undefined): number {
-  if (raw === undefined) return 0;
-  const text = decode(raw, CHANGE_PREFIX);
-  if (text === null || !SEQ.test(text)) throw invalidCursor();
+export function encodeChangeCursor(seq: number, floor = 0): string {
+  // Once the position passes the floor, the floor says nothing more: the plain form.
+  const text = floor > seq ? `${RESYNC_PREFIX}${seq}:${floor}` : `${CHANGE_PREFIX}${seq}`;
+  return Buffer.from(text, 'utf8').toString('base64url');
+}
+
+/** What a change cursor stands for (the beginning, with no floor, when absent). */
+export function decodeChangeCursor(raw: string | undefined): ChangeCursor {
+  if (raw === undefined) return { seq: 0, floor: 0 };
+  const plain = decode(raw, CHANGE_PREFIX);
+  if (plain !== null) return { seq: toSeq(plain), floor: 0 };
+  const parts = decode(raw, RESYNC_PREFIX)?.split(':');
+  if (parts?.length !== 2) throw invalidCursor();
+  const [seq, floor] = parts.map(toSeq) as [number, number];
+  if (floor <= seq) throw invalidCursor(); // never issued: the plain form says the same
+  return { seq, floor };
+}
+
+function toSeq(text: string): number {
+  if (!SEQ.test(text)) throw invalidCursor();
   const seq = Number(text);
   if (!Number.isSafeInteger(seq)) throw invalidCursor();
   return seq;
