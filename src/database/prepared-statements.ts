@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { PoolClient, QueryConfig, QueryResultRow } from 'pg';
+import type { Pool, PoolClient, QueryConfig, QueryResultRow } from 'pg';
 import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 
 /** A statement of a hot path, run by name so that PostgreSQL plans it once per connection. */
@@ -12,12 +13,14 @@ export interface Statement {
 
 export const statement = (name: string, text: string): Statement => ({ name, text });
 
+type Queryable = Pick<PoolClient, 'query'>;
+
 /**
  * Runs hot statements as named prepared statements. TypeORM sends every query unnamed, so
  * PostgreSQL parses and plans it each time; on the most frequent requests that was as much
- * database CPU again as the query itself (bench/README.md, sync-changes). Everything else is
- * what `DataSource.query` does: the same pool, TypeORM's connection lifecycle, the caller's
- * transaction when `manager` is given, and a failed query thrown as a QueryFailedError.
+ * database CPU again as the query itself (bench/README.md, sync-changes). Otherwise it is what
+ * `DataSource.query` does: TypeORM's pool, the caller's transaction when `manager` is given, and
+ * a failed query thrown as a QueryFailedError.
  *
  * Behind PgBouncer (DB_POOLER=pgbouncer) the statements go unnamed: in transaction mode a
  * statement prepared on one server connection is unknown on the next, and PgBouncer only tracks
@@ -40,20 +43,23 @@ export class PreparedStatements {
     values: unknown[],
     manager?: EntityManager,
   ): Promise<T[]> {
-    const own = manager?.queryRunner === undefined;
-    const runner = manager?.queryRunner ?? this.dataSource.createQueryRunner();
+    const query: QueryConfig = this.named
+      ? { name: sql.name, text: sql.text, values }
+      : { text: sql.text, values };
+    // In a transaction: its connection. Otherwise the pool's own query(), which checks a
+    // connection out and back in (dropping it after an error) without a TypeORM query runner.
+    const client: Queryable = manager?.queryRunner
+      ? ((await manager.queryRunner.connect()) as PoolClient)
+      : this.pool();
     try {
-      const client = (await runner.connect()) as PoolClient;
-      const query: QueryConfig = this.named
-        ? { name: sql.name, text: sql.text, values }
-        : { text: sql.text, values };
-      try {
-        return (await client.query<T>(query)).rows;
-      } catch (error) {
-        throw new QueryFailedError(sql.text, values, error as Error);
-      }
-    } finally {
-      if (own) await runner.release();
+      return (await client.query<T>(query)).rows;
+    } catch (error) {
+      throw new QueryFailedError(sql.text, values, error as Error);
     }
+  }
+
+  private pool(): Pool {
+    // TypeORM types its node-postgres pool as `any`.
+    return (this.dataSource.driver as PostgresDriver).master as Pool;
   }
 }
