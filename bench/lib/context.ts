@@ -217,7 +217,7 @@ export function fmt(r: LoadResult): string {
   const codes = Object.entries(r.statusCodes)
     .map(([c, n]) => `${c}:${n}`)
     .join(' ');
-  const cpu = r.cpuUsPerReq !== undefined ? `  cpu ${r.cpuUsPerReq} µs/req` : '';
+  const cpu = `${r.cpuUsPerReq !== undefined ? `  cpu ${r.cpuUsPerReq} µs/req` : ''}  pg ${r.dbCpuUsPerReq} µs/req`;
   return `${r.reqPerSec} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  errors ${r.errors}${cpu}  [${codes}]`;
 }
 

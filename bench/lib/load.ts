@@ -1,5 +1,5 @@
 import autocannon, { type Request, type Result } from 'autocannon';
-import { cpuSecondsOf, median, round } from './util.js';
+import { cpuSecondsByName, cpuSecondsOf, median, round } from './util.js';
 
 export interface LoadSpec {
   url: string;
@@ -30,10 +30,17 @@ export interface LoadResult {
   cpuUsPerReq?: number;
   /** The same for its main thread alone (the event loop; not libuv's pool). */
   loopCpuUsPerReq?: number;
+  /**
+   * CPU time of every `postgres` process per request: on a machine whose cores the app and
+   * PostgreSQL share, work moved into the database (a statement planned on every call) costs
+   * req/s without showing in the serving process's CPU.
+   */
+  dbCpuUsPerReq: number;
 }
 
 export async function load(spec: LoadSpec): Promise<LoadResult> {
   const cpuBefore = spec.pid ? [cpuSecondsOf(spec.pid), cpuSecondsOf(spec.pid, true)] : null;
+  const dbBefore = databaseCpuSeconds();
   const r: Result = await autocannon({
     url: spec.url + (spec.path ?? ''),
     connections: spec.connections,
@@ -56,6 +63,7 @@ export async function load(spec: LoadSpec): Promise<LoadResult> {
     total: r.requests.total,
     errors: r.errors + r.timeouts + r.non2xx,
     statusCodes,
+    dbCpuUsPerReq: perRequestUs(databaseCpuSeconds() - dbBefore, Math.max(r.requests.total, 1)),
     ...(cpuBefore && spec.pid && r.requests.total > 0
       ? {
           cpuUsPerReq: perRequestUs(cpuSecondsOf(spec.pid) - cpuBefore[0], r.requests.total),
@@ -67,6 +75,8 @@ export async function load(spec: LoadSpec): Promise<LoadResult> {
       : {}),
   };
 }
+
+const databaseCpuSeconds = (): number => cpuSecondsByName(['postgres']).postgres ?? 0;
 
 function perRequestUs(cpuSeconds: number, requests: number): number {
   return round((cpuSeconds * 1e6) / requests, 0);
@@ -81,6 +91,7 @@ export interface Summary {
   statusCodes: Record<string, number>;
   cpuUsPerReq?: number;
   loopCpuUsPerReq?: number;
+  dbCpuUsPerReq: number;
 }
 
 export function summarise(rounds: LoadResult[]): Summary {
@@ -94,6 +105,7 @@ export function summarise(rounds: LoadResult[]): Summary {
     p99: median(rounds.map((r) => r.p99)),
     errors: rounds.reduce((n, r) => n + r.errors, 0),
     statusCodes,
+    dbCpuUsPerReq: median(rounds.map((r) => r.dbCpuUsPerReq)),
     ...(rounds.every((r) => r.cpuUsPerReq !== undefined)
       ? {
           cpuUsPerReq: median(rounds.map((r) => r.cpuUsPerReq ?? 0)),

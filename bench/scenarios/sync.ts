@@ -27,7 +27,7 @@ function comparedResult(
     scenario,
     target: `app/baseline req/s >= ${targetRatio}, no errors`,
     pass: r.ratio >= targetRatio && errors === 0,
-    headline: `${r.app.reqPerSec} req/s vs baseline ${r.baseline.reqPerSec} → ${r.ratio}; p99 ${r.app.p99} vs ${r.baseline.p99} ms (${r.p99Ratio}x); errors ${r.app.errors} (baseline ${r.baseline.errors}); CPU/req ${r.app.cpuUsPerReq ?? '?'} vs ${r.baseline.cpuUsPerReq ?? '?'} µs; peak RSS ${peakRssMiB} MiB`,
+    headline: `${r.app.reqPerSec} req/s vs baseline ${r.baseline.reqPerSec} → ${r.ratio}; p99 ${r.app.p99} vs ${r.baseline.p99} ms (${r.p99Ratio}x); errors ${r.app.errors} (baseline ${r.baseline.errors}); CPU/req ${r.app.cpuUsPerReq ?? '?'} vs ${r.baseline.cpuUsPerReq ?? '?'} µs (PostgreSQL ${r.app.dbCpuUsPerReq} vs ${r.baseline.dbCpuUsPerReq}); peak RSS ${peakRssMiB} MiB`,
     ...r,
     peakRssMiB,
   };
