@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { expect, it } from '@jest/globals';
 import Bull from 'bull';
 import { QUEUES } from '../../src/queue/queues.js';
+import { seedWelcomeNotifications } from '../support/factories.js';
 import { call, signUp } from './client.js';
 import { eventually, QUEUE_PREFIX, report, sleep, type Cluster } from './cluster.js';
 
@@ -18,7 +19,7 @@ export function workerScenarios(cluster: () => Cluster): void {
     const cpuBefore = c.workers.map((w) => cpuMs(w.pid));
     const expected: string[] = [];
     for (let wave = 0; wave < WAVES; wave++) {
-      expected.push(...(await seedWelcomeNotifications(c, EVENTS / WAVES)));
+      expected.push(...(await seedWelcomeNotifications(c, 'cluster', EVENTS / WAVES)));
       await sleep(200);
     }
     const wanted = new Set(expected);
@@ -144,31 +145,6 @@ export function workerScenarios(cluster: () => Cluster): void {
       await Promise.all(queues.map((q) => q.close()));
     }
   });
-}
-
-/**
- * `count` users (fixture rows) and one `account.welcome` request each, written to the outbox as
- * `notify()` writes it (type, payload, idempotency key): the workers relay, store and mail them.
- */
-async function seedWelcomeNotifications(c: Cluster, count: number): Promise<string[]> {
-  const run = randomUUID().slice(0, 8);
-  const users = await c.sql<{ id: string; email: string }>(
-    `INSERT INTO users (email, display_name, locale, time_zone)
-     SELECT 'w' || i || '-' || $2 || '@example.test', 'User ' || i, 'en', 'UTC'
-       FROM generate_series(1, $1::int) AS i
-     RETURNING id, email`,
-    [count, run],
-  );
-  await c.sql(
-    `INSERT INTO outbox_events (id, type, payload)
-     SELECT gen_random_uuid(), 'notifications.requested',
-            jsonb_build_object('userId', u, 'type', 'account.welcome',
-                               'data', jsonb_build_object('displayName', 'Cluster'),
-                               'idempotencyKey', 'cluster-welcome-' || u)
-       FROM unnest($1::uuid[]) AS u`,
-    [users.map((u) => u.id)],
-  );
-  return users.map((u) => u.email.toLowerCase());
 }
 
 /**

@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppProcess } from '../support/app-process.js';
+import { seedWelcomeNotifications } from '../support/factories.js';
 import { FaultProxy } from '../support/fault-proxy.js';
 import { PgCluster } from '../support/pg-cluster.js';
 import { RedisProcess } from '../support/redis-process.js';
@@ -230,29 +231,9 @@ export class Stack {
     return this.pg.query<T>(DATABASE, query, params);
   }
 
-  /**
-   * `count` users (fixture rows) and one `account.welcome` notification request each, written to
-   * the outbox the way `notify()` writes it: the worker relays, renders and mails them.
-   */
+  /** `count` fixture users, each with an `account.welcome` request in the outbox. */
   async seedWelcomeNotifications(count: number): Promise<string[]> {
-    const run = randomUUID().slice(0, 8);
-    const users = await this.sql<{ id: string; email: string }>(
-      `INSERT INTO users (email, display_name, locale, time_zone)
-       SELECT 'n' || i || '-' || $2 || '@example.test', 'User ' || i, 'en', 'UTC'
-         FROM generate_series(1, $1::int) AS i
-       RETURNING id, email`,
-      [count, run],
-    );
-    await this.sql(
-      `INSERT INTO outbox_events (id, type, payload)
-       SELECT gen_random_uuid(), 'notifications.requested',
-              jsonb_build_object('userId', u, 'type', 'account.welcome',
-                                 'data', jsonb_build_object('displayName', 'Faulty'),
-                                 'idempotencyKey', 'welcome-' || u)
-         FROM unnest($1::uuid[]) AS u`,
-      [users.map((u) => u.id)],
-    );
-    return users.map((u) => u.email.toLowerCase());
+    return seedWelcomeNotifications(this, 'faults', count);
   }
 
   async stop(): Promise<void> {

@@ -106,6 +106,41 @@ export async function insertOutboxEvent(
   );
 }
 
+/** The database of a stack whose app runs in other processes (cluster and faults suites). */
+export interface SqlHandle {
+  sql<T = Record<string, unknown>>(query: string, params?: unknown[]): Promise<T[]>;
+}
+
+/**
+ * `count` users and one `account.welcome` request each, written to the outbox as `notify()` writes
+ * it (type, payload, idempotency key): the workers relay, store and mail them. Returns the users'
+ * emails, lower-cased as the mails' recipients are. `tag` starts every idempotency key
+ * (`<tag>-welcome-<userId>`), so that a suite can count the events it seeded.
+ */
+export async function seedWelcomeNotifications(
+  db: SqlHandle,
+  tag: string,
+  count: number,
+): Promise<string[]> {
+  const users = await db.sql<{ id: string; email: string }>(
+    `INSERT INTO users (email, display_name, locale, time_zone)
+     SELECT $2::text || '-' || i || '-' || $3 || '@example.test', 'User ' || i, 'en', 'UTC'
+       FROM generate_series(1, $1::int) AS i
+     RETURNING id, email`,
+    [count, tag, randomUUID().slice(0, 8)],
+  );
+  await db.sql(
+    `INSERT INTO outbox_events (id, type, payload)
+     SELECT gen_random_uuid(), 'notifications.requested',
+            jsonb_build_object('userId', u, 'type', 'account.welcome',
+                               'data', jsonb_build_object('displayName', 'Seeded'),
+                               'idempotencyKey', $2::text || '-welcome-' || u)
+       FROM unnest($1::uuid[]) AS u`,
+    [users.map((u) => u.id), tag],
+  );
+  return users.map((u) => u.email.toLowerCase());
+}
+
 /** What a process killed inside a provider call leaves: its operation lease, held for an hour. */
 export async function holdPaymentOperation(
   app: INestApplicationContext,
