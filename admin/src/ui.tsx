@@ -150,3 +150,63 @@ export function Pager({
     </button>
   );
 }
+
+/** A status as a coloured badge: styles.css colours it by the status name itself. */
+export function StatusBadge(props: {
+  status: string;
+  testId?: string;
+  /** Text other than the status, when the status only picks the colour. */
+  children?: ReactNode;
+}): ReactNode {
+  return (
+    <span className={`badge ${props.status}`} data-testid={props.testId}>
+      {props.children ?? props.status}
+    </span>
+  );
+}
+
+export interface Column<T> {
+  header: ReactNode;
+  cell: (row: T) => ReactNode;
+  /** The cells' class, or a function of the row where it flags a value (a failure count). */
+  className?: string | ((row: T) => string);
+}
+
+/** A table of rows by columns, with scoped headers so that screen readers name each cell. */
+export function DataTable<T>(props: {
+  columns: readonly Column<T>[];
+  rows: readonly T[];
+  rowKey: (row: T) => string;
+  caption?: string;
+}): ReactNode {
+  return (
+    <table>
+      {props.caption && <caption className="visually-hidden">{props.caption}</caption>}
+      <thead>
+        <tr>
+          {props.columns.map((column, i) => (
+            <th key={i} scope="col">
+              {column.header}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.map((row) => (
+          <tr key={props.rowKey(row)}>
+            {props.columns.map((column, i) => (
+              <td
+                key={i}
+                className={
+                  typeof column.className === 'function' ? column.className(row) : column.className
+                }
+              >
+                {column.cell(row)}
+              </td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

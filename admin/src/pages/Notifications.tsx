@@ -1,8 +1,15 @@
 import { useEffect, useState, type ReactNode, type SubmitEvent } from 'react';
 import { api, must } from '../api.js';
-import { readFilters, withCursor, withFilter } from '../query.js';
-import { navigate, useLocation, useTitle } from '../router.js';
-import { ActionButton, Link, Loaded, Pager, ProblemView, Time, useLoad } from '../ui.js';
+import {
+  FilterBar,
+  PagedTable,
+  SelectFilter,
+  UserIdFilter,
+  usePagedList,
+  userColumn,
+} from '../list.js';
+import { useTitle } from '../router.js';
+import { ActionButton, DataTable, Loaded, ProblemView, StatusBadge, Time, useLoad } from '../ui.js';
 
 type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'skipped';
 const STATUSES: DeliveryStatus[] = ['queued', 'sending', 'sent', 'failed', 'skipped'];
@@ -22,116 +29,59 @@ export function NotificationsPage(): ReactNode {
 }
 
 function Deliveries(): ReactNode {
-  const { query } = useLocation();
-  const filters = readFilters(query, ['status', 'userId', 'cursor']);
-  const [load, reload] = useLoad(
-    () =>
-      must(
-        api.GET('/api/v1/notifications/deliveries', {
-          params: {
-            query: {
-              status: filters.status as DeliveryStatus | undefined,
-              userId: filters.userId,
-              cursor: filters.cursor,
-              limit: 25,
-            },
+  const list = usePagedList('/notifications', ['status', 'userId'], (f) =>
+    must(
+      api.GET('/api/v1/notifications/deliveries', {
+        params: {
+          query: {
+            status: f.status as DeliveryStatus | undefined,
+            userId: f.userId,
+            cursor: f.cursor,
+            limit: 25,
           },
-        }),
-      ),
-    JSON.stringify(filters),
+        },
+      }),
+    ),
   );
-  const set = (key: string, value: string): void =>
-    navigate(`/notifications${withFilter(query, key, value)}`);
   return (
     <section aria-labelledby="deliveries-h">
       <h2 id="deliveries-h">Deliveries</h2>
-      <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          Status
-          <select
-            value={filters.status ?? ''}
-            onChange={(e) => set('status', e.currentTarget.value)}
-          >
-            <option value="">Any</option>
-            {STATUSES.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          User id
-          <input
-            name="userId"
-            defaultValue={filters.userId ?? ''}
-            placeholder="uuid"
-            onBlur={(e) => set('userId', e.currentTarget.value)}
-          />
-        </label>
-      </form>
-      <Loaded
-        load={load}
-        empty={(p) => p.data.length === 0}
+      <FilterBar>
+        <SelectFilter label="Status" filter="status" options={STATUSES} list={list} />
+        <UserIdFilter list={list} />
+      </FilterBar>
+      <PagedTable
+        load={list.load}
         emptyText="No delivery matches these filters."
-      >
-        {(page) => (
-          <>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Type</th>
-                  <th scope="col">Channel</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Attempts</th>
-                  <th scope="col">Error</th>
-                  <th scope="col">User</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.data.map((d) => (
-                  <tr key={d.id}>
-                    <td>{d.type}</td>
-                    <td>{d.channel}</td>
-                    <td>
-                      <span className={`badge ${d.status}`}>{d.status}</span>
-                    </td>
-                    <td>{d.attempts}</td>
-                    <td className="error-text">{d.lastError ?? '—'}</td>
-                    <td>
-                      <Link to={`/users/${d.userId}`}>{d.userId.slice(0, 8)}</Link>
-                    </td>
-                    <td>
-                      <Time value={d.createdAt} />
-                    </td>
-                    <td>
-                      {d.status === 'failed' && (
-                        <ActionButton
-                          label="Retry"
-                          run={() =>
-                            must(
-                              api.POST('/api/v1/notifications/deliveries/{id}/retry', {
-                                params: { path: { id: d.id } },
-                              }),
-                            )
-                          }
-                          done={reload}
-                        />
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <Pager
-              next={page.nextCursor}
-              onNext={(c) => navigate(`/notifications${withCursor(query, c)}`)}
-            />
-          </>
-        )}
-      </Loaded>
+        rowKey={(d) => d.id}
+        onNext={list.nextPage}
+        columns={[
+          { header: 'Type', cell: (d) => d.type },
+          { header: 'Channel', cell: (d) => d.channel },
+          { header: 'Status', cell: (d) => <StatusBadge status={d.status} /> },
+          { header: 'Attempts', cell: (d) => d.attempts },
+          { header: 'Error', cell: (d) => d.lastError ?? '—', className: 'error-text' },
+          userColumn(),
+          { header: 'Created', cell: (d) => <Time value={d.createdAt} /> },
+          {
+            header: <span className="visually-hidden">Actions</span>,
+            cell: (d) =>
+              d.status === 'failed' && (
+                <ActionButton
+                  label="Retry"
+                  run={() =>
+                    must(
+                      api.POST('/api/v1/notifications/deliveries/{id}/retry', {
+                        params: { path: { id: d.id } },
+                      }),
+                    )
+                  }
+                  done={list.reload}
+                />
+              ),
+          },
+        ]}
+      />
     </section>
   );
 }
@@ -234,26 +184,15 @@ function Catalogue(): ReactNode {
       <h2 id="catalogue-h">Catalogue</h2>
       <Loaded load={load}>
         {(c) => (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Type</th>
-                <th scope="col">Category</th>
-                <th scope="col">Default channels</th>
-              </tr>
-            </thead>
-            <tbody>
-              {c.data.map((entry) => (
-                <tr key={entry.type}>
-                  <td>
-                    <code>{entry.type}</code>
-                  </td>
-                  <td>{entry.category}</td>
-                  <td>{entry.defaultChannels.join(', ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            rows={c.data}
+            rowKey={(entry) => entry.type}
+            columns={[
+              { header: 'Type', cell: (entry) => <code>{entry.type}</code> },
+              { header: 'Category', cell: (entry) => entry.category },
+              { header: 'Default channels', cell: (entry) => entry.defaultChannels.join(', ') },
+            ]}
+          />
         )}
       </Loaded>
     </section>

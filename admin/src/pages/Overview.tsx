@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { api, must } from '../api.js';
 import { formatMoney } from '../query.js';
 import { useTitle } from '../router.js';
-import { Link, Loaded, Time, useLoad } from '../ui.js';
+import { DataTable, Link, Loaded, StatusBadge, Time, useLoad } from '../ui.js';
 
 export function OverviewPage(): ReactNode {
   useTitle('Overview');
@@ -67,52 +67,37 @@ export function OverviewPage(): ReactNode {
               {o.paymentsToday.length === 0 ? (
                 <p className="empty">No payments today.</p>
               ) : (
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Status</th>
-                      <th scope="col">Count</th>
-                      <th scope="col">Volume</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {o.paymentsToday.map((p) => (
-                      <tr key={`${p.status}-${p.currency}`}>
-                        <td>
-                          <Link to={`/payments?status=${p.status}`}>{p.status}</Link>
-                        </td>
-                        <td>{p.count}</td>
-                        <td>{formatMoney(p.amount, p.currency)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <DataTable
+                  rows={o.paymentsToday}
+                  rowKey={(p) => `${p.status}-${p.currency}`}
+                  columns={[
+                    {
+                      header: 'Status',
+                      cell: (p) => <Link to={`/payments?status=${p.status}`}>{p.status}</Link>,
+                    },
+                    { header: 'Count', cell: (p) => p.count },
+                    { header: 'Volume', cell: (p) => formatMoney(p.amount, p.currency) },
+                  ]}
+                />
               )}
             </section>
             <section aria-labelledby="ov-queues">
               <h2 id="ov-queues">Queues</h2>
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Queue</th>
-                    <th scope="col">Waiting</th>
-                    <th scope="col">Active</th>
-                    <th scope="col">Delayed</th>
-                    <th scope="col">Failed</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {o.queues.map((q) => (
-                    <tr key={q.name}>
-                      <td>{q.name}</td>
-                      <td>{q.waiting}</td>
-                      <td>{q.active}</td>
-                      <td>{q.delayed}</td>
-                      <td className={q.failed > 0 ? 'bad' : ''}>{q.failed}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <DataTable
+                rows={o.queues}
+                rowKey={(q) => q.name}
+                columns={[
+                  { header: 'Queue', cell: (q) => q.name },
+                  { header: 'Waiting', cell: (q) => q.waiting },
+                  { header: 'Active', cell: (q) => q.active },
+                  { header: 'Delayed', cell: (q) => q.delayed },
+                  {
+                    header: 'Failed',
+                    cell: (q) => q.failed,
+                    className: (q) => (q.failed > 0 ? 'bad' : ''),
+                  },
+                ]}
+              />
             </section>
           </>
         )}
@@ -122,5 +107,5 @@ export function OverviewPage(): ReactNode {
 }
 
 function Up({ up }: { up: boolean }): ReactNode {
-  return <span className={`badge ${up ? 'active' : 'disabled'}`}>{up ? 'ready' : 'down'}</span>;
+  return <StatusBadge status={up ? 'active' : 'disabled'}>{up ? 'ready' : 'down'}</StatusBadge>;
 }

@@ -2,7 +2,7 @@ import { useState, type ReactNode, type SubmitEvent } from 'react';
 import { ApiProblem, api, must } from '../api.js';
 import { formatMoney, parseAmount } from '../query.js';
 import { useTitle } from '../router.js';
-import { Link, Loaded, ProblemView, Time, useLoad } from '../ui.js';
+import { DataTable, Link, Loaded, ProblemView, StatusBadge, Time, useLoad } from '../ui.js';
 
 export function PaymentPage({ id }: { id: string }): ReactNode {
   useTitle('Payment');
@@ -29,9 +29,7 @@ export function PaymentPage({ id }: { id: string }): ReactNode {
           <section aria-labelledby="pay-h">
             <h1 id="pay-h">
               {formatMoney(pay.amount, pay.currency)}{' '}
-              <span className={`badge ${pay.status}`} data-testid="payment-status">
-                {pay.status}
-              </span>
+              <StatusBadge status={pay.status} testId="payment-status" />
             </h1>
             <dl className="pairs">
               <dt>Payment</dt>
@@ -85,30 +83,16 @@ export function PaymentPage({ id }: { id: string }): ReactNode {
               {h.refunds.length === 0 ? (
                 <p className="empty">No refunds.</p>
               ) : (
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Amount</th>
-                      <th scope="col">Status</th>
-                      <th scope="col">Reason</th>
-                      <th scope="col">Created</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {h.refunds.map((r) => (
-                      <tr key={r.id}>
-                        <td>{formatMoney(r.amount, r.currency)}</td>
-                        <td>
-                          <span className={`badge ${r.status}`}>{r.status}</span>
-                        </td>
-                        <td>{r.reason ?? '—'}</td>
-                        <td>
-                          <Time value={r.createdAt} />
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <DataTable
+                  rows={h.refunds}
+                  rowKey={(r) => r.id}
+                  columns={[
+                    { header: 'Amount', cell: (r) => formatMoney(r.amount, r.currency) },
+                    { header: 'Status', cell: (r) => <StatusBadge status={r.status} /> },
+                    { header: 'Reason', cell: (r) => r.reason ?? '—' },
+                    { header: 'Created', cell: (r) => <Time value={r.createdAt} /> },
+                  ]}
+                />
               )}
             </section>
             <section aria-labelledby="webhooks-h">
@@ -116,30 +100,17 @@ export function PaymentPage({ id }: { id: string }): ReactNode {
               {h.webhookEvents.length === 0 ? (
                 <p className="empty">No webhook events for this payment.</p>
               ) : (
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Type</th>
-                      <th scope="col">Status</th>
-                      <th scope="col">Attempts</th>
-                      <th scope="col">Error</th>
-                      <th scope="col">Received</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {h.webhookEvents.map((w) => (
-                      <tr key={w.id}>
-                        <td>{w.type}</td>
-                        <td>{w.status}</td>
-                        <td>{w.attempts}</td>
-                        <td>{w.lastError ?? '—'}</td>
-                        <td>
-                          <Time value={w.createdAt} />
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <DataTable
+                  rows={h.webhookEvents}
+                  rowKey={(w) => w.id}
+                  columns={[
+                    { header: 'Type', cell: (w) => w.type },
+                    { header: 'Status', cell: (w) => w.status },
+                    { header: 'Attempts', cell: (w) => w.attempts },
+                    { header: 'Error', cell: (w) => w.lastError ?? '—' },
+                    { header: 'Received', cell: (w) => <Time value={w.createdAt} /> },
+                  ]}
+                />
               )}
             </section>
           </>

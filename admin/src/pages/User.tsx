@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { api, must } from '../api.js';
 import { formatMoney } from '../query.js';
 import { navigate, useTitle } from '../router.js';
-import { ActionButton, Link, Loaded, Time, useLoad } from '../ui.js';
+import { ActionButton, DataTable, Link, Loaded, StatusBadge, Time, useLoad } from '../ui.js';
 
 export function UserPage({ id }: { id: string }): ReactNode {
   useTitle('User');
@@ -59,9 +59,7 @@ export function UserPage({ id }: { id: string }): ReactNode {
               <dd>{u.role}</dd>
               <dt>Status</dt>
               <dd>
-                <span className={`badge ${u.status}`} data-testid="user-status">
-                  {u.status}
-                </span>
+                <StatusBadge status={u.status} testId="user-status" />
               </dd>
               <dt>Email verified</dt>
               <dd>{u.emailVerified ? 'yes' : 'no'}</dd>
@@ -121,47 +119,33 @@ export function UserPage({ id }: { id: string }): ReactNode {
         </div>
         <Loaded load={sessions} empty={(s) => s.data.length === 0} emptyText="No live sessions.">
           {(s) => (
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Device</th>
-                  <th scope="col">IP</th>
-                  <th scope="col">Signed in</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {s.data.map((session) => (
-                  <tr key={session.id}>
-                    <td>{session.deviceName}</td>
-                    <td>{session.ipAddress ?? '—'}</td>
-                    <td>
-                      <Time value={session.createdAt} />
-                    </td>
-                    <td>
-                      <Time value={session.lastUsedAt} />
-                    </td>
-                    <td>
-                      <ActionButton
-                        label={`Revoke ${session.deviceName}`}
-                        confirm={`End the session on ${session.deviceName}?`}
-                        run={() =>
-                          must(
-                            api.DELETE('/api/v1/users/{id}/sessions/{sessionId}', {
-                              params: { path: { id, sessionId: session.id } },
-                            }),
-                          )
-                        }
-                        done={afterChange}
-                      />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              rows={s.data}
+              rowKey={(session) => session.id}
+              columns={[
+                { header: 'Device', cell: (session) => session.deviceName },
+                { header: 'IP', cell: (session) => session.ipAddress ?? '—' },
+                { header: 'Signed in', cell: (session) => <Time value={session.createdAt} /> },
+                { header: 'Last used', cell: (session) => <Time value={session.lastUsedAt} /> },
+                {
+                  header: <span className="visually-hidden">Actions</span>,
+                  cell: (session) => (
+                    <ActionButton
+                      label={`Revoke ${session.deviceName}`}
+                      confirm={`End the session on ${session.deviceName}?`}
+                      run={() =>
+                        must(
+                          api.DELETE('/api/v1/users/{id}/sessions/{sessionId}', {
+                            params: { path: { id, sessionId: session.id } },
+                          }),
+                        )
+                      }
+                      done={afterChange}
+                    />
+                  ),
+                },
+              ]}
+            />
           )}
         </Loaded>
       </section>
@@ -170,30 +154,20 @@ export function UserPage({ id }: { id: string }): ReactNode {
         <h2 id="events-h">Security events (audit)</h2>
         <Loaded load={events} empty={(e) => e.data.length === 0} emptyText="No events.">
           {(e) => (
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Event</th>
-                  <th scope="col">By</th>
-                  <th scope="col">IP</th>
-                </tr>
-              </thead>
-              <tbody>
-                {e.data.map((event) => (
-                  <tr key={event.id}>
-                    <td>
-                      <Time value={event.createdAt} />
-                    </td>
-                    <td>{event.type}</td>
-                    <td>
-                      {event.actorId ? <Link to={`/users/${event.actorId}`}>admin</Link> : 'self'}
-                    </td>
-                    <td>{event.ipAddress ?? '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              rows={e.data}
+              rowKey={(event) => event.id}
+              columns={[
+                { header: 'When', cell: (event) => <Time value={event.createdAt} /> },
+                { header: 'Event', cell: (event) => event.type },
+                {
+                  header: 'By',
+                  cell: (event) =>
+                    event.actorId ? <Link to={`/users/${event.actorId}`}>admin</Link> : 'self',
+                },
+                { header: 'IP', cell: (event) => event.ipAddress ?? '—' },
+              ]}
+            />
           )}
         </Loaded>
       </section>
@@ -211,7 +185,7 @@ export function UserPage({ id }: { id: string }): ReactNode {
                     <Link to={`/payments/${payment.id}`}>
                       {formatMoney(payment.amount, payment.currency)}
                     </Link>{' '}
-                    <span className={`badge ${payment.status}`}>{payment.status}</span>
+                    <StatusBadge status={payment.status} />
                   </li>
                 ))}
               </ul>
@@ -227,7 +201,7 @@ export function UserPage({ id }: { id: string }): ReactNode {
               <ul className="plain">
                 {x.data.map((d) => (
                   <li key={d.id}>
-                    {d.type} by {d.channel} <span className={`badge ${d.status}`}>{d.status}</span>
+                    {d.type} by {d.channel} <StatusBadge status={d.status} />
                   </li>
                 ))}
               </ul>
