@@ -6,7 +6,6 @@ import { AvatarsService } from './avatars/avatars.service.js';
 import { StoredFile } from './entities/stored-file.entity.js';
 import { FilesController } from './files/files.controller.js';
 import { FilesService } from './files/files.service.js';
-import { FileLifecycleRepository } from './repositories/file-lifecycle.repository.js';
 import { FilesRepository } from './repositories/files.repository.js';
 import { UploadsService } from './uploads/uploads.service.js';
 
@@ -14,14 +13,8 @@ import { UploadsService } from './uploads/uploads.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([StoredFile]), UsersModule],
   controllers: [FilesController, AvatarsController],
-  providers: [
-    FilesRepository,
-    FileLifecycleRepository,
-    UploadsService,
-    FilesService,
-    AvatarsService,
-  ],
+  providers: [FilesRepository, UploadsService, FilesService, AvatarsService],
   // What the worker module (object deletion, image processing) builds on.
-  exports: [FilesRepository, FileLifecycleRepository],
+  exports: [FilesRepository],
 })
 export class FilesModule {}

@@ -3,15 +3,13 @@ import { Transactions } from '../../database/transactions.js';
 import { UsersService } from '../../users/index.js';
 import { AVATAR_SHOWN } from '../domain/image-variants.js';
 import { fileNotAnAvatar, fileNotFound, fileNotReady } from '../domain/files.errors.js';
-import { FileLifecycleRepository } from '../repositories/file-lifecycle.repository.js';
 import { FilesRepository } from '../repositories/files.repository.js';
 
 /** The profile picture: which ready avatar file of the user's the user responses show. */
 @Injectable()
 export class AvatarsService {
   constructor(
-    private readonly files: FileLifecycleRepository,
-    private readonly owners: FilesRepository,
+    private readonly files: FilesRepository,
     private readonly users: UsersService,
     private readonly transactions: Transactions,
   ) {}
@@ -24,7 +22,7 @@ export class AvatarsService {
    */
   async set(userId: string, fileId: string): Promise<void> {
     await this.transactions.run(async (manager) => {
-      await this.owners.lockOwner(manager, userId);
+      await this.files.lockOwner(manager, userId);
       const file = await this.files.findOwnedForShare(manager, userId, fileId);
       if (!file) throw fileNotFound();
       if (file.purpose !== 'avatar') throw fileNotAnAvatar();

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { keysetPage, type Page, type PageRequest } from '../../common/pagination/keyset.js';
-import type { FileStatus, StoredFile } from '../entities/stored-file.entity.js';
+import type { FileStatus, FileVariant, StoredFile } from '../entities/stored-file.entity.js';
 import { StoredFile as StoredFileEntity } from '../entities/stored-file.entity.js';
 
 export type FileInsert = Pick<
@@ -22,8 +22,30 @@ export interface CompletionOutcome {
   storageKey?: string;
 }
 
+export type ProcessedImage = Pick<StoredFile, 'storageKey' | 'size' | 'variants'>;
+
+/** What leaves the table when files are deleted: the keys of their objects. */
+export type DeletedFile = Pick<StoredFile, 'id' | 'ownerId' | 'storageKey' | 'variants'>;
+
 /** Files a quota counts: everything but rejected uploads (their objects are being deleted). */
 const COUNTED = `status IN ('pending', 'processing', 'ready')`;
+
+/** The RETURNING list of a raw DELETE, read back by `toDeleted`. */
+const DELETED_COLUMNS = 'id, owner_id, storage_key, variants';
+
+interface DeletedRow {
+  id: string;
+  owner_id: string;
+  storage_key: string;
+  variants: FileVariant[];
+}
+
+const toDeleted = (r: DeletedRow): DeletedFile => ({
+  id: r.id,
+  ownerId: r.owner_id,
+  storageKey: r.storage_key,
+  variants: r.variants,
+});
 
 /** Every query of `files` (and the avatar columns of `users` that point at a file). */
 @Injectable()
@@ -32,6 +54,14 @@ export class FilesRepository {
 
   findById(id: string): Promise<StoredFile | null> {
     return this.dataSource.getRepository(StoredFileEntity).findOneBy({ id });
+  }
+
+  listByOwner(ownerId: string, page: PageRequest): Promise<Page<StoredFile>> {
+    const query = this.dataSource
+      .getRepository(StoredFileEntity)
+      .createQueryBuilder('f')
+      .where('f.owner_id = :ownerId', { ownerId });
+    return keysetPage(query, 'f', page);
   }
 
   /**
@@ -53,9 +83,76 @@ export class FilesRepository {
     return { count: Number(rows[0]?.count ?? 0), bytes: Number(rows[0]?.bytes ?? 0) };
   }
 
+  async insert(manager: EntityManager, file: FileInsert): Promise<StoredFile> {
+    const row = manager.create(StoredFileEntity, file);
+    await manager.save(row);
+    return row;
+  }
+
   /**
-   * Deletes the owner's avatar files other than the one their profile shows (and other than
-   * `keep`), returning them: the caller publishes their object keys for deletion.
+   * Moves a pending file to its checked outcome, only if it is still pending: of two concurrent
+   * completes exactly one gets true (and publishes its events), the other gets false.
+   */
+  async settlePending(
+    manager: EntityManager,
+    id: string,
+    outcome: CompletionOutcome,
+  ): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(StoredFileEntity)
+      .set(outcome)
+      .where('id = :id AND status = :pending', { id, pending: 'pending' })
+      .execute();
+    return (result.affected ?? 0) === 1;
+  }
+
+  /**
+   * Claims a file waiting for processing for the caller's transaction: the row lock is held until
+   * it commits, and a second worker asking at the same time skips the row instead of waiting, so
+   * a file is processed by one worker once (a crash rolls back and releases the claim).
+   */
+  claimForProcessing(manager: EntityManager, id: string): Promise<StoredFile | null> {
+    return manager
+      .getRepository(StoredFileEntity)
+      .createQueryBuilder('f')
+      .setLock('pessimistic_write')
+      .setOnLocked('skip_locked')
+      .where('f.id = :id AND f.status = :status', { id, status: 'processing' })
+      .getOne();
+  }
+
+  async markReady(manager: EntityManager, id: string, image: ProcessedImage): Promise<void> {
+    await manager.update(
+      StoredFileEntity,
+      { id, status: 'processing' },
+      { status: 'ready', ...image, rejectionReason: null },
+    );
+  }
+
+  async markRejected(manager: EntityManager, id: string, reason: string): Promise<void> {
+    await manager.update(
+      StoredFileEntity,
+      { id, status: 'processing' },
+      { status: 'rejected', rejectionReason: reason, variants: [] },
+    );
+  }
+
+  /** The owner's file under a share lock: it cannot be deleted before the caller commits. */
+  findOwnedForShare(
+    manager: EntityManager,
+    ownerId: string,
+    id: string,
+  ): Promise<StoredFile | null> {
+    return manager.getRepository(StoredFileEntity).findOne({
+      where: { id, ownerId },
+      lock: { mode: 'pessimistic_read' },
+    });
+  }
+
+  /**
+   * Deletes the owner's avatar files other than the one their profile shows, returning them: the
+   * caller publishes their object keys for deletion.
    */
   async deleteSpareAvatars(manager: EntityManager, ownerId: string): Promise<StoredFile[]> {
     const spare = await manager
@@ -76,30 +173,6 @@ export class FilesRepository {
     return spare;
   }
 
-  async insert(manager: EntityManager, file: FileInsert): Promise<StoredFile> {
-    const row = manager.create(StoredFileEntity, file);
-    await manager.save(row);
-    return row;
-  }
-
-  /**
-   * Moves a pending file to its checked outcome, only if it is still pending: of two concurrent
-   * completes exactly one gets the row back (and publishes its events), the other gets null.
-   */
-  async settlePending(
-    manager: EntityManager,
-    id: string,
-    outcome: CompletionOutcome,
-  ): Promise<boolean> {
-    const result = await manager
-      .createQueryBuilder()
-      .update(StoredFileEntity)
-      .set(outcome)
-      .where('id = :id AND status = :pending', { id, pending: 'pending' })
-      .execute();
-    return (result.affected ?? 0) === 1;
-  }
-
   /** Deletes the row (and points the owner's avatar away from it); the deleted row, or null. */
   async delete(manager: EntityManager, id: string): Promise<StoredFile | null> {
     const row = await manager.findOne(StoredFileEntity, {
@@ -116,11 +189,31 @@ export class FilesRepository {
     return row;
   }
 
-  listByOwner(ownerId: string, page: PageRequest): Promise<Page<StoredFile>> {
-    const query = this.dataSource
-      .getRepository(StoredFileEntity)
-      .createQueryBuilder('f')
-      .where('f.owner_id = :ownerId', { ownerId });
-    return keysetPage(query, 'f', page);
+  /**
+   * Deletes up to `limit` uploads still pending since before `before`; rows another transaction
+   * holds (a complete in flight) are skipped and looked at next time.
+   */
+  async deleteAbandoned(
+    manager: EntityManager,
+    before: Date,
+    limit: number,
+  ): Promise<DeletedFile[]> {
+    const rows: [DeletedRow[], number] = await manager.query(
+      `DELETE FROM files WHERE id IN (
+         SELECT id FROM files WHERE status = 'pending' AND created_at < $1
+          ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+       RETURNING ${DELETED_COLUMNS}`,
+      [before, limit],
+    );
+    return rows[0].map(toDeleted);
+  }
+
+  /** Deletes every file of the owner (account deletion); the deleted rows. */
+  async deleteAllOf(manager: EntityManager, ownerId: string): Promise<DeletedFile[]> {
+    const rows: [DeletedRow[], number] = await manager.query(
+      `DELETE FROM files WHERE owner_id = $1 RETURNING ${DELETED_COLUMNS}`,
+      [ownerId],
+    );
+    return rows[0].map(toDeleted);
   }
 }

@@ -6,7 +6,7 @@ import { OutboxService } from '../../outbox/outbox.service.js';
 import { UsersService } from '../../users/index.js';
 import { FILES_DELETED, type FilesDeletedPayload } from '../domain/file-events.js';
 import { objectKeysOf } from '../domain/file-keys.js';
-import { FileLifecycleRepository } from '../repositories/file-lifecycle.repository.js';
+import { FilesRepository } from '../repositories/files.repository.js';
 
 /**
  * A deleted account's files go: rows and avatar pointer in one transaction, objects through
@@ -19,7 +19,7 @@ export class AccountErasure implements OnModuleInit {
 
   constructor(
     private readonly consumers: OutboxConsumers,
-    private readonly files: FileLifecycleRepository,
+    private readonly files: FilesRepository,
     private readonly users: UsersService,
     private readonly transactions: Transactions,
     private readonly outbox: OutboxService,

@@ -10,7 +10,7 @@ import {
   type FilesDeletedPayload,
   type FilesUploadedPayload,
 } from '../domain/file-events.js';
-import { FileLifecycleRepository } from '../repositories/file-lifecycle.repository.js';
+import { FilesRepository } from '../repositories/files.repository.js';
 import { ImageRenderer } from './image-renderer.js';
 
 export type ProcessingResult = 'ready' | 'rejected' | 'skipped';
@@ -30,7 +30,7 @@ export class ImageProcessing implements OnModuleInit {
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly consumers: OutboxConsumers,
-    private readonly files: FileLifecycleRepository,
+    private readonly files: FilesRepository,
     private readonly renderer: ImageRenderer,
     private readonly transactions: Transactions,
     private readonly outbox: OutboxService,

@@ -6,7 +6,7 @@ import { OutboxService } from '../../outbox/outbox.service.js';
 import { FILES_DELETED, type FilesDeletedPayload } from '../domain/file-events.js';
 import { objectKeysOf } from '../domain/file-keys.js';
 import { abandonedBefore } from '../domain/pending-uploads.js';
-import { FileLifecycleRepository } from '../repositories/file-lifecycle.repository.js';
+import { FilesRepository } from '../repositories/files.repository.js';
 
 const BATCH = 500;
 
@@ -21,7 +21,7 @@ export class PendingSweep {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly files: FileLifecycleRepository,
+    private readonly files: FilesRepository,
     private readonly transactions: Transactions,
     private readonly outbox: OutboxService,
     private readonly clock: Clock,
