@@ -217,6 +217,27 @@ describe('with PostgreSQL unavailable', () => {
     await recovers();
   });
 
+  it('answers 503 on the prepared-statement paths too (profile, sync read and write)', async () => {
+    // Caches the session check in Redis: the requests below then reach their own statements.
+    await t.asUser(user).get('/api/v1/users/me').expect(200);
+    proxy.refusing = true;
+    proxy.cut();
+    const before = t.logs.length;
+    const me = await t.asUser(user).get('/api/v1/users/me').timeout(NO_HANG_MS);
+    expectOutageProblem(me);
+    const feed = await t.asUser(user).get('/api/v1/sync/changes').timeout(NO_HANG_MS);
+    expectOutageProblem(feed);
+    const put = await t
+      .asUser(user)
+      .put('/api/v1/sync/documents/notes/outage')
+      .timeout(NO_HANG_MS)
+      .send({ value: 1 });
+    expectOutageProblem(put);
+    expect(t.logs.slice(before).filter((l) => l.level >= ERROR)).toEqual([]);
+    await recovers();
+    await t.asUser(user).get('/api/v1/sync/documents/notes/outage').expect(404);
+  });
+
   it('answers a bounded 503 when the database stops answering, and recovers', async () => {
     proxy.stall();
     const read = await t
